@@ -1,0 +1,101 @@
+// Builds the shipped bundles (dist/) and a per-file transpile of every TypeScript source for the
+// test runner (out/). esbuild does not type-check: `npm run typecheck` does that.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const onlyOut = process.argv.includes('--out-only');
+const production = process.argv.includes('--production');
+
+/** Native or wasm-loading packages that must stay outside the bundles (shipped beside them). */
+const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'];
+
+/** Bundled entry points: [source, output]. Missing sources are skipped so partial trees build. */
+const bundles = [
+  ['client/extension.ts', 'dist/client/extension.js'],
+  ['server/server.ts', 'dist/server/server.js'],
+  ['server/cli.ts', 'dist/server/cli.js'],
+  ['server/lint/worker.ts', 'dist/server/lint-worker.js'],
+];
+for (const f of fs.existsSync(path.join(root, 'media/src')) ? fs.readdirSync(path.join(root, 'media/src')) : []) {
+  if (f.endsWith('.ts') && !f.endsWith('.d.ts')) bundles.push([`media/src/${f}`, `dist/media/${f.replace(/\.ts$/, '.js')}`]);
+}
+
+/** Runtime assets copied next to the bundles: [from (package-relative), to]. */
+const assets = [
+  ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/wasm/web-tree-sitter.wasm'],
+  ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-python.wasm'],
+  ['node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm', 'dist/wasm/tree-sitter-typescript.wasm'],
+  ['node_modules/tree-sitter-typescript/tree-sitter-tsx.wasm', 'dist/wasm/tree-sitter-tsx.wasm'],
+  ['node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/wasm/libpg-query.wasm'],
+];
+
+function walk(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+async function buildBundles() {
+  const present = bundles.filter(([src]) => fs.existsSync(path.join(root, src)));
+  await Promise.all(
+    present.map(([src, outfile]) => {
+      const isWeb = src.startsWith('media/');
+      return esbuild.build({
+        entryPoints: [path.join(root, src)],
+        outfile: path.join(root, outfile),
+        bundle: true,
+        platform: isWeb ? 'browser' : 'node',
+        format: isWeb ? 'iife' : 'cjs',
+        target: isWeb ? 'es2022' : 'node20',
+        external: isWeb ? [] : external,
+        sourcemap: production ? false : 'linked',
+        minify: production,
+        logLevel: 'warning',
+        loader: { '.md': 'text', '.sql': 'text', '.yaml': 'text' },
+        define: { 'process.env.TELEMETRY_LENS_BUNDLED': '"1"' },
+        mainFields: isWeb ? ['browser', 'module', 'main'] : ['module', 'main'],
+      });
+    }),
+  );
+  for (const [from, to] of assets) {
+    const src = path.join(root, from);
+    if (!fs.existsSync(src)) continue;
+    fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+    fs.copyFileSync(src, path.join(root, to));
+  }
+}
+
+/**
+ * Each test and benchmark file bundled on its own into out/ (npm packages stay external), so tests
+ * run the same code paths as the shipped bundles, including text-loaded docs and SQL.
+ */
+async function buildOut() {
+  const entries = [...walk(path.join(root, 'test')), ...walk(path.join(root, 'bench'))].filter(
+    (f) => /\.(test|bench)\.ts$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`),
+  );
+  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  if (entries.length === 0) return;
+  await esbuild.build({
+    entryPoints: entries,
+    outdir: path.join(root, 'out'),
+    outbase: root,
+    bundle: true,
+    packages: 'external',
+    external,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    loader: { '.md': 'text', '.sql': 'text', '.yaml': 'text' },
+  });
+}
+
+if (!onlyOut) await buildBundles();
+await buildOut();

@@ -1,0 +1,209 @@
+// Custom LSP messages between the extension (client) and the Telemetry Lens server.
+// Every method is prefixed `telemetryLens/`; the JSDoc says which side sends it.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { Backend } from './settings';
+
+// ---------- shared shapes ----------
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
+
+export interface QueryColumn {
+  name: string;
+  /** DuckDB or Arrow type name as reported by the backend. */
+  type: string;
+}
+export interface QueryResult {
+  columns: QueryColumn[];
+  /** Row-major values; timestamps as ISO strings, big integers as numbers when safe else strings. */
+  rows: unknown[][];
+  rowCount: number;
+  /** True when the row limit cut the result. */
+  truncated: boolean;
+  durationMs: number;
+  backend: Backend;
+}
+
+export interface HealthCheckResult {
+  id: string;
+  name: string;
+  description?: string;
+  expectation?: string;
+  verdict: Verdict;
+  /** The figure behind the verdict, e.g. '92% of CODING calls on GLM-4.7'. */
+  figure?: string;
+  /** Error text when verdict is 'error'. */
+  error?: string;
+  /** Set when the check's LIKE pattern cannot match any schema event or call site. */
+  deadPattern?: string;
+  result?: QueryResult;
+  ranAt: string; // ISO
+  durationMs: number;
+}
+export interface HealthReport {
+  backend: Backend;
+  timeRange: string;
+  checks: HealthCheckResult[];
+  ranAt: string;
+}
+
+/** Data behind the Health panel charts. */
+export interface ChartData {
+  /** Model routing per workload: calls per (workload, model). */
+  routing: { workload: string; model: string; calls: number }[];
+  /** Per-hour counts over the range. */
+  failoverTimeline: { hour: string; failovers: number; recoveries: number; rateLimits: number }[];
+  /** Capacity max/avg percentage per provider and model. */
+  capacity: { provider: string; model: string; maxPct: number; avgPct: number }[];
+  /** EAR loop outcomes (complete/refused/error). */
+  earOutcomes: { outcome: string; count: number; pct: number }[];
+}
+
+export interface ReceiverStatus {
+  running: boolean;
+  port?: number;
+  /** Total records in the store. */
+  recordCount: number;
+  /** Database file path or ':memory:'. */
+  dbPath: string;
+  error?: string;
+}
+
+export interface AgentRun {
+  runId: string;
+  /** Command line or service name. */
+  label: string;
+  startedAt: string;
+  endedAt?: string;
+  live: boolean;
+  traceCount: number;
+  spanCount: number;
+  errorCount: number;
+  violationCount: number;
+}
+
+export interface SpanSummary {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string; // span_name
+  message: string;
+  kind: string; // span | log | span_event
+  level: number;
+  start: string; // ISO
+  durationMs: number | null;
+  statusCode?: string;
+  isException: boolean;
+  codeFilepath?: string;
+  codeLineno?: number;
+  violations: string[]; // rule codes
+}
+export interface TraceSummary {
+  traceId: string;
+  rootName: string;
+  start: string;
+  durationMs: number | null;
+  spanCount: number;
+  errorCount: number;
+}
+export interface SpanDetail extends SpanSummary {
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  events: { name: string; time: string; attributes: Record<string, unknown> }[];
+  exception?: { type?: string; message?: string; stacktrace?: string };
+  tags: string[];
+  serviceName: string;
+}
+export interface TraceDetail {
+  traceId: string;
+  spans: SpanDetail[];
+}
+
+export interface EventSummary {
+  id: string;
+  template?: string;
+  name?: string;
+  level?: string;
+  callSites: number;
+  runtimeCount: number;
+  lastSeen?: string;
+  location?: { uri: string; line: number; character: number };
+}
+
+export interface Location {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+// ---------- client → server requests ----------
+
+/** client → server: lint every file of the workspace now (progress is reported with $/progress). */
+export const LintWorkspace = new RequestType0<{ files: number; findings: number; durationMs: number }, void>(
+  'telemetryLens/lintWorkspace',
+);
+/** client → server: draft a schema from the calls found in the workspace. The client shows/saves it. */
+export const DraftSchema = new RequestType0<{ text: string; suggestedPath: string; events: number }, void>(
+  'telemetryLens/draftSchema',
+);
+/** client → server: where the active schema comes from. */
+export const SchemaInfo = new RequestType0<{ source: string; bundled: boolean; events: number; errors: number }, void>(
+  'telemetryLens/schemaInfo',
+);
+/** client → server: run the schema's health checks. The Logfire token travels per call, never stored. */
+export const RunHealthChecks = new RequestType<
+  { backend: Backend; timeRange: string; token?: string },
+  HealthReport,
+  void
+>('telemetryLens/runHealthChecks');
+/** client → server: data for the Health panel charts. */
+export const GetChartData = new RequestType<{ backend: Backend; timeRange: string; token?: string }, ChartData, void>(
+  'telemetryLens/chartData',
+);
+/** client → server: run a read-only query (cancellable via $/cancelRequest). */
+export const RunQuery = new RequestType<{ sql: string; backend: Backend; limit?: number; token?: string }, QueryResult, void>(
+  'telemetryLens/query',
+);
+/** client → server: the schema's saved queries, for the Run Query quick pick. */
+export const SavedQueries = new RequestType0<{ name: string; sql: string; description?: string }[], void>(
+  'telemetryLens/savedQueries',
+);
+/** client → server: check a Logfire read token with a cheap query; the token is not kept. */
+export const ValidateToken = new RequestType<
+  { token: string },
+  { ok: boolean; region: string; baseUrl: string; project?: string; error?: string },
+  void
+>('telemetryLens/validateToken');
+/** client → server: start the OTLP receiver (no-op when running). */
+export const StartReceiver = new RequestType0<ReceiverStatus, void>('telemetryLens/startReceiver');
+/** client → server: stop the OTLP receiver. */
+export const StopReceiver = new RequestType0<ReceiverStatus, void>('telemetryLens/stopReceiver');
+/** client → server: receiver and store status. */
+export const GetReceiverStatus = new RequestType0<ReceiverStatus, void>('telemetryLens/receiverStatus');
+/** client → server: delete every record in the local store (the client asks for confirmation first). */
+export const ClearLocalData = new RequestType0<ReceiverStatus, void>('telemetryLens/clearLocalData');
+/** client → server: write demo Code Puppy-style traffic into the local store. */
+export const GenerateDemoData = new RequestType<{ records?: number }, { records: number }, void>('telemetryLens/demo');
+/** client → server: register a run about to start; returns the env the run's process needs. */
+export const PrepareRun = new RequestType<{ label: string }, { runId: string; env: Record<string, string> }, void>(
+  'telemetryLens/prepareRun',
+);
+/** client → server: agent runs, newest first. */
+export const ListRuns = new RequestType0<AgentRun[], void>('telemetryLens/listRuns');
+/** client → server: traces of a run. */
+export const ListTraces = new RequestType<{ runId: string }, TraceSummary[], void>('telemetryLens/listTraces');
+/** client → server: one trace with all its spans. */
+export const GetTrace = new RequestType<{ traceId: string }, TraceDetail | null, void>('telemetryLens/getTrace');
+/** client → server: schema events with call-site and runtime counts. */
+export const ListEvents = new RequestType0<EventSummary[], void>('telemetryLens/listEvents');
+/** client → server: call sites of a schema event. */
+export const FindCallSites = new RequestType<{ eventId: string }, Location[], void>('telemetryLens/callSites');
+
+// ---------- server → client notifications ----------
+
+/** server → client: the store received data (drives refresh of views and the status bar). */
+export const StoreChanged = new NotificationType<{ recordCount: number; added: number; port?: number; runIds: string[] }>(
+  'telemetryLens/storeChanged',
+);
+/** server → client: schema reloaded (views that list events refresh). */
+export const SchemaChanged = new NotificationType<{ source: string; errors: number }>('telemetryLens/schemaChanged');
+/** server → client: show the output channel (e.g. after an error the user should read). */
+export const ShowOutput = new NotificationType<{ reason: string }>('telemetryLens/showOutput');

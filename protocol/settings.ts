@@ -1,0 +1,97 @@
+// Settings shared by the client (reads `telemetryLens.*`) and the server (pulls them per resource).
+// package.json `contributes.configuration` must match DEFAULT_SETTINGS key for key (a test checks).
+
+export type SeverityOverride = 'error' | 'warning' | 'info' | 'hint' | 'off';
+export type Backend = 'local' | 'logfire';
+
+export interface WrapperSetting {
+  name: string;
+  kind: 'log' | 'span';
+  level?: 'trace' | 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'fatal';
+  messageArg?: number;
+}
+
+export interface Settings {
+  /** Path of the schema file; empty = telemetry.schema.yaml/.json at the workspace root, else the bundled default. */
+  schemaPath: string;
+  /** Languages to lint: any of python, typescript, javascript. */
+  languages: ('python' | 'typescript' | 'javascript')[];
+  /** Severity per rule code (TL001) or name (unknown-event). */
+  rules: Record<string, SeverityOverride>;
+  /** Extra wrapper functions treated as telemetry calls (merged with the schema's). */
+  wrappers: WrapperSetting[];
+  /** Globs excluded from workspace linting, in addition to .gitignore and files.exclude. */
+  exclude: string[];
+  /** Start the OTLP receiver when the extension activates. */
+  'receiver.autoStart': boolean;
+  /** Preferred receiver port (the next free port is used when taken). */
+  'receiver.port': number;
+  /** DuckDB file for the local store; empty = .telemetry-lens/telemetry.duckdb in the workspace storage. */
+  'store.path': string;
+  /** Records older than this many days are deleted (0 = keep). */
+  'store.retentionDays': number;
+  /** Oldest records are deleted above this database size in MB (0 = no limit). */
+  'store.maxSizeMB': number;
+  /** Where health checks and queries run. */
+  backend: Backend;
+  /** Logfire API base URL override (default: from the token's region). */
+  'logfire.baseUrl': string;
+  /** Command run by "Trace Agent Run…"; empty = pick a task. */
+  agentCommand: string;
+  /** Health panel refresh interval in seconds (0 = only on new data and on demand). */
+  'health.refreshSeconds': number;
+  /** Time range for health checks and charts, e.g. '1h', '24h', '7d'. */
+  'health.timeRange': string;
+  /** Show "fired N times" CodeLens above telemetry calls. */
+  codeLens: boolean;
+  /** Check received records against the schema and show violations at the emitting line. */
+  runtimeConformance: boolean;
+  /** Trace the server's own lint passes, ingest batches and queries into the local store. */
+  'debug.selfTrace': boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  schemaPath: '',
+  languages: ['python', 'typescript', 'javascript'],
+  rules: {},
+  wrappers: [],
+  exclude: [],
+  'receiver.autoStart': true,
+  'receiver.port': 4318,
+  'store.path': '',
+  'store.retentionDays': 7,
+  'store.maxSizeMB': 1024,
+  backend: 'local',
+  'logfire.baseUrl': '',
+  agentCommand: '',
+  'health.refreshSeconds': 60,
+  'health.timeRange': '24h',
+  codeLens: true,
+  runtimeConformance: true,
+  'debug.selfTrace': false,
+};
+
+/** Fill a partial, possibly malformed settings object (from a client or a config file) with defaults. */
+export function normalizeSettings(raw: unknown): Settings {
+  const out: Settings = { ...DEFAULT_SETTINGS, languages: [...DEFAULT_SETTINGS.languages] };
+  if (!raw || typeof raw !== 'object') return out;
+  const r = raw as Record<string, unknown>;
+  // VS Code hands nested objects for dotted keys ({ receiver: { port } }); accept both shapes.
+  const get = (key: string): unknown => {
+    if (key in r) return r[key];
+    const [a, b] = key.split('.');
+    const nested = b !== undefined ? r[a] : undefined;
+    return nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[b] : undefined;
+  };
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const v = get(key);
+    const def = DEFAULT_SETTINGS[key];
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(def)) {
+      if (Array.isArray(v)) (out as unknown as Record<string, unknown>)[key] = v;
+    } else if (typeof def === typeof v) {
+      (out as unknown as Record<string, unknown>)[key] = v;
+    }
+  }
+  return out;
+}

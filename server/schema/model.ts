@@ -1,0 +1,142 @@
+// The event schema: events, attributes, naming conventions, health checks and saved queries.
+// Loaded from telemetry.schema.yaml/.json (see loader.ts) or the bundled default (seed 000).
+
+export type LevelName = 'trace' | 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'fatal';
+
+/** OTel severity numbers as Logfire stores them in `records.level`. */
+export const LEVEL_NUMBERS: Record<LevelName, number> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  notice: 10,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
+
+export type AttributeType = 'string' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'object';
+
+/** Where something was declared in the schema file (0-based line/character), for errors and go-to-definition. */
+export interface SchemaLocation {
+  file: string; // absolute path, or 'bundled:default'
+  line: number;
+  character: number;
+}
+
+export interface AttributeSpec {
+  name: string;
+  type: AttributeType;
+  required: boolean;
+  /** Allowed values. With `open: true` they are examples of an open set (not enforced). */
+  allowed?: (string | number | boolean)[];
+  open?: boolean;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  sensitive?: boolean;
+  description?: string;
+  examples?: (string | number | boolean)[];
+  deprecated?: { replacement?: string; reason?: string };
+  location?: SchemaLocation;
+}
+
+export interface EventSpec {
+  /** Stable id: the `name` if given, else the template. */
+  id: string;
+  /** Logfire message template with `{placeholder}` fields, e.g. 'Failover triggered: {from_model} → {to_model} ({error_type})'. */
+  template?: string;
+  /** Dotted event name, e.g. 'agent.created' (structlog/loguru/logfire dotted style). */
+  name?: string;
+  level?: LevelName;
+  kind?: 'log' | 'span';
+  description?: string;
+  /** Source file that emits it, as documented (informational). */
+  source?: string;
+  attributes: AttributeSpec[];
+  deprecated?: { replacement?: string; reason?: string };
+  location?: SchemaLocation;
+}
+
+export interface WrapperSpec {
+  /** Function name as called: 'log_info', 'telemetry.start_span', 'logInfo'. */
+  name: string;
+  kind: 'log' | 'span';
+  /** Fixed level for log wrappers (log_error → 'error'). */
+  level?: LevelName;
+  /** Index of the message/event-name argument (default 0). */
+  messageArg?: number;
+  /** Languages the wrapper exists in (default: all). */
+  languages?: ('python' | 'typescript' | 'javascript')[];
+}
+
+export type NameStyle = 'dotted.snake_case' | 'snake_case' | 'any';
+
+export interface Conventions {
+  /** Style for dotted event names (seed 002: `category.action`). */
+  eventNameStyle: NameStyle;
+  /** Style for attribute keys. */
+  attributeNameStyle: 'snake_case' | 'camelCase' | 'any';
+  /** Past tense for completed (`agent.created`), present participle for ongoing (`agent.creating`). */
+  tense: boolean;
+  /** Error events end with one of these (seed 002: `agent.error`, `session.load_error`). */
+  errorSuffixes: string[];
+  /** Seed 003: limit attribute count (<50 per event). */
+  maxAttributes: number;
+  /** Attribute names (or regexes) that must not be logged raw (seeds 003/004). */
+  sensitiveNames: string[];
+  /** Attributes every event must carry (seeds 002/004: e.g. session_id, call_id). Empty by default. */
+  requiredContext: string[];
+  wrappers: WrapperSpec[];
+}
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface HealthCheckSpec {
+  id: string;
+  name: string;
+  description?: string;
+  /** Logfire SQL (Postgres flavoured), run verbatim on the local store or Logfire's query API. */
+  sql: string;
+  /**
+   * How the result becomes a verdict. `sql` runs (locally, in DuckDB) over the check's result
+   * exposed as a table named `result`, and returns one row with a `status` column
+   * ('pass' | 'warn' | 'fail') and optionally `figure` (the number behind the verdict, as text).
+   * Without a verdict, a `status` column in the result itself is used; else the check is 'pass'
+   * when it ran.
+   */
+  verdict?: { sql: string };
+  /** Expected outcome in words (the seed's ✅/❌ criteria). */
+  expectation?: string;
+  location?: SchemaLocation;
+}
+
+export interface SavedQuery {
+  name: string;
+  sql: string;
+  description?: string;
+}
+
+export interface Schema {
+  /** Absolute path of the file it came from, or 'bundled:default'. */
+  source: string;
+  version: number;
+  /** Report every undeclared event (TL001), not only near misses. */
+  strict: boolean;
+  events: EventSpec[];
+  conventions: Conventions;
+  health: HealthCheckSpec[];
+  queries: SavedQuery[];
+  /** Per-rule severity overrides from the schema file, by code or name. */
+  rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
+}
+
+/** A problem in a schema file, with its position (0-based). */
+export interface SchemaError {
+  file: string;
+  line: number;
+  character: number;
+  endLine?: number;
+  endCharacter?: number;
+  message: string;
+  severity: 'error' | 'warning';
+}

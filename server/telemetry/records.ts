@@ -1,0 +1,51 @@
+// The local store's tables, shaped like Logfire's `records` and `metrics` (see
+// ../shared/reference/logfire-spec.md §2). Migrations are versioned: append, never edit.
+
+export const RECORD_COLUMNS = [
+  ['start_timestamp', 'TIMESTAMPTZ NOT NULL'],
+  ['end_timestamp', 'TIMESTAMPTZ NOT NULL'],
+  ['duration', 'DOUBLE'],
+  ['created_at', 'TIMESTAMPTZ NOT NULL DEFAULT now()'],
+  ['trace_id', 'VARCHAR NOT NULL'],
+  ['span_id', 'VARCHAR NOT NULL'],
+  ['parent_span_id', 'VARCHAR'],
+  ['kind', 'VARCHAR NOT NULL'], // span | log | span_event | pending_span
+  ['level', 'INTEGER NOT NULL'],
+  ['span_name', 'VARCHAR NOT NULL'],
+  ['message', 'VARCHAR NOT NULL'],
+  ['log_body', 'VARCHAR'],
+  ['attributes', 'JSON'],
+  ['attributes_json_schema', 'VARCHAR'],
+  ['tags', 'VARCHAR[]'],
+  ['is_exception', 'BOOLEAN'],
+  ['exception_type', 'VARCHAR'],
+  ['exception_message', 'VARCHAR'],
+  ['exception_stacktrace', 'VARCHAR'],
+  ['otel_status_code', 'VARCHAR'],
+  ['otel_status_message', 'VARCHAR'],
+  ['otel_events', 'JSON'],
+  ['otel_links', 'JSON'],
+  ['otel_scope_name', 'VARCHAR'],
+  ['otel_scope_version', 'VARCHAR'],
+  ['otel_scope_attributes', 'JSON'],
+  ['otel_resource_attributes', 'JSON'],
+  ['service_name', 'VARCHAR NOT NULL'],
+  ['service_version', 'VARCHAR'],
+  ['service_namespace', 'VARCHAR'],
+  ['service_instance_id', 'VARCHAR'],
+  ['process_pid', 'INTEGER'],
+  ['deployment_environment', 'VARCHAR'],
+  ['telemetry_sdk_name', 'VARCHAR'],
+  ['telemetry_sdk_language', 'VARCHAR'],
+  ['telemetry_sdk_version', 'VARCHAR'],
+  ['http_response_status_code', 'INTEGER'],
+  ['http_method', 'VARCHAR'],
+  ['http_route', 'VARCHAR'],
+  ['url_full', 'VARCHAR'],
+  ['url_path', 'VARCHAR'],
+  ['url_query', 'VARCHAR'],
+  /** The editor-launched run this record belongs to (resource attribute `telemetry_lens.run_id`). */
+  ['run_id', 'VARCHAR'],
+] as const;
+
+export type RecordColumn = (typeof RECORD_COLUMNS)[number][0];
