@@ -79,7 +79,6 @@ async function buildOut() {
   const entries = [...walk(path.join(root, 'test')), ...walk(path.join(root, 'bench'))].filter(
     (f) => /\.(test|bench)\.ts$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`),
   );
-  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   if (entries.length === 0) return;
   await esbuild.build({
     entryPoints: entries,

@@ -1,0 +1,44 @@
+// `telemetry-lens` command line: a thin dispatcher. Each subcommand lives with the code it drives.
+// Exit codes: 0 success/clean, 1 findings at error severity or a failed check, 2 usage or input error.
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+const commands: Record<string, () => Promise<Command>> = {
+  // one line per subcommand; keep sorted
+};
+
+function usage(): string {
+  const lines = Object.keys(commands)
+    .sort()
+    .map((c) => `  ${c}`);
+  return ['usage: telemetry-lens <command> [options]', '', 'commands:', ...lines, '', 'telemetry-lens <command> --help for details'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${require('../package.json').version}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`telemetry-lens: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  const cmd = await load();
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`telemetry-lens: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);
