@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Installs what the real-VS-Code end-to-end test needs into .cache/ (once; later runs reuse it):
+//   .cache/node24/       Node 24 from the npm package `node` (code-server requires Node 24)
+//   .cache/code-server/  code-server (VS Code in a browser), installed and built with that Node
+// and writes .cache/e2e-tools.json describing where everything is. Chromium is not installed here:
+// it comes from the system package manager (`apt-get install -y chromium` on Debian/Ubuntu).
+//
+// Usage: node scripts/e2e-setup.mjs [--quiet]
+// Exit code 0 = ready; 1 = a prerequisite is missing (the message says which and how to install it).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const NODE_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cache = path.join(root, '.cache');
+const quiet = process.argv.includes('--quiet');
+const log = (msg) => {
+  if (!quiet) console.error(`[e2e-setup] ${msg}`);
+};
+
+function fail(msg) {
+  console.error(`[e2e-setup] ERROR: ${msg}`);
+  process.exit(1);
+}
+
+function npmCli() {
+  // npm's own CLI script beside the Node running this script; run it with whichever Node we choose.
+  const candidates = [
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    '/usr/lib/node_modules/npm/bin/npm-cli.js',
+    '/usr/local/lib/node_modules/npm/bin/npm-cli.js',
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) fail(`cannot find npm's CLI next to ${process.execPath}`);
+  return found;
+}
+
+function run(cmd, args, opts) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', ...opts });
+  if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) fail(`\`${path.basename(cmd)} ${args.join(' ')}\` exited with ${r.status}${r.signal ? ` (${r.signal})` : ''}`);
+  return Date.now() - started;
+}
+
+function writePrivatePackage(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const pj = path.join(dir, 'package.json');
+  if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ name: path.basename(dir), private: true }, null, 2) + '\n');
+}
+
+/** Node 24: `<prefix>/node_modules/node/bin/node`, headers in the platform package `node-<os>-<arch>`. */
+function ensureNode24() {
+  const prefix = path.join(cache, 'node24');
+  const bin = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
+  const platformPkg = `node-${process.platform}-${process.arch}`;
+  const headerDirs = [
+    path.join(prefix, 'node_modules', 'node', 'node_modules', platformPkg),
+    path.join(prefix, 'node_modules', platformPkg),
+  ];
+  const version = () => {
+    if (!fs.existsSync(bin)) return '';
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  let installMs = 0;
+  if (version() !== `v${NODE_VERSION}`) {
+    log(`installing Node ${NODE_VERSION} (npm package \`node\`) into ${path.relative(root, prefix)}/`);
+    writePrivatePackage(prefix);
+    installMs = run(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `node@${NODE_VERSION}`], {
+      cwd: prefix,
+    });
+    if (version() !== `v${NODE_VERSION}`) fail(`Node ${NODE_VERSION} did not install at ${bin}`);
+  } else log(`Node ${NODE_VERSION} already in ${path.relative(root, prefix)}/`);
+  const nodedir = headerDirs.find((d) => fs.existsSync(path.join(d, 'include', 'node', 'node_version.h')));
+  if (!nodedir) fail(`Node ${NODE_VERSION} headers (include/node) not found in ${headerDirs.join(' or ')}`);
+  return { bin, binDir: path.dirname(bin), nodedir, installMs };
+}
+
+/** Native modules in code-server (kerberos) compile against the system's Kerberos GSS-API headers. */
+function checkBuildPrerequisites() {
+  const missing = [];
+  if (spawnSync('pkg-config', ['--version']).status !== 0) missing.push('pkg-config');
+  if (process.platform === 'linux' && spawnSync('pkg-config', ['--exists', 'krb5-gssapi']).status !== 0) missing.push('libkrb5-dev');
+  for (const tool of ['make', 'g++', 'python3']) if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) missing.push(tool);
+  if (missing.length) {
+    fail(
+      `code-server's native modules need build tools that are missing: ${missing.join(', ')}.\n` +
+        `  On Debian/Ubuntu: apt-get install -y libkrb5-dev pkg-config build-essential python3`,
+    );
+  }
+}
+
+function ensureCodeServer(node) {
+  const prefix = path.join(cache, 'code-server');
+  const pkgDir = path.join(prefix, 'node_modules', 'code-server');
+  const entry = path.join(pkgDir, 'out', 'node', 'entry.js');
+  const marker = path.join(prefix, `.installed-${CODE_SERVER_VERSION}-node${NODE_VERSION}`);
+  let installMs = 0;
+  if (fs.existsSync(marker) && fs.existsSync(entry)) {
+    log(`code-server ${CODE_SERVER_VERSION} already in ${path.relative(root, prefix)}/`);
+  } else {
+    checkBuildPrerequisites();
+    log(`installing code-server ${CODE_SERVER_VERSION} into ${path.relative(root, prefix)}/ (first time only, about 3 minutes)`);
+    writePrivatePackage(prefix);
+    installMs = run(node.bin, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], {
+      cwd: prefix,
+      env: {
+        ...process.env,
+        PATH: `${node.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+        // The machine-wide npm config may point node-gyp at another Node's headers.
+        npm_config_nodedir: node.nodedir,
+        npm_config_update_notifier: 'false',
+      },
+    });
+    if (!fs.existsSync(entry)) fail(`code-server installed but ${entry} is missing`);
+    fs.writeFileSync(marker, `${new Date().toISOString()} ${installMs} ms\n`);
+    log(`code-server installed in ${(installMs / 1000).toFixed(0)} s`);
+  }
+  return { entry, installMs };
+}
+
+export function findChromium() {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  const candidates = [fromEnv, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/snap/bin/chromium'].filter(Boolean);
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  const started = Date.now();
+  const node = ensureNode24();
+  const codeServer = ensureCodeServer(node);
+  const info = {
+    nodeVersion: NODE_VERSION,
+    codeServerVersion: CODE_SERVER_VERSION,
+    node: node.bin,
+    nodeBinDir: node.binDir,
+    nodedir: node.nodedir,
+    codeServerEntry: codeServer.entry,
+    chromium: findChromium() ?? null,
+    installMs: node.installMs + codeServer.installMs,
+    setupMs: Date.now() - started,
+  };
+  fs.writeFileSync(path.join(cache, 'e2e-tools.json'), JSON.stringify(info, null, 2) + '\n');
+  if (!info.chromium) log('note: no Chromium found (install with `apt-get install -y chromium`, or set CHROMIUM_PATH)');
+  process.stdout.write(JSON.stringify(info) + '\n');
+}
