@@ -49,3 +49,51 @@ export const RECORD_COLUMNS = [
 ] as const;
 
 export type RecordColumn = (typeof RECORD_COLUMNS)[number][0];
+
+/**
+ * The local `metrics` table: the subset of Logfire's `metrics` columns (spec §2.3) that OTLP gauges,
+ * sums and histograms fill. Exponential histograms keep their buckets; summaries are dropped as in Logfire.
+ */
+export const METRIC_COLUMNS = [
+  ['recorded_timestamp', 'TIMESTAMPTZ NOT NULL'],
+  ['start_timestamp', 'TIMESTAMPTZ'],
+  ['created_at', 'TIMESTAMPTZ NOT NULL DEFAULT now()'],
+  ['metric_name', 'VARCHAR NOT NULL'],
+  ['metric_type', 'VARCHAR NOT NULL'], // gauge | sum | histogram | exponential_histogram
+  ['unit', 'VARCHAR NOT NULL'],
+  ['metric_description', 'VARCHAR'],
+  ['aggregation_temporality', 'VARCHAR'], // delta | cumulative
+  ['is_monotonic', 'BOOLEAN'],
+  ['scalar_value', 'DOUBLE'],
+  ['histogram_min', 'DOUBLE'],
+  ['histogram_max', 'DOUBLE'],
+  ['histogram_sum', 'DOUBLE'],
+  ['histogram_count', 'BIGINT'],
+  ['histogram_bucket_counts', 'BIGINT[]'],
+  ['histogram_explicit_bounds', 'DOUBLE[]'],
+  ['exp_histogram_scale', 'INTEGER'],
+  ['exp_histogram_zero_count', 'BIGINT'],
+  ['exp_histogram_zero_threshold', 'DOUBLE'],
+  ['exp_histogram_positive_bucket_counts', 'BIGINT[]'],
+  ['exp_histogram_positive_bucket_counts_offset', 'INTEGER'],
+  ['exp_histogram_negative_bucket_counts', 'BIGINT[]'],
+  ['exp_histogram_negative_bucket_counts_offset', 'INTEGER'],
+  ['exemplars', 'JSON'],
+  ['attributes', 'JSON'],
+  ['otel_scope_name', 'VARCHAR'],
+  ['otel_scope_version', 'VARCHAR'],
+  ['otel_scope_attributes', 'JSON'],
+  ['otel_resource_attributes', 'JSON'],
+  ['service_name', 'VARCHAR NOT NULL'],
+  ['service_version', 'VARCHAR'],
+  ['service_namespace', 'VARCHAR'],
+  ['service_instance_id', 'VARCHAR'],
+  ['process_pid', 'INTEGER'],
+  ['deployment_environment', 'VARCHAR'],
+  ['telemetry_sdk_name', 'VARCHAR'],
+  ['telemetry_sdk_language', 'VARCHAR'],
+  ['telemetry_sdk_version', 'VARCHAR'],
+  ['run_id', 'VARCHAR'],
+] as const;
+
+export type MetricColumn = (typeof METRIC_COLUMNS)[number][0];

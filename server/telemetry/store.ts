@@ -1,0 +1,659 @@
+// The local telemetry store: one DuckDB database per workspace (or `:memory:`), shaped like Logfire's
+// `records` / `metrics` tables (spec §2), with versioned migrations, de-duplicated bulk inserts,
+// pending-span replacement, retention by age and size, editor-launched runs and runtime-conformance
+// violations.
+//
+// Writes go through a single write connection guarded by a promise chain (one transaction at a time);
+// reads use a fresh connection per query so a long query never blocks ingest and can be interrupted.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { METRIC_COLUMNS, RECORD_COLUMNS, type MetricColumn } from './records';
+
+export type RecordKind = 'span' | 'log' | 'span_event' | 'pending_span';
+
+/** One row of `records_all`. Timestamps are epoch microseconds (UTC). `created_at` is set by the store. */
+export interface RecordRow {
+  start_timestamp: number;
+  end_timestamp: number;
+  duration: number | null;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  kind: RecordKind;
+  level: number;
+  span_name: string;
+  message: string;
+  log_body: string | null;
+  attributes: Record<string, unknown>;
+  attributes_json_schema: string | null;
+  tags: string[];
+  is_exception: boolean;
+  exception_type: string | null;
+  exception_message: string | null;
+  exception_stacktrace: string | null;
+  otel_status_code: string | null;
+  otel_status_message: string | null;
+  otel_events: unknown[] | null;
+  otel_links: unknown[] | null;
+  otel_scope_name: string | null;
+  otel_scope_version: string | null;
+  otel_scope_attributes: Record<string, unknown> | null;
+  otel_resource_attributes: Record<string, unknown> | null;
+  service_name: string;
+  service_version: string | null;
+  service_namespace: string | null;
+  service_instance_id: string | null;
+  process_pid: number | null;
+  deployment_environment: string | null;
+  telemetry_sdk_name: string | null;
+  telemetry_sdk_language: string | null;
+  telemetry_sdk_version: string | null;
+  http_response_status_code: number | null;
+  http_method: string | null;
+  http_route: string | null;
+  url_full: string | null;
+  url_path: string | null;
+  url_query: string | null;
+  run_id: string | null;
+}
+
+/** One row of `metrics`; timestamps are epoch microseconds. Missing keys are NULL. */
+export type MetricRow = Partial<Record<Exclude<MetricColumn, 'created_at'>, unknown>> & {
+  recorded_timestamp: number;
+  metric_name: string;
+  metric_type: string;
+  unit: string;
+  service_name: string;
+};
+
+/** A runtime-conformance finding on one record (see conformance.ts). */
+export interface ViolationRow {
+  code: string;
+  rule: string;
+  severity: string;
+  message: string;
+  event_id: string | null;
+  span_name: string;
+  service_name: string;
+  code_filepath: string | null;
+  code_lineno: number | null;
+  /** epoch microseconds of the record */
+  seen_at: number;
+  trace_id: string;
+  span_id: string;
+  run_id: string | null;
+}
+
+export interface RetentionOptions {
+  /** Delete records older than this many days (by start_timestamp). 0/undefined = keep forever. */
+  maxAgeDays?: number;
+  /** Keep the database's used size under this many MB by deleting the oldest records. 0/undefined = no cap. */
+  maxSizeMb?: number;
+}
+
+export interface StoreOptions {
+  /** Database file, or ':memory:'. The directory is created when missing. */
+  path: string;
+  retention?: RetentionOptions;
+  /** How often retention runs while open (ms); default 10 minutes; 0 disables the timer. */
+  retentionIntervalMs?: number;
+  /** DuckDB worker threads; default: DuckDB's own choice. */
+  threads?: number;
+}
+
+export interface InsertResult {
+  /** Rows written to records_all (after de-duplication). */
+  records: number;
+  /** Rows skipped because an identical (trace_id, span_id, kind, start, name) row exists. */
+  duplicates: number;
+  /** Pending-span rows removed because their real span arrived. */
+  pendingReplaced: number;
+  metrics: number;
+  violations: number;
+  /** Distinct run ids touched by this batch. */
+  runIds: string[];
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+export interface QueryResult {
+  columns: QueryColumn[];
+  /** JSON-friendly values: timestamps as ISO-like strings, BIGINT as number or string, lists as arrays. */
+  rows: unknown[][];
+}
+
+export interface RunInfo {
+  run_id: string;
+  label: string | null;
+  command: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+export interface RetentionResult {
+  deletedByAge: number;
+  deletedBySize: number;
+}
+
+const MIGRATIONS: { version: number; description: string; sql: string[] }[] = [
+  {
+    version: 1,
+    description: 'records_all, records view, metrics, runs, conformance violations',
+    sql: [
+      `CREATE TABLE records_all (${RECORD_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+      `CREATE VIEW records AS SELECT * FROM records_all WHERE kind <> 'pending_span'`,
+      `CREATE TABLE metrics (${METRIC_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+      `CREATE TABLE runs (run_id VARCHAR PRIMARY KEY, label VARCHAR, command VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ)`,
+      `CREATE TABLE conformance_violations (
+         key VARCHAR PRIMARY KEY, code VARCHAR NOT NULL, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+         message VARCHAR NOT NULL, event_id VARCHAR, span_name VARCHAR NOT NULL, service_name VARCHAR,
+         code_filepath VARCHAR, code_lineno INTEGER, count BIGINT NOT NULL,
+         first_seen TIMESTAMPTZ NOT NULL, last_seen TIMESTAMPTZ NOT NULL,
+         last_trace_id VARCHAR, last_span_id VARCHAR, last_run_id VARCHAR)`,
+      `CREATE TABLE span_violations (trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, run_id VARCHAR,
+         seen_at TIMESTAMPTZ NOT NULL, code VARCHAR NOT NULL, message VARCHAR NOT NULL, event_id VARCHAR)`,
+    ],
+  },
+];
+
+/** Latest schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+const TS_COLUMNS = new Set(['start_timestamp', 'end_timestamp', 'recorded_timestamp']);
+
+function bareType(t: string): string {
+  return t.replace(/\s+NOT NULL.*$/, '').replace(/\s+DEFAULT.*$/, '');
+}
+
+/** read_json column spec and SELECT list converting epoch-µs numbers to TIMESTAMPTZ. */
+function loaderFor(columns: readonly (readonly [string, string])[]): { names: string[]; spec: string; select: string } {
+  const cols = columns.filter(([n]) => n !== 'created_at');
+  const names = cols.map(([n]) => n);
+  const spec = `{${cols.map(([n, t]) => `${n}: '${TS_COLUMNS.has(n) ? 'BIGINT' : bareType(t)}'`).join(', ')}}`;
+  const select = cols.map(([n]) => (TS_COLUMNS.has(n) ? `make_timestamp(${n})::TIMESTAMPTZ AS ${n}` : n)).join(', ');
+  return { names, spec, select };
+}
+const RECORD_LOADER = loaderFor(RECORD_COLUMNS);
+const METRIC_LOADER = loaderFor(METRIC_COLUMNS);
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function scratchDir(): string {
+  // tmpfs when available: the batch file is written and read once per transaction.
+  try {
+    if (process.platform === 'linux' && fs.statSync('/dev/shm').isDirectory()) {
+      fs.accessSync('/dev/shm', fs.constants.W_OK);
+      return '/dev/shm';
+    }
+  } catch {
+    // fall through to the OS temp dir
+  }
+  return os.tmpdir();
+}
+
+let scratchSeq = 0;
+
+export class TelemetryStore {
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private mayHavePending = true;
+  private closed = false;
+  private readonly scratchFile: string;
+  private retention: RetentionOptions;
+
+  /** Database file path, or ':memory:'. */
+  readonly path: string;
+
+  private constructor(
+    dbPath: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    opts: StoreOptions,
+  ) {
+    this.path = dbPath;
+    this.retention = { ...opts.retention };
+    this.scratchFile = path.join(scratchDir(), `telemetry-lens-${process.pid}-${++scratchSeq}-${Date.now()}.ndjson`);
+  }
+
+  /** Opens (creating and migrating when needed) the store, then enforces retention once. */
+  static async open(opts: StoreOptions): Promise<TelemetryStore> {
+    const p = opts.path || ':memory:';
+    if (p !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(p)), { recursive: true });
+    const config: Record<string, string> = {};
+    if (opts.threads) config.threads = String(opts.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(p, config);
+    } catch (e) {
+      throw new Error(`cannot open telemetry store ${p}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const writer = await instance.connect();
+    await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
+    const store = new TelemetryStore(p, instance, writer, opts);
+    await store.migrate();
+    store.mayHavePending = (await store.scalar(`SELECT count(*) FROM records_all WHERE kind = 'pending_span'`)) > 0;
+    await store.enforceRetention();
+    const every = opts.retentionIntervalMs ?? 10 * 60_000;
+    if (every > 0) {
+      store.retentionTimer = setInterval(() => {
+        store.enforceRetention().catch(() => undefined);
+      }, every);
+      store.retentionTimer.unref();
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.writer.run(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())`,
+    );
+    const current = await this.scalar(`SELECT coalesce(max(version), 0) FROM schema_migrations`);
+    if (current > SCHEMA_VERSION) {
+      throw new Error(
+        `telemetry store ${this.path} has schema version ${current}, newer than this build (${SCHEMA_VERSION}); upgrade Telemetry Lens or use another database file`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const s of m.sql) await this.writer.run(s);
+        await this.writer.run(`INSERT INTO schema_migrations (version, description) VALUES (${m.version}, ${sqlString(m.description)})`);
+        await this.writer.run('COMMIT');
+      } catch (e) {
+        await this.writer.run('ROLLBACK');
+        throw new Error(`migration ${m.version} failed on ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /** Applied migration versions, oldest first. */
+  async migrations(): Promise<number[]> {
+    const r = await this.query(`SELECT version FROM schema_migrations ORDER BY version`);
+    return r.rows.map((row) => Number(row[0]));
+  }
+
+  private async scalar(sql: string): Promise<number> {
+    const reader = await this.writer.runAndReadAll(sql);
+    const v = reader.getRows()[0]?.[0];
+    return v === null || v === undefined ? 0 : Number(v);
+  }
+
+  /** Serialises write work on the write connection. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('telemetry store is closed'));
+    const next = this.writeChain.then(fn, fn);
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Writes records, metrics and violations in ONE transaction; resolves after COMMIT (the data is in
+   * DuckDB's write-ahead log, so it survives the process being killed). Duplicates of rows already
+   * stored (at-least-once retries) are skipped; pending spans whose real span is in the batch or in
+   * the store are removed / never inserted.
+   */
+  insertBatch(batch: { records?: RecordRow[]; metrics?: MetricRow[]; violations?: ViolationRow[] }): Promise<InsertResult> {
+    return this.exclusive(() => this.insertBatchNow(batch.records ?? [], batch.metrics ?? [], batch.violations ?? []));
+  }
+
+  private async insertBatchNow(records: RecordRow[], metrics: MetricRow[], violations: ViolationRow[]): Promise<InsertResult> {
+    const result: InsertResult = { records: 0, duplicates: 0, pendingReplaced: 0, metrics: 0, violations: 0, runIds: [] };
+    // In-batch de-duplication (a retried request can be queued next to its original).
+    const seen = new Set<string>();
+    const rows: RecordRow[] = [];
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    let hasPending = false;
+    let hasReal = false;
+    const runIds = new Set<string>();
+    for (const r of records) {
+      const key = `${r.trace_id}|${r.span_id}|${r.kind}|${r.start_timestamp}|${r.span_name}`;
+      if (seen.has(key)) {
+        result.duplicates++;
+        continue;
+      }
+      seen.add(key);
+      rows.push(r);
+      if (r.start_timestamp < minTs) minTs = r.start_timestamp;
+      if (r.start_timestamp > maxTs) maxTs = r.start_timestamp;
+      if (r.kind === 'pending_span') hasPending = true;
+      else hasReal = true;
+      if (r.run_id) runIds.add(r.run_id);
+    }
+    for (const m of metrics) if (typeof m.run_id === 'string' && m.run_id) runIds.add(m.run_id);
+    result.runIds = [...runIds];
+    if (rows.length === 0 && metrics.length === 0 && violations.length === 0) return result;
+
+    const w = this.writer;
+    await w.run('BEGIN TRANSACTION');
+    try {
+      if (rows.length) {
+        await this.loadScratch(rows, RECORD_LOADER.names);
+        await w.run(`CREATE OR REPLACE TEMP TABLE _batch AS SELECT ${RECORD_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${RECORD_LOADER.spec})`);
+        const lo = Math.floor(minTs);
+        const hi = Math.ceil(maxTs);
+        const inserted = await w.run(
+          `INSERT INTO records_all (${RECORD_LOADER.names.join(', ')})
+           SELECT ${RECORD_LOADER.names.map((n) => `b.${n}`).join(', ')} FROM _batch b
+           WHERE NOT EXISTS (
+             SELECT 1 FROM records_all r
+             WHERE r.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ AND make_timestamp(${hi})::TIMESTAMPTZ
+               AND r.trace_id = b.trace_id AND r.span_id = b.span_id AND r.kind = b.kind
+               AND r.start_timestamp = b.start_timestamp AND r.span_name = b.span_name)
+           ${hasPending ? `AND NOT (b.kind = 'pending_span' AND EXISTS (
+             SELECT 1 FROM records_all r
+             WHERE r.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ - INTERVAL 1 HOUR AND make_timestamp(${hi})::TIMESTAMPTZ + INTERVAL 1 DAY
+               AND r.kind <> 'pending_span' AND r.trace_id = b.trace_id
+               AND (r.span_id = b.parent_span_id OR r.span_id = b.span_id)))` : ''}`,
+        );
+        result.records = inserted.rowsChanged;
+        result.duplicates += rows.length - inserted.rowsChanged;
+        if (hasPending) this.mayHavePending = true;
+        if (hasReal && this.mayHavePending) {
+          // Logfire's placeholder is a child of the real span (parent_span_id = real span id); other
+          // senders may reuse the real span's own id. Either way the real span supersedes it.
+          const del = await w.run(
+            `DELETE FROM records_all p WHERE p.kind = 'pending_span'
+               AND p.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ - INTERVAL 1 DAY AND make_timestamp(${hi})::TIMESTAMPTZ + INTERVAL 1 HOUR
+               AND EXISTS (SELECT 1 FROM _batch b WHERE b.kind <> 'pending_span' AND b.kind <> 'span_event'
+                 AND b.trace_id = p.trace_id AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
+          );
+          result.pendingReplaced = del.rowsChanged;
+        }
+        await w.run('DROP TABLE _batch');
+      }
+      if (metrics.length) {
+        await this.loadScratch(metrics, METRIC_LOADER.names);
+        const m = await w.run(
+          `INSERT INTO metrics (${METRIC_LOADER.names.join(', ')}) SELECT ${METRIC_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${METRIC_LOADER.spec})`,
+        );
+        result.metrics = m.rowsChanged;
+      }
+      if (violations.length) result.violations = await this.writeViolations(violations);
+      if (runIds.size) {
+        await w.run(
+          `INSERT INTO runs (run_id, label, started_at)
+           SELECT v.run_id, v.run_id, (SELECT min(start_timestamp) FROM records_all r WHERE r.run_id = v.run_id)
+           FROM (SELECT unnest(${listLiteral([...runIds])}) AS run_id) v ON CONFLICT DO NOTHING`,
+        );
+      }
+      await w.run('COMMIT');
+    } catch (e) {
+      await w.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      fs.rmSync(this.scratchFile, { force: true });
+    }
+    return result;
+  }
+
+  private async loadScratch(rows: object[], names: string[]): Promise<void> {
+    const parts: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as Record<string, unknown>;
+      const o: Record<string, unknown> = {};
+      for (const n of names) {
+        const v = r[n];
+        o[n] = v === undefined ? null : v;
+      }
+      parts[i] = JSON.stringify(o);
+    }
+    await fs.promises.writeFile(this.scratchFile, parts.join('\n') + '\n');
+  }
+
+  private async writeViolations(vs: ViolationRow[]): Promise<number> {
+    // Aggregate in JS first: one upsert per distinct finding.
+    const agg = new Map<string, ViolationRow & { n: number; first: number }>();
+    for (const v of vs) {
+      const key = [v.code, v.span_name, v.message, v.code_filepath ?? '', v.code_lineno ?? '', v.service_name].join('\u0001');
+      const a = agg.get(key);
+      if (!a) agg.set(key, { ...v, n: 1, first: v.seen_at });
+      else {
+        a.n++;
+        if (v.seen_at >= a.seen_at) Object.assign(a, { seen_at: v.seen_at, trace_id: v.trace_id, span_id: v.span_id, run_id: v.run_id });
+        if (v.seen_at < a.first) a.first = v.seen_at;
+      }
+    }
+    const aggRows = [...agg.entries()].map(([key, a]) => ({
+      key,
+      code: a.code,
+      rule: a.rule,
+      severity: a.severity,
+      message: a.message,
+      event_id: a.event_id,
+      span_name: a.span_name,
+      service_name: a.service_name,
+      code_filepath: a.code_filepath,
+      code_lineno: a.code_lineno,
+      count: a.n,
+      first_seen: a.first,
+      last_seen: a.seen_at,
+      last_trace_id: a.trace_id,
+      last_span_id: a.span_id,
+      last_run_id: a.run_id,
+    }));
+    const names = Object.keys(aggRows[0]);
+    await this.loadScratch(aggRows, names);
+    const spec = `{key: 'VARCHAR', code: 'VARCHAR', rule: 'VARCHAR', severity: 'VARCHAR', message: 'VARCHAR', event_id: 'VARCHAR', span_name: 'VARCHAR', service_name: 'VARCHAR', code_filepath: 'VARCHAR', code_lineno: 'INTEGER', count: 'BIGINT', first_seen: 'BIGINT', last_seen: 'BIGINT', last_trace_id: 'VARCHAR', last_span_id: 'VARCHAR', last_run_id: 'VARCHAR'}`;
+    await this.writer.run(
+      `INSERT INTO conformance_violations
+       SELECT key, code, rule, severity, message, event_id, span_name, service_name, code_filepath, code_lineno, count,
+              make_timestamp(first_seen)::TIMESTAMPTZ, make_timestamp(last_seen)::TIMESTAMPTZ, last_trace_id, last_span_id, last_run_id
+       FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${spec})
+       ON CONFLICT (key) DO UPDATE SET count = conformance_violations.count + excluded.count,
+         first_seen = least(conformance_violations.first_seen, excluded.first_seen),
+         last_seen = greatest(conformance_violations.last_seen, excluded.last_seen),
+         last_trace_id = CASE WHEN excluded.last_seen >= conformance_violations.last_seen THEN excluded.last_trace_id ELSE conformance_violations.last_trace_id END,
+         last_span_id = CASE WHEN excluded.last_seen >= conformance_violations.last_seen THEN excluded.last_span_id ELSE conformance_violations.last_span_id END,
+         last_run_id = CASE WHEN excluded.last_seen >= conformance_violations.last_seen THEN excluded.last_run_id ELSE conformance_violations.last_run_id END,
+         event_id = excluded.event_id`,
+    );
+    const spanRows = vs.map((v) => ({ trace_id: v.trace_id, span_id: v.span_id, run_id: v.run_id, seen_at: v.seen_at, code: v.code, message: v.message, event_id: v.event_id }));
+    await this.loadScratch(spanRows, Object.keys(spanRows[0]));
+    await this.writer.run(
+      `INSERT INTO span_violations SELECT trace_id, span_id, run_id, make_timestamp(seen_at)::TIMESTAMPTZ, code, message, event_id
+       FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited',
+         columns = {trace_id: 'VARCHAR', span_id: 'VARCHAR', run_id: 'VARCHAR', seen_at: 'BIGINT', code: 'VARCHAR', message: 'VARCHAR', event_id: 'VARCHAR'})`,
+    );
+    return vs.length;
+  }
+
+  /**
+   * Runs SQL on its own connection (never inside an ingest transaction) and returns JSON-friendly
+   * rows. The caller is responsible for only passing read-only SQL from users (the SQL front end
+   * checks statements before they get here). `signal` interrupts a running query.
+   */
+  async query(sql: string, params?: unknown[] | Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<QueryResult> {
+    if (this.closed) throw new Error('telemetry store is closed');
+    const conn = await this.instance.connect();
+    const onAbort = () => conn.interrupt();
+    opts.signal?.addEventListener('abort', onAbort);
+    try {
+      if (opts.signal?.aborted) throw new Error('query cancelled');
+      const reader = await conn.runAndReadAll(sql, params as never);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      return { columns: names.map((name, i) => ({ name, type: types[i].toString() })), rows: reader.getRowsJson() as unknown[][] };
+    } catch (e) {
+      if (opts.signal?.aborted) throw new Error('query cancelled');
+      throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      conn.closeSync();
+    }
+  }
+
+  /** Like query(), rows as objects keyed by column name. */
+  async queryObjects<T = Record<string, unknown>>(sql: string, params?: unknown[] | Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<T[]> {
+    const r = await this.query(sql, params, opts);
+    return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])) as T);
+  }
+
+  /**
+   * A dedicated connection on this database for callers that need DuckDB directly (prepared
+   * statements, streaming). The caller must close it; it must not be used to write.
+   */
+  connect(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new Error('telemetry store is closed'));
+    return this.instance.connect();
+  }
+
+  /** Records in the `records` view (pending spans excluded unless asked). */
+  async count(opts: { includePending?: boolean; runId?: string } = {}): Promise<number> {
+    const where: string[] = [];
+    if (!opts.includePending) where.push(`kind <> 'pending_span'`);
+    if (opts.runId) where.push(`run_id = ${sqlString(opts.runId)}`);
+    const r = await this.query(`SELECT count(*) FROM records_all${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+    return Number(r.rows[0][0]);
+  }
+
+  /** Deletes every record, metric, run and violation (the schema stays). */
+  clear(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const t of ['records_all', 'metrics', 'runs', 'conformance_violations', 'span_violations']) await this.writer.run(`DELETE FROM ${t}`);
+        await this.writer.run('COMMIT');
+      } catch (e) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      this.mayHavePending = false;
+      await this.writer.run('CHECKPOINT');
+    });
+  }
+
+  setRetention(r: RetentionOptions): void {
+    this.retention = { ...r };
+  }
+
+  /** Used bytes of the database (blocks in use × block size; WAL included for file databases). */
+  async sizeBytes(): Promise<number> {
+    const r = await this.queryObjects<{ block_size: number; used_blocks: number; wal_size: string }>(`SELECT block_size, used_blocks, wal_size FROM pragma_database_size()`);
+    const row = r[0];
+    return Number(row.block_size) * Number(row.used_blocks) + parseSize(row.wal_size);
+  }
+
+  /** Deletes records older than maxAgeDays, then the oldest records until the size cap holds. */
+  enforceRetention(): Promise<RetentionResult> {
+    return this.exclusive(async () => {
+      const out: RetentionResult = { deletedByAge: 0, deletedBySize: 0 };
+      const { maxAgeDays, maxSizeMb } = this.retention;
+      if (maxAgeDays && maxAgeDays > 0) {
+        const cutoff = `now() - INTERVAL ${Math.round(maxAgeDays * 86400)} SECOND`;
+        const d = await this.writer.run(`DELETE FROM records_all WHERE start_timestamp < ${cutoff}`);
+        out.deletedByAge = d.rowsChanged;
+        await this.writer.run(`DELETE FROM metrics WHERE recorded_timestamp < ${cutoff}`);
+        await this.writer.run(`DELETE FROM span_violations WHERE seen_at < ${cutoff}`);
+        await this.writer.run(`DELETE FROM conformance_violations WHERE last_seen < ${cutoff}`);
+      }
+      if (maxSizeMb && maxSizeMb > 0) {
+        const cap = maxSizeMb * 1024 * 1024;
+        for (let round = 0; round < 8; round++) {
+          await this.writer.run('CHECKPOINT');
+          const size = await this.sizeBytesOnWriter();
+          if (size <= cap) break;
+          const total = await this.scalar(`SELECT count(*) FROM records_all`);
+          if (total === 0) break;
+          // Delete the oldest share that brings the size under 90% of the cap (at least 5%).
+          const frac = Math.min(1, Math.max(0.05, 1 - (cap * 0.9) / size));
+          const cutoffRows = await this.writer.runAndReadAll(
+            `SELECT epoch_us(quantile_disc(start_timestamp, ${frac})) FROM records_all`,
+          );
+          const cutoffUs = Number(cutoffRows.getRows()[0][0]);
+          const d = await this.writer.run(`DELETE FROM records_all WHERE start_timestamp <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
+          await this.writer.run(`DELETE FROM metrics WHERE recorded_timestamp <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
+          await this.writer.run(`DELETE FROM span_violations WHERE seen_at <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
+          out.deletedBySize += d.rowsChanged;
+          await this.writer.run('CHECKPOINT');
+          if ((await this.sizeBytesOnWriter()) > cap) await this.compactRecords();
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * DuckDB frees storage only for fully deleted row groups; after deleting a share of a small or
+   * interleaved table the blocks stay in use. Rewriting the table's rows releases them.
+   */
+  private async compactRecords(): Promise<void> {
+    const w = this.writer;
+    await w.run('BEGIN TRANSACTION');
+    try {
+      await w.run(`CREATE TEMP TABLE _keep AS SELECT * FROM records_all ORDER BY start_timestamp`);
+      await w.run(`DELETE FROM records_all`);
+      await w.run(`INSERT INTO records_all SELECT * FROM _keep`);
+      await w.run(`DROP TABLE _keep`);
+      await w.run('COMMIT');
+    } catch (e) {
+      await w.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    await w.run('CHECKPOINT');
+  }
+
+  private async sizeBytesOnWriter(): Promise<number> {
+    const reader = await this.writer.runAndReadAll(`SELECT block_size, used_blocks, wal_size FROM pragma_database_size()`);
+    const [bs, used, wal] = reader.getRows()[0];
+    return Number(bs) * Number(used) + parseSize(String(wal));
+  }
+
+  /** Registers (or relabels) an editor-launched run. */
+  startRun(run: { runId: string; label?: string; command?: string; startedAt?: Date }): Promise<void> {
+    return this.exclusive(async () => {
+      const started = (run.startedAt ?? new Date()).getTime() * 1000;
+      await this.writer.run(
+        `INSERT INTO runs (run_id, label, command, started_at) VALUES ($1, $2, $3, make_timestamp($4::BIGINT)::TIMESTAMPTZ)
+         ON CONFLICT (run_id) DO UPDATE SET label = excluded.label, command = excluded.command, started_at = excluded.started_at`,
+        [run.runId, run.label ?? run.runId, run.command ?? null, started],
+      );
+    });
+  }
+
+  endRun(runId: string, endedAt: Date = new Date()): Promise<void> {
+    return this.exclusive(async () => {
+      await this.writer.run(`UPDATE runs SET ended_at = make_timestamp($2::BIGINT)::TIMESTAMPTZ WHERE run_id = $1`, [runId, endedAt.getTime() * 1000]);
+    });
+  }
+
+  listRuns(): Promise<RunInfo[]> {
+    return this.queryObjects<RunInfo>(`SELECT run_id, label, command, CAST(started_at AS VARCHAR) AS started_at, CAST(ended_at AS VARCHAR) AS ended_at FROM runs ORDER BY started_at DESC NULLS LAST`);
+  }
+
+  /** Waits for queued writes, checkpoints and closes. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.writeChain;
+    this.closed = true;
+    try {
+      if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    } finally {
+      this.writer.closeSync();
+      this.instance.closeSync();
+      fs.rmSync(this.scratchFile, { force: true });
+    }
+  }
+}
+
+function listLiteral(values: string[]): string {
+  return `[${values.map(sqlString).join(', ')}]::VARCHAR[]`;
+}
+
+/** Parses DuckDB's human sizes ('12.3 MiB', '0 bytes'). */
+function parseSize(s: string): number {
+  const m = /^([\d.]+)\s*(bytes|[KMGT]i?B)?/i.exec(s.trim());
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'bytes').toUpperCase();
+  const pow: Record<string, number> = { BYTES: 0, KB: 1, KIB: 1, MB: 2, MIB: 2, GB: 3, GIB: 3, TB: 4, TIB: 4 };
+  return n * 1024 ** (pow[unit] ?? 0);
+}

@@ -1,0 +1,221 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TelemetryStore, SCHEMA_VERSION, type RecordRow } from '../../server/telemetry/store';
+import { RECORD_COLUMNS } from '../../server/telemetry/records';
+
+const NOW_US = Date.now() * 1000;
+
+function row(over: Partial<RecordRow> = {}): RecordRow {
+  return {
+    start_timestamp: NOW_US,
+    end_timestamp: NOW_US + 1500,
+    duration: 0.0015,
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+    span_id: 'b7ad6b7169203331',
+    parent_span_id: null,
+    kind: 'span',
+    level: 9,
+    span_name: 'agent.run {agent}',
+    message: 'agent.run coder',
+    log_body: null,
+    attributes: { agent: 'coder', 'code.lineno': 12 },
+    attributes_json_schema: null,
+    tags: ['a', 'b'],
+    is_exception: false,
+    exception_type: null,
+    exception_message: null,
+    exception_stacktrace: null,
+    otel_status_code: 'UNSET',
+    otel_status_message: null,
+    otel_events: [],
+    otel_links: [],
+    otel_scope_name: 'logfire',
+    otel_scope_version: '1',
+    otel_scope_attributes: {},
+    otel_resource_attributes: { 'service.name': 'svc' },
+    service_name: 'svc',
+    service_version: null,
+    service_namespace: null,
+    service_instance_id: null,
+    process_pid: 42,
+    deployment_environment: null,
+    telemetry_sdk_name: null,
+    telemetry_sdk_language: null,
+    telemetry_sdk_version: null,
+    http_response_status_code: null,
+    http_method: null,
+    http_route: null,
+    url_full: null,
+    url_path: null,
+    url_query: null,
+    run_id: null,
+    ...over,
+  };
+}
+
+function tmpDb(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
+  return path.join(dir, name);
+}
+
+test('migration 1 creates records_all with every records.ts column, the records view and metrics', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    assert.deepEqual(await store.migrations(), [1]);
+    assert.equal(SCHEMA_VERSION, 1);
+    const cols = await store.queryObjects<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'records_all' ORDER BY ordinal_position`,
+    );
+    assert.deepEqual(cols.map((c) => c.column_name), RECORD_COLUMNS.map(([n]) => n));
+    const viewCols = await store.query(`SELECT * FROM records LIMIT 0`);
+    assert.equal(viewCols.columns.length, RECORD_COLUMNS.length);
+    const tables = await store.queryObjects<{ table_name: string }>(`SELECT table_name FROM information_schema.tables ORDER BY 1`);
+    for (const t of ['metrics', 'runs', 'records', 'records_all', 'schema_migrations', 'conformance_violations', 'span_violations']) {
+      assert.ok(tables.some((x) => x.table_name === t), `missing ${t}`);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('insertBatch stores rows with exact timestamps, JSON attributes and tags; Logfire idioms query them', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    const r = await store.insertBatch({ records: [row({ run_id: 'run-1' })] });
+    assert.equal(r.records, 1);
+    assert.deepEqual(r.runIds, ['run-1']);
+    const [got] = await store.queryObjects<Record<string, unknown>>(
+      `SELECT epoch_us(start_timestamp) AS s, epoch_us(end_timestamp) AS e, attributes->>'agent' AS agent,
+              CAST(attributes->'code.lineno' AS INTEGER) AS lineno, tags, array_contains(tags, 'b') AS has_b,
+              service_name, process_pid, created_at IS NOT NULL AS has_created FROM records`,
+    );
+    assert.equal(Number(got.s), NOW_US);
+    assert.equal(Number(got.e), NOW_US + 1500);
+    assert.equal(got.agent, 'coder');
+    assert.equal(got.lineno, 12);
+    assert.deepEqual(got.tags, ['a', 'b']);
+    assert.equal(got.has_b, true);
+    assert.equal(got.process_pid, 42);
+    assert.equal(got.has_created, true);
+    const runs = await store.listRuns();
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].run_id, 'run-1');
+  } finally {
+    await store.close();
+  }
+});
+
+test('at-least-once retries are de-duplicated by (trace_id, span_id, kind), within and across batches', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    const a = row();
+    const b = row({ span_id: '00000000000000b2' });
+    const r1 = await store.insertBatch({ records: [a, b, { ...a }] });
+    assert.equal(r1.records, 2);
+    assert.equal(r1.duplicates, 1);
+    const r2 = await store.insertBatch({ records: [a, b, row({ span_id: '00000000000000b3' })] });
+    assert.equal(r2.records, 1);
+    assert.equal(r2.duplicates, 2);
+    assert.equal(await store.count(), 3);
+    // A span_event row with the same span id is a different kind: kept.
+    const r3 = await store.insertBatch({ records: [row({ kind: 'span_event', span_name: 'tool.called' })] });
+    assert.equal(r3.records, 1);
+    assert.equal(await store.count(), 4);
+  } finally {
+    await store.close();
+  }
+});
+
+test('pending spans are kept out of records and dropped when the real span arrives (either order)', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    // Logfire-style placeholder: a child of the real span.
+    const pending = row({ kind: 'pending_span', span_id: '1111111111111111', parent_span_id: 'b7ad6b7169203331', end_timestamp: NOW_US, duration: 0 });
+    // Same-id placeholder (other senders).
+    const pending2 = row({ kind: 'pending_span', span_id: '2222222222222222', parent_span_id: null });
+    await store.insertBatch({ records: [pending, pending2] });
+    assert.equal(await store.count(), 0);
+    assert.equal(await store.count({ includePending: true }), 2);
+    const r = await store.insertBatch({ records: [row()] });
+    assert.equal(r.pendingReplaced, 1);
+    assert.equal(await store.count({ includePending: true }), 2);
+    const r2 = await store.insertBatch({ records: [row({ span_id: '2222222222222222' })] });
+    assert.equal(r2.pendingReplaced, 1);
+    assert.equal(await store.count({ includePending: true }), 2);
+    assert.equal(await store.count(), 2);
+    // A late placeholder for a span that already finished is never stored.
+    const late = await store.insertBatch({ records: [row({ kind: 'pending_span', span_id: '3333333333333333', parent_span_id: '2222222222222222' })] });
+    assert.equal(late.records, 0);
+    assert.equal(await store.count({ includePending: true }), 2);
+  } finally {
+    await store.close();
+  }
+});
+
+test('file store survives close/reopen; clear() empties it; a newer schema version is refused', async () => {
+  const file = tmpDb('ws.duckdb');
+  let store = await TelemetryStore.open({ path: file });
+  await store.insertBatch({ records: [row(), row({ span_id: '00000000000000c1' })] });
+  await store.close();
+  store = await TelemetryStore.open({ path: file });
+  assert.equal(await store.count(), 2);
+  assert.deepEqual(await store.migrations(), [1]);
+  await store.clear();
+  assert.equal(await store.count(), 0);
+  await store.close();
+  // Simulate a database written by a future version.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const inst = await DuckDBInstance.create(file);
+  const c = await inst.connect();
+  await c.run(`INSERT INTO schema_migrations (version, description) VALUES (99, 'future')`);
+  c.closeSync();
+  inst.closeSync();
+  await assert.rejects(TelemetryStore.open({ path: file }), /schema version 99, newer than this build/);
+});
+
+test('retention by age deletes old records on open; by size keeps the database under the cap', async () => {
+  const file = tmpDb('ret.duckdb');
+  let store = await TelemetryStore.open({ path: file });
+  const old = NOW_US - 10 * 86400e6;
+  await store.insertBatch({ records: [row({ start_timestamp: old, end_timestamp: old + 1 }), row({ span_id: '00000000000000d1' })] });
+  await store.close();
+  store = await TelemetryStore.open({ path: file, retention: { maxAgeDays: 7 } });
+  assert.equal(await store.count(), 1);
+  // Size cap: fill with ~40k rows carrying 200 bytes of unique attributes each, then cap.
+  const rows: RecordRow[] = [];
+  for (let i = 0; i < 40000; i++) {
+    rows.push(row({ span_id: i.toString(16).padStart(16, '0'), start_timestamp: NOW_US - (40000 - i) * 1000, attributes: { blob: `${i}-`.repeat(40) } }));
+  }
+  await store.insertBatch({ records: rows });
+  const before = await store.sizeBytes();
+  const capMb = Math.max(1, Math.floor(before / 1024 / 1024 / 2));
+  store.setRetention({ maxSizeMb: capMb });
+  const res = await store.enforceRetention();
+  assert.ok(res.deletedBySize > 0, 'some rows deleted');
+  assert.ok((await store.sizeBytes()) <= capMb * 1024 * 1024, 'size under the cap');
+  // The oldest rows went first.
+  const [{ oldest }] = await store.queryObjects<{ oldest: unknown }>(`SELECT min(epoch_us(start_timestamp)) AS oldest FROM records`);
+  assert.ok(Number(oldest) > NOW_US - 40000 * 1000);
+  await store.close();
+});
+
+test('query() reports column names and types; a bad query fails with the DuckDB message', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    const r = await store.query(`SELECT 1 AS one, 'x' AS two`);
+    assert.deepEqual(r.columns, [
+      { name: 'one', type: 'INTEGER' },
+      { name: 'two', type: 'VARCHAR' },
+    ]);
+    assert.deepEqual(r.rows, [[1, 'x']]);
+    await assert.rejects(store.query(`SELECT nope FROM records`), /nope/);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(store.query(`SELECT 1`, undefined, { signal: ac.signal }), /cancelled/);
+  } finally {
+    await store.close();
+  }
+});
