@@ -14,7 +14,8 @@ export const LEVEL_NUMBERS: Record<LevelName, number> = {
   fatal: 21,
 };
 
-export type AttributeType = 'string' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'object';
+/** `any`: declared without a type (not type-checked). */
+export type AttributeType = 'string' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'object' | 'any';
 
 /** Where something was declared in the schema file (0-based line/character), for errors and go-to-definition. */
 export interface SchemaLocation {
@@ -82,7 +83,10 @@ export interface Conventions {
   errorSuffixes: string[];
   /** Seed 003: limit attribute count (<50 per event). */
   maxAttributes: number;
-  /** Attribute names (or regexes) that must not be logged raw (seeds 003/004). */
+  /**
+   * Attribute names that must not be logged raw (seeds 003/004). Each entry is a regular expression
+   * matched case-insensitively against the whole attribute name (`(.*_)?token` matches `auth_token`).
+   */
   sensitiveNames: string[];
   /** Attributes every event must carry (seeds 002/004: e.g. session_id, call_id). Empty by default. */
   requiredContext: string[];
