@@ -79,6 +79,8 @@ export interface TelemetryCall {
   insertAttribute?: { position: Position; prefix: string; suffix: string; style: 'keyword' | 'object' };
   /** Context attributes bound earlier (structlog .bind(), loguru .bind(), contextualize). */
   boundKeys?: string[];
+  /** For 'set-attribute'/'event' calls: the message/name of the span they act on, when statically known. */
+  spanMessage?: ArgValue;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

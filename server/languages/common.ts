@@ -1,0 +1,161 @@
+// Helpers shared by the Python and TypeScript extractors: ranges, levels, insertion points.
+import type { Node } from 'web-tree-sitter';
+import type { LevelName, WrapperSpec } from '../schema/model';
+import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
+
+export interface ExtractOptions {
+  /** Project wrapper functions treated as telemetry calls (schema conventions + settings). */
+  wrappers?: readonly WrapperSpec[];
+}
+
+export function pos(p: { row: number; column: number }): Position {
+  return { line: p.row, character: p.column };
+}
+
+export function nodeRange(n: Node): Range {
+  return { start: pos(n.startPosition), end: pos(n.endPosition) };
+}
+
+export function spanRange(a: Node, b: Node): Range {
+  return { start: pos(a.startPosition), end: pos(b.endPosition) };
+}
+
+/** Method / level-name spellings → the schema's level names. */
+const LEVELS: Record<string, LevelName> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  msg: 'info',
+  success: 'info',
+  notice: 'notice',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  exception: 'error',
+  err: 'error',
+  fatal: 'fatal',
+  critical: 'fatal',
+};
+
+/** Normalise a level or method name ('warning' → 'warn', 'exception' → 'error', 'critical' → 'fatal'). */
+export function normalizeLevel(name: string): LevelName | undefined {
+  return LEVELS[name.toLowerCase()];
+}
+
+/** Stdlib `logging` numeric levels (DEBUG 10 … CRITICAL 50). */
+export function levelFromStdlibNumber(n: number): LevelName | undefined {
+  if (n < 10) return n > 0 ? 'trace' : undefined;
+  if (n < 20) return 'debug';
+  if (n < 30) return 'info';
+  if (n < 40) return 'warn';
+  if (n < 50) return 'error';
+  return 'fatal';
+}
+
+/** OTel severity numbers as Logfire uses them (1 trace … 21 fatal). */
+export function levelFromOtelNumber(n: number): LevelName | undefined {
+  if (n < 1 || n > 24) return undefined;
+  if (n < 5) return 'trace';
+  if (n < 9) return 'debug';
+  if (n === 9) return 'info';
+  if (n < 13) return 'notice';
+  if (n < 17) return 'warn';
+  if (n < 21) return 'error';
+  return 'fatal';
+}
+
+/** Leading whitespace of the line holding `index`. */
+export function lineIndent(source: string, index: number): string {
+  const start = source.lastIndexOf('\n', index - 1) + 1;
+  let end = start;
+  while (end < source.length && (source[end] === ' ' || source[end] === '\t')) end++;
+  return source.slice(start, end);
+}
+
+/**
+ * Where a new item goes in a bracketed list (call arguments, dict, object literal): after the last
+ * item, keeping the list's layout (same line → ', '; one item per line → newline + the items' indent,
+ * honouring a trailing comma).
+ */
+export function listInsertion(
+  source: string,
+  open: Node,
+  items: Node[],
+  style: 'keyword' | 'object',
+  padEmpty = '',
+): TelemetryCall['insertAttribute'] {
+  if (items.length === 0) {
+    return { position: pos(open.endPosition), prefix: padEmpty, suffix: padEmpty, style };
+  }
+  const last = items[items.length - 1];
+  const multiLine = last.startPosition.row > open.startPosition.row;
+  if (!multiLine) return { position: pos(last.endPosition), prefix: ', ', suffix: '', style };
+  const indent = lineIndent(source, last.startIndex);
+  // A trailing comma after the last item: insert after it and keep one.
+  const next = last.nextSibling;
+  if (next && next.type === ',') {
+    return { position: pos(next.endPosition), prefix: `\n${indent}`, suffix: ',', style };
+  }
+  return { position: pos(last.endPosition), prefix: `,\n${indent}`, suffix: '', style };
+}
+
+/** Decode the common backslash escapes of a string literal body (Python and JS share these). */
+export function decodeEscapes(body: string): string {
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|N\{[^}]*\}|\r?\n|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '0':
+        return '\0';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      case '\n':
+      case '\r':
+        return '';
+      case 'x':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'u':
+        return String.fromCodePoint(parseInt(e[1] === '{' ? e.slice(2, -1) : e.slice(1), 16));
+      case 'N':
+        return `\\${e}`;
+      default:
+        return e;
+    }
+  });
+}
+
+/** Needles whose absence proves a file holds no telemetry call (the pre-filter). */
+const PY_NEEDLES = ['logfire', 'structlog', 'loguru', 'logging', 'opentelemetry'];
+const JS_NEEDLES = ['logfire', 'opentelemetry'];
+
+/** Does the source possibly contain a telemetry call? Cheap substring checks, no parsing. */
+export function mayContainTelemetry(source: string, language: SourceLanguage, wrappers: readonly WrapperSpec[] = []): boolean {
+  const needles = language === 'python' ? PY_NEEDLES : JS_NEEDLES;
+  for (const n of needles) if (source.includes(n)) return true;
+  for (const w of wrappers) {
+    if (w.languages && !w.languages.includes(language)) continue;
+    const last = w.name.slice(w.name.lastIndexOf('.') + 1);
+    if (last && source.includes(last)) return true;
+  }
+  return false;
+}
+
+/** Find the wrapper spec matching a callee text (`log_info`, `telemetry.log_info`). */
+export function matchWrapper(calleeText: string, language: SourceLanguage, wrappers: readonly WrapperSpec[] | undefined): WrapperSpec | undefined {
+  if (!wrappers || wrappers.length === 0) return undefined;
+  for (const w of wrappers) {
+    if (w.languages && !w.languages.includes(language)) continue;
+    if (calleeText === w.name) return w;
+    if (!w.name.includes('.') && calleeText.endsWith(`.${w.name}`)) return w;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// Tree-sitter loading: one-time async init of web-tree-sitter, grammars loaded once and cached.
+// Grammars ship as wasm inside their npm packages (dev tree) or in dist/wasm (bundles, VSIX).
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { wasmAsset } from '../paths';
+import type { SourceLanguage } from '../lint/types';
+
+/** A grammar: python, typescript (also plain JavaScript, which it parses) or tsx (TSX and JSX). */
+export type Grammar = 'python' | 'typescript' | 'tsx';
+
+const GRAMMAR_FILES: Record<Grammar, [string, string]> = {
+  python: ['tree-sitter-python.wasm', 'node_modules/tree-sitter-python/tree-sitter-python.wasm'],
+  typescript: ['tree-sitter-typescript.wasm', 'node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm'],
+  tsx: ['tree-sitter-tsx.wasm', 'node_modules/tree-sitter-typescript/tree-sitter-tsx.wasm'],
+};
+
+let initPromise: Promise<void> | undefined;
+const languages = new Map<Grammar, Promise<Language>>();
+const loaded = new Map<Grammar, Language>();
+const parsers = new Map<Grammar, Parser>();
+
+/** Initialise the tree-sitter runtime once (idempotent, safe to call concurrently). */
+export function initParser(): Promise<void> {
+  if (!initPromise) {
+    const runtime = wasmAsset('web-tree-sitter.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm');
+    initPromise = Parser.init({ locateFile: () => runtime }).catch((err: unknown) => {
+      initPromise = undefined;
+      throw err;
+    });
+  }
+  return initPromise;
+}
+
+/** Load (once) the grammar. */
+export async function loadGrammar(grammar: Grammar): Promise<Language> {
+  let p = languages.get(grammar);
+  if (!p) {
+    const [file, dev] = GRAMMAR_FILES[grammar];
+    p = initParser()
+      .then(() => Language.load(wasmAsset(file, dev)))
+      .then((lang) => {
+        loaded.set(grammar, lang);
+        return lang;
+      });
+    p.catch(() => languages.delete(grammar));
+    languages.set(grammar, p);
+  }
+  return p;
+}
+
+/** Load every grammar; afterwards `parserForSync` never returns undefined. */
+export async function loadAllGrammars(): Promise<void> {
+  await Promise.all((Object.keys(GRAMMAR_FILES) as Grammar[]).map(loadGrammar));
+}
+
+/** The grammar for a language and file path (`.tsx`/`.jsx` need the TSX grammar). */
+export function grammarFor(language: SourceLanguage, filePath = ''): Grammar {
+  if (language === 'python') return 'python';
+  if (/\.(tsx|jsx|js|mjs|cjs)$/i.test(filePath)) return 'tsx';
+  if (/\.(ts|mts|cts)$/i.test(filePath)) return 'typescript';
+  // JavaScript may contain JSX; TypeScript without a telling extension parses as plain TypeScript.
+  return language === 'javascript' ? 'tsx' : 'typescript';
+}
+
+/** A parser set to the grammar (one per grammar, reused). */
+export async function parserFor(grammar: Grammar): Promise<Parser> {
+  const lang = await loadGrammar(grammar);
+  return getParser(grammar, lang);
+}
+
+/** Synchronous variant, once the grammar is loaded (see `loadAllGrammars`). */
+export function parserForSync(grammar: Grammar): Parser | undefined {
+  const lang = loaded.get(grammar);
+  return lang ? getParser(grammar, lang) : undefined;
+}
+
+function getParser(grammar: Grammar, lang: Language): Parser {
+  let parser = parsers.get(grammar);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(lang);
+    parsers.set(grammar, parser);
+  }
+  return parser;
+}
+
+/** Parse a whole source text. Throws only if the runtime itself fails. */
+export async function parseSource(source: string, grammar: Grammar, oldTree?: Tree | null): Promise<Tree> {
+  const parser = await parserFor(grammar);
+  const tree = parser.parse(source, oldTree ?? null);
+  if (!tree) throw new Error(`telemetry-lens: tree-sitter returned no tree for a ${grammar} source`);
+  return tree;
+}
+
+/** The language of a file from its extension, or undefined when it is not one we lint. */
+export function languageForPath(filePath: string): SourceLanguage | undefined {
+  const m = /\.([A-Za-z]+)$/.exec(filePath);
+  if (!m) return undefined;
+  switch (m[1].toLowerCase()) {
+    case 'py':
+    case 'pyi':
+      return 'python';
+    case 'ts':
+    case 'tsx':
+    case 'mts':
+    case 'cts':
+      return 'typescript';
+    case 'js':
+    case 'jsx':
+    case 'mjs':
+    case 'cjs':
+      return 'javascript';
+    default:
+      return undefined;
+  }
+}

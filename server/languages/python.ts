@@ -1,0 +1,828 @@
+// Python extraction: finds Logfire, structlog, loguru, stdlib `logging` (with extra=), OpenTelemetry and
+// project-wrapper calls in a tree-sitter tree and turns them into TelemetryCall records.
+//
+// Two passes over node lists tree-sitter collects natively: (1) imports and assignments build a
+// flow-insensitive map from names (`lf`, `LOG`, `self._logger`, `span`) to what they hold; (2) every
+// call and decorator is classified through that map.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import type { LevelName } from '../schema/model';
+import {
+  type ExtractOptions,
+  decodeEscapes,
+  levelFromOtelNumber,
+  levelFromStdlibNumber,
+  listInsertion,
+  matchWrapper,
+  nodeRange,
+  normalizeLevel,
+  pos,
+} from './common';
+
+/** What a name or expression holds. */
+type Recv =
+  | { t: 'logfire' }
+  | { t: 'logfire-fn'; method: string }
+  | { t: 'logfire-class' }
+  | { t: 'logfire-span'; message?: Node }
+  | { t: 'structlog-mod' }
+  | { t: 'structlog-factory' }
+  | { t: 'structlog'; bound: string[] }
+  | { t: 'loguru-mod' }
+  | { t: 'loguru'; bound: string[] }
+  | { t: 'logging-mod' }
+  | { t: 'logging-factory' }
+  | { t: 'stdlib' }
+  | { t: 'otel-root' }
+  | { t: 'otel-trace' }
+  | { t: 'otel-get-tracer' }
+  | { t: 'otel-get-span' }
+  | { t: 'otel-tracer' }
+  | { t: 'otel-span'; message?: Node };
+
+const LOGFIRE_LOG = new Set(['trace', 'debug', 'info', 'notice', 'warn', 'warning', 'error', 'fatal', 'exception']);
+const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
+const STRUCTLOG_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'fatal', 'msg', 'log']);
+const LOGURU_LOG = new Set(['trace', 'debug', 'info', 'success', 'warning', 'error', 'critical', 'exception', 'log']);
+const STDLIB_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
+/** structlog/stdlib keywords that are options, not event attributes. */
+const LOG_OPTIONS = new Set(['exc_info', 'stack_info', 'stacklevel']);
+
+const LOGFIRE_MODULES = new Set(['logfire', 'logfire_api']);
+
+class PyExtractor {
+  private env = new Map<string, Recv>();
+  private calls: TelemetryCall[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly opts: ExtractOptions,
+  ) {}
+
+  run(root: Node): TelemetryCall[] {
+    for (const n of root.descendantsOfType(['import_statement', 'import_from_statement', 'assignment', 'as_pattern'])) {
+      switch (n.type) {
+        case 'import_statement':
+          this.importStatement(n);
+          break;
+        case 'import_from_statement':
+          this.importFrom(n);
+          break;
+        case 'assignment':
+          this.assignment(n);
+          break;
+        default:
+          this.asPattern(n);
+      }
+    }
+    for (const n of root.descendantsOfType(['call', 'decorator'])) {
+      if (n.type === 'decorator') {
+        const expr = n.firstNamedChild;
+        if (expr && expr.type !== 'call') this.decoratorWithoutCall(n, expr);
+        continue;
+      }
+      const c = this.classify(n);
+      if (c) this.calls.push(c);
+    }
+    return this.calls;
+  }
+
+  // ---- bindings ---------------------------------------------------------------------------------
+
+  private importStatement(n: Node): void {
+    for (const child of n.namedChildren) {
+      if (child.type === 'dotted_name') {
+        const mod = child.text;
+        const r = moduleRecv(mod);
+        if (r) this.env.set(mod, r);
+        else if (mod.startsWith('opentelemetry')) this.env.set('opentelemetry', { t: 'otel-root' });
+      } else if (child.type === 'aliased_import') {
+        const name = child.childForFieldName('name')?.text;
+        const alias = child.childForFieldName('alias')?.text;
+        if (!name || !alias) continue;
+        const r = moduleRecv(name);
+        if (r) this.env.set(alias, r);
+      }
+    }
+  }
+
+  private importFrom(n: Node): void {
+    const mod = n.childForFieldName('module_name')?.text;
+    if (!mod) return;
+    for (const child of n.childrenForFieldName('name')) {
+      let name: string;
+      let alias: string;
+      if (child.type === 'aliased_import') {
+        name = child.childForFieldName('name')?.text ?? '';
+        alias = child.childForFieldName('alias')?.text ?? '';
+      } else {
+        name = alias = child.text;
+      }
+      if (!name || !alias) continue;
+      const r = fromImportRecv(mod, name);
+      if (r) this.env.set(alias, r);
+    }
+  }
+
+  private assignment(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right || (left.type !== 'identifier' && left.type !== 'attribute')) return;
+    const r = this.resolve(right);
+    if (!r) return;
+    this.env.set(left.text, r);
+    // A class attribute is also reachable as self.<name> / cls.<name>.
+    if (left.type === 'identifier' && n.parent?.parent?.parent?.type === 'class_definition') {
+      this.env.set(`self.${left.text}`, r);
+      this.env.set(`cls.${left.text}`, r);
+    }
+  }
+
+  private asPattern(n: Node): void {
+    const value = n.namedChild(0);
+    const target = n.childForFieldName('alias');
+    if (!value || !target) return;
+    const name = target.firstNamedChild ?? target;
+    if (name.type !== 'identifier') return;
+    const r = this.resolve(value);
+    if (r) this.env.set(name.text, r);
+  }
+
+  /** What an expression holds, as far as we can tell statically. */
+  private resolve(n: Node): Recv | undefined {
+    switch (n.type) {
+      case 'identifier':
+        return this.env.get(n.text);
+      case 'attribute': {
+        const direct = this.env.get(n.text);
+        if (direct) return direct;
+        const obj = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute')?.text;
+        if (!obj || !attr) return undefined;
+        const r = this.resolve(obj);
+        if (!r) return undefined;
+        return memberRecv(r, attr);
+      }
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        if (!fn) return undefined;
+        const rf = this.resolve(fn);
+        if (rf) {
+          switch (rf.t) {
+            case 'logfire-class':
+              return { t: 'logfire' };
+            case 'structlog-factory':
+              return { t: 'structlog', bound: [] };
+            case 'logging-factory':
+              return { t: 'stdlib' };
+            case 'otel-get-tracer':
+              return { t: 'otel-tracer' };
+            case 'otel-get-span':
+              return { t: 'otel-span' };
+            case 'logfire-fn':
+              return rf.method === 'span' ? { t: 'logfire-span', message: firstPositional(n) } : undefined;
+            default:
+              break;
+          }
+        }
+        if (fn.type !== 'attribute') return undefined;
+        const obj = fn.childForFieldName('object');
+        const m = fn.childForFieldName('attribute')?.text;
+        if (!obj || !m) return undefined;
+        const r = this.resolve(obj);
+        if (!r) return undefined;
+        switch (r.t) {
+          case 'logfire':
+            if (m === 'with_tags' || m === 'with_settings') return r;
+            if (m === 'span') return { t: 'logfire-span', message: firstPositional(n) };
+            return undefined;
+          case 'structlog':
+            if (m === 'bind' || m === 'new') return { t: 'structlog', bound: [...(m === 'bind' ? r.bound : []), ...keywordNames(n)] };
+            if (m === 'unbind' || m === 'try_unbind') return r;
+            return undefined;
+          case 'loguru':
+            if (m === 'bind') return { t: 'loguru', bound: [...r.bound, ...keywordNames(n)] };
+            if (m === 'opt' || m === 'patch') return r;
+            return undefined;
+          case 'stdlib':
+            return m === 'getChild' ? r : undefined;
+          case 'otel-tracer':
+            return m === 'start_span' || m === 'start_as_current_span' ? { t: 'otel-span', message: firstPositional(n) ?? keywordValue(n, 'name') } : undefined;
+          default:
+            return undefined;
+        }
+      }
+      case 'parenthesized_expression': {
+        const inner = n.firstNamedChild;
+        return inner ? this.resolve(inner) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------
+
+  private classify(call: Node): TelemetryCall | undefined {
+    const fn = call.childForFieldName('function');
+    const args = call.childForFieldName('arguments');
+    if (!fn || !args || args.type !== 'argument_list') return undefined;
+    const decorator = call.parent?.type === 'decorator' ? call.parent : undefined;
+    let recv: Recv | undefined;
+    let method = '';
+    let methodNode: Node | null = null;
+    if (fn.type === 'attribute') {
+      methodNode = fn.childForFieldName('attribute');
+      const obj = fn.childForFieldName('object');
+      if (!methodNode || !obj) return undefined;
+      method = methodNode.text;
+      recv = this.resolve(obj);
+    } else if (fn.type === 'identifier') {
+      const r = this.env.get(fn.text);
+      if (r?.t === 'logfire-fn') {
+        recv = { t: 'logfire' };
+        method = r.method;
+        methodNode = fn;
+      }
+    }
+    if (recv && methodNode) {
+      switch (recv.t) {
+        case 'logfire':
+          return this.logfireCall(call, fn, args, method, methodNode, decorator);
+        case 'logfire-span':
+          return this.setAttributeCall(call, fn, args, method, 'logfire', recv.message);
+        case 'structlog':
+          if (!STRUCTLOG_LOG.has(method) && !(method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)))) return undefined;
+          return this.loggerCall(call, fn, args, method, methodNode, 'structlog', recv.bound);
+        case 'loguru':
+          if (!LOGURU_LOG.has(method)) return undefined;
+          return this.loggerCall(call, fn, args, method, methodNode, 'loguru', recv.bound);
+        case 'stdlib':
+        case 'logging-mod':
+          if (!STDLIB_LOG.has(method)) return undefined;
+          return this.stdlibCall(call, fn, args, method, methodNode);
+        case 'otel-tracer':
+          if (method !== 'start_span' && method !== 'start_as_current_span') return undefined;
+          return this.otelSpanCall(call, fn, args, method, decorator);
+        case 'otel-span':
+          if (method === 'add_event') return this.otelEventCall(call, fn, args, recv.message);
+          return this.setAttributeCall(call, fn, args, method, 'otel', recv.message);
+        default:
+          break;
+      }
+    }
+    if (recv) return undefined;
+    const wrapper = matchWrapper(fn.text, 'python', this.opts.wrappers);
+    if (!wrapper) return undefined;
+    const a = this.splitArgs(args);
+    const c = this.base(call, fn, 'wrapper', wrapper.kind === 'span' ? 'span' : 'log', fn.type === 'attribute' ? (methodNode?.text ?? fn.text) : fn.text, decorator);
+    if (wrapper.level) c.level = wrapper.level;
+    const msg = a.positional[wrapper.messageArg ?? 0];
+    if (msg) c.message = this.value(msg);
+    this.keywordAttributes(c, a, false);
+    c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    return c;
+  }
+
+  private base(call: Node, fn: Node, library: TelemetryCall['library'], kind: TelemetryCall['kind'], method: string, decorator?: Node): TelemetryCall {
+    return {
+      language: 'python',
+      library,
+      kind,
+      method,
+      attributes: [],
+      hasSplat: false,
+      reservedKeywords: [],
+      range: nodeRange(decorator ?? call),
+      calleeRange: nodeRange(fn),
+    };
+  }
+
+  private logfireCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, decorator?: Node): TelemetryCall | undefined {
+    if (!LOGFIRE_FNS.has(method)) return undefined;
+    const a = this.splitArgs(args);
+    if (method === 'instrument') {
+      const c = this.base(call, fn, 'logfire', 'instrument', method, decorator);
+      const msg = a.positional[0] ?? a.keywords.get('msg_template')?.value;
+      if (msg) c.message = this.value(msg);
+      const lvl = a.keywords.get('level')?.value;
+      if (lvl) this.levelFromArg(c, lvl, 'otel');
+      if (decorator) this.instrumentArgs(c, decorator, a.keywords.get('extract_args')?.value);
+      return c;
+    }
+    const kind = method === 'span' ? 'span' : 'log';
+    const c = this.base(call, fn, 'logfire', kind, method, decorator);
+    if (method === 'log') {
+      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      if (lvl) this.levelFromArg(c, lvl, 'otel');
+      const msg = a.positional[1] ?? a.keywords.get('msg_template')?.value;
+      if (msg) c.message = this.value(msg);
+      const attrs = a.positional[2] ?? a.keywords.get('attributes')?.value;
+      if (attrs) this.dictAttributes(c, attrs, 'dict');
+      else c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'object');
+      if (!attrs && c.insertAttribute) {
+        c.insertAttribute = { ...c.insertAttribute, prefix: `${c.insertAttribute.prefix}attributes={`, suffix: `}${c.insertAttribute.suffix}` };
+      }
+      return c;
+    }
+    if (kind === 'log') {
+      c.level = normalizeLevel(method);
+      c.levelRange = nodeRange(methodNode);
+    }
+    const msg = a.positional[0];
+    if (msg) c.message = this.value(msg);
+    this.keywordAttributes(c, a, true);
+    if (kind === 'span') {
+      const lvl = a.keywords.get('_level')?.value;
+      if (lvl) this.levelFromArg(c, lvl, 'otel');
+    }
+    c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    return c;
+  }
+
+  private loggerCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, library: 'structlog' | 'loguru', bound: string[]): TelemetryCall {
+    const a = this.splitArgs(args);
+    const c = this.base(call, fn, library, 'log', method);
+    const plain = library === 'structlog' && method.length > 1 && method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)) ? method.slice(1) : method;
+    let msgIndex = 0;
+    if (plain === 'log') {
+      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      if (lvl) this.levelFromArg(c, lvl, 'stdlib');
+      msgIndex = 1;
+    } else {
+      c.level = normalizeLevel(plain);
+      c.levelRange = nodeRange(methodNode);
+    }
+    const msg = a.positional[msgIndex] ?? a.keywords.get(library === 'structlog' ? 'event' : 'message')?.value;
+    if (msg && msg.type === 'dictionary') this.dictMessage(c, msg);
+    else if (msg) c.message = this.value(msg);
+    if (bound.length) c.boundKeys = [...new Set(bound)];
+    for (const kw of a.keywordList) {
+      const name = kw.name;
+      if (library === 'structlog' && name === 'event' && msg === kw.value) continue;
+      if (LOG_OPTIONS.has(name)) continue;
+      if (library === 'loguru' && name === 'extra') {
+        this.dictAttributes(c, kw.value, 'extra');
+        continue;
+      }
+      c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, 'keyword'));
+    }
+    if (a.splat) c.hasSplat = true;
+    c.insertAttribute ??= listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    return c;
+  }
+
+  /** `logger.info({"event": "agent_created", "model": m})`: the dict's `event` is the name, the rest attributes. */
+  private dictMessage(c: TelemetryCall, d: Node): void {
+    this.dictAttributes(c, d, 'dict');
+    const i = c.attributes.findIndex((a) => a.key === 'event' || a.key === 'message' || a.key === 'msg');
+    if (i >= 0) {
+      c.message = c.attributes[i].value;
+      c.attributes.splice(i, 1);
+    } else c.message = this.value(d);
+  }
+
+  private stdlibCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node): TelemetryCall | undefined {
+    const a = this.splitArgs(args);
+    const extra = a.keywords.get('extra');
+    if (!extra) return undefined;
+    const c = this.base(call, fn, 'stdlib', 'log', method);
+    let msgIndex = 0;
+    if (method === 'log') {
+      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      if (lvl) this.levelFromArg(c, lvl, 'stdlib');
+      msgIndex = 1;
+    } else {
+      c.level = normalizeLevel(method);
+      c.levelRange = nodeRange(methodNode);
+    }
+    const msg = a.positional[msgIndex] ?? a.keywords.get('msg')?.value;
+    if (msg) c.message = this.value(msg);
+    this.dictAttributes(c, extra.value, 'extra');
+    if (a.splat) c.hasSplat = true;
+    return c;
+  }
+
+  private otelSpanCall(call: Node, fn: Node, args: Node, method: string, decorator?: Node): TelemetryCall {
+    const a = this.splitArgs(args);
+    const c = this.base(call, fn, 'otel', 'span', method, decorator);
+    const msg = a.positional[0] ?? a.keywords.get('name')?.value;
+    if (msg) c.message = this.value(msg);
+    const attrs = a.keywords.get('attributes')?.value ?? a.positional[2];
+    if (attrs) this.dictAttributes(c, attrs, 'dict');
+    else {
+      const ins = listInsertion(this.source, args.child(0)!, a.items, 'object');
+      if (ins) c.insertAttribute = { ...ins, prefix: `${ins.prefix}attributes={`, suffix: `}${ins.suffix}` };
+    }
+    if (a.splat) c.hasSplat = true;
+    return c;
+  }
+
+  private otelEventCall(call: Node, fn: Node, args: Node, spanMessage?: Node): TelemetryCall {
+    const a = this.splitArgs(args);
+    const c = this.base(call, fn, 'otel', 'event', 'add_event');
+    const msg = a.positional[0] ?? a.keywords.get('name')?.value;
+    if (msg) c.message = this.value(msg);
+    const attrs = a.positional[1] ?? a.keywords.get('attributes')?.value;
+    if (attrs) this.dictAttributes(c, attrs, 'dict');
+    if (spanMessage) c.spanMessage = this.value(spanMessage);
+    return c;
+  }
+
+  private setAttributeCall(call: Node, fn: Node, args: Node, method: string, library: 'logfire' | 'otel', spanMessage?: Node): TelemetryCall | undefined {
+    if (method !== 'set_attribute' && method !== 'set_attributes') return undefined;
+    const a = this.splitArgs(args);
+    const c = this.base(call, fn, library, 'set-attribute', method);
+    if (spanMessage) c.spanMessage = this.value(spanMessage);
+    if (method === 'set_attribute') {
+      const [k, v] = a.positional;
+      if (!k || !v) return c;
+      const key = this.value(k);
+      if (key.kind === 'string' && typeof key.value === 'string') {
+        c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: pos(v.endPosition) }, source: 'setAttribute' });
+      } else c.hasSplat = true;
+    } else {
+      const d = a.positional[0];
+      if (d) this.dictAttributes(c, d, 'setAttribute');
+    }
+    return c;
+  }
+
+  /** `@logfire.instrument` without arguments. */
+  private decoratorWithoutCall(dec: Node, expr: Node): void {
+    if (expr.type !== 'attribute' && expr.type !== 'identifier') return;
+    let ok = false;
+    if (expr.type === 'attribute') {
+      const obj = expr.childForFieldName('object');
+      ok = expr.childForFieldName('attribute')?.text === 'instrument' && !!obj && this.resolve(obj)?.t === 'logfire';
+    } else {
+      const r = this.env.get(expr.text);
+      ok = r?.t === 'logfire-fn' && r.method === 'instrument';
+    }
+    if (!ok) return;
+    const c: TelemetryCall = {
+      language: 'python',
+      library: 'logfire',
+      kind: 'instrument',
+      method: 'instrument',
+      attributes: [],
+      hasSplat: false,
+      reservedKeywords: [],
+      range: nodeRange(dec),
+      calleeRange: nodeRange(expr),
+    };
+    this.instrumentArgs(c, dec, undefined);
+    this.calls.push(c);
+  }
+
+  /** `@logfire.instrument` records the function's arguments as attributes unless extract_args=False. */
+  private instrumentArgs(c: TelemetryCall, dec: Node, extract: Node | undefined): void {
+    if (extract && extract.type === 'false') return;
+    const def = dec.parent?.childForFieldName('definition');
+    if (!def || def.type !== 'function_definition') return;
+    let only: Set<string> | undefined;
+    if (extract && (extract.type === 'list' || extract.type === 'tuple')) {
+      only = new Set(extract.namedChildren.map((n) => this.value(n)).filter((v) => v.kind === 'string').map((v) => String(v.value)));
+    }
+    const params = def.childForFieldName('parameters');
+    if (!params) return;
+    for (const p of params.namedChildren) {
+      let nameNode: Node | null = null;
+      let valueNode: Node | null = null;
+      switch (p.type) {
+        case 'identifier':
+          nameNode = p;
+          break;
+        case 'typed_parameter':
+          nameNode = p.firstNamedChild;
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          nameNode = p.childForFieldName('name');
+          valueNode = p.childForFieldName('value');
+          break;
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          if (!only) c.hasSplat = true;
+          continue;
+        default:
+          continue;
+      }
+      if (!nameNode || nameNode.type !== 'identifier') continue;
+      const key = nameNode.text;
+      if (key === 'self' || key === 'cls' || (only && !only.has(key))) continue;
+      const v = valueNode ? this.value(valueNode) : { kind: 'identifier' as const, text: key, range: nodeRange(nameNode) };
+      c.attributes.push({ key, keyRange: nodeRange(nameNode), value: v, range: nodeRange(p), source: 'keyword' });
+    }
+  }
+
+  // ---- arguments --------------------------------------------------------------------------------
+
+  private splitArgs(args: Node): SplitArgs {
+    const out: SplitArgs = { positional: [], keywords: new Map(), keywordList: [], items: [], splat: false };
+    for (const n of args.namedChildren) {
+      if (n.type === 'comment') continue;
+      out.items.push(n);
+      if (n.type === 'keyword_argument') {
+        const nameNode = n.childForFieldName('name');
+        const value = n.childForFieldName('value');
+        if (!nameNode || !value) continue;
+        const kw = { name: nameNode.text, nameNode, value, node: n };
+        out.keywords.set(kw.name, kw);
+        out.keywordList.push(kw);
+      } else if (n.type === 'dictionary_splat') {
+        out.splat = true;
+      } else if (n.type !== 'list_splat') {
+        out.positional.push(n);
+      }
+    }
+    return out;
+  }
+
+  /** Keyword arguments → attributes; `_x` keywords → reservedKeywords (Logfire options). */
+  private keywordAttributes(c: TelemetryCall, a: SplitArgs, logfire: boolean): void {
+    for (const kw of a.keywordList) {
+      if (kw.name.startsWith('_')) {
+        c.reservedKeywords.push({ name: kw.name, range: nodeRange(kw.node) });
+        continue;
+      }
+      if (!logfire && LOG_OPTIONS.has(kw.name)) continue;
+      c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, 'keyword'));
+    }
+    if (a.splat) c.hasSplat = true;
+  }
+
+  /** Items of a dict literal (or `dict(a=1)`) → attributes; anything else makes the set unknown. */
+  private dictAttributes(c: TelemetryCall, d: Node, source: TelemetryAttribute['source']): void {
+    if (d.type === 'none') return;
+    if (d.type === 'dictionary') {
+      const items: Node[] = [];
+      for (const item of d.namedChildren) {
+        if (item.type === 'comment') continue;
+        items.push(item);
+        if (item.type === 'pair') {
+          const k = item.childForFieldName('key');
+          const v = item.childForFieldName('value');
+          if (!k || !v) continue;
+          const key = this.value(k);
+          if (key.kind === 'string' && typeof key.value === 'string') {
+            c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: nodeRange(item), source });
+          } else c.hasSplat = true;
+        } else c.hasSplat = true;
+      }
+      if (source !== 'setAttribute') c.insertAttribute = listInsertion(this.source, d.child(0)!, items, 'object');
+      return;
+    }
+    if (d.type === 'call' && d.childForFieldName('function')?.text === 'dict') {
+      const args = d.childForFieldName('arguments');
+      if (args && args.type === 'argument_list') {
+        const a = this.splitArgs(args);
+        for (const kw of a.keywordList) c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, source));
+        if (a.splat || a.positional.length) c.hasSplat = true;
+        c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+        return;
+      }
+    }
+    c.hasSplat = true;
+  }
+
+  private attribute(item: Node, keyNode: Node, value: Node, source: TelemetryAttribute['source']): TelemetryAttribute {
+    return { key: keyNode.text, keyRange: nodeRange(keyNode), value: this.value(value), range: nodeRange(item), source };
+  }
+
+  private levelFromArg(c: TelemetryCall, n: Node, numbers: 'otel' | 'stdlib'): void {
+    const v = this.value(n);
+    if (v.kind === 'string' && typeof v.value === 'string') {
+      const l = normalizeLevel(v.value);
+      if (l) {
+        c.level = l;
+        c.levelRange = v.contentRange ?? v.range;
+      }
+    } else if (v.kind === 'int' && typeof v.value === 'number') {
+      const l = numbers === 'otel' ? levelFromOtelNumber(v.value) : levelFromStdlibNumber(v.value);
+      if (l) c.level = l;
+    } else if (n.type === 'attribute') {
+      // logging.WARNING, Level.warn …
+      const l = normalizeLevel(n.childForFieldName('attribute')?.text ?? '');
+      if (l) c.level = l as LevelName;
+    }
+  }
+
+  // ---- values -----------------------------------------------------------------------------------
+
+  value(n: Node): ArgValue {
+    const text = n.text;
+    const range = nodeRange(n);
+    switch (n.type) {
+      case 'string':
+        return this.stringValue(n, text, range);
+      case 'concatenated_string': {
+        const parts = n.namedChildren.filter((p) => p.type === 'string').map((p) => this.stringValue(p, p.text, nodeRange(p)));
+        if (parts.some((p) => p.kind === 'fstring')) {
+          return { kind: 'fstring', text, range, parts: parts.flatMap((p) => p.parts ?? []) };
+        }
+        return { kind: 'string', text, range, value: parts.map((p) => String(p.value ?? '')).join('') };
+      }
+      case 'integer': {
+        const num = Number(text.replace(/_/g, '').replace(/[lL]$/, ''));
+        return Number.isFinite(num) ? { kind: 'int', text, range, value: num } : { kind: 'other', text, range };
+      }
+      case 'float': {
+        const num = Number(text.replace(/_/g, ''));
+        return Number.isFinite(num) ? { kind: 'float', text, range, value: num } : { kind: 'other', text, range };
+      }
+      case 'true':
+        return { kind: 'bool', text, range, value: true };
+      case 'false':
+        return { kind: 'bool', text, range, value: false };
+      case 'none':
+        return { kind: 'none', text, range, value: null };
+      case 'dictionary':
+      case 'dictionary_comprehension':
+        return { kind: 'dict', text, range };
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'list_comprehension':
+        return { kind: 'list', text, range };
+      case 'identifier':
+        return { kind: 'identifier', text, range };
+      case 'unary_operator': {
+        const arg = n.childForFieldName('argument');
+        const op = n.childForFieldName('operator')?.text;
+        if (arg && (op === '-' || op === '+') && (arg.type === 'integer' || arg.type === 'float')) {
+          const inner = this.value(arg);
+          if (typeof inner.value === 'number') return { kind: inner.kind, text, range, value: op === '-' ? -inner.value : inner.value };
+        }
+        return { kind: 'other', text, range };
+      }
+      case 'binary_operator': {
+        const op = n.childForFieldName('operator')?.text;
+        const left = n.childForFieldName('left');
+        if ((op === '+' || op === '%') && left && isStringish(left, n.childForFieldName('right'))) return { kind: 'concat', text, range };
+        return { kind: 'other', text, range };
+      }
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
+          const obj = fn.childForFieldName('object');
+          if (obj && (obj.type === 'string' || obj.type === 'concatenated_string')) return { kind: 'concat', text, range };
+        }
+        return { kind: 'call', text, range };
+      }
+      case 'parenthesized_expression': {
+        const inner = n.firstNamedChild;
+        if (inner && inner.type !== 'comment') {
+          const v = this.value(inner);
+          return { ...v, text, range };
+        }
+        return { kind: 'other', text, range };
+      }
+      default:
+        return { kind: 'other', text, range };
+    }
+  }
+
+  private stringValue(n: Node, text: string, range: ArgValue['range']): ArgValue {
+    const start = n.firstChild;
+    const end = n.lastChild;
+    if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end') return { kind: 'other', text, range };
+    const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
+    const contentRange = { start: pos(start.endPosition), end: pos(end.startPosition) };
+    const body = this.source.slice(start.endIndex, end.startIndex);
+    const parts: { expr: string; range: ArgValue['range'] }[] = [];
+    for (let i = 1; i < n.childCount - 1; i++) {
+      const ch = n.child(i);
+      if (ch && ch.type === 'interpolation') {
+        const expr = ch.childForFieldName('expression') ?? ch.firstNamedChild;
+        if (expr) parts.push({ expr: expr.text, range: nodeRange(expr) });
+      }
+    }
+    if (parts.length) return { kind: 'fstring', text, range, parts, contentRange };
+    let value = prefix.includes('r') ? body : decodeEscapes(body);
+    if (prefix.includes('f')) value = value.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+    return { kind: 'string', text, range, value, contentRange };
+  }
+}
+
+interface KeywordArg {
+  name: string;
+  nameNode: Node;
+  value: Node;
+  node: Node;
+}
+interface SplitArgs {
+  positional: Node[];
+  keywords: Map<string, KeywordArg>;
+  keywordList: KeywordArg[];
+  items: Node[];
+  splat: boolean;
+}
+
+/** Is either operand of a `+`/`%` chain a string literal? */
+function isStringish(left: Node, right: Node | null, depth = 0): boolean {
+  const lit = (x: Node | null) => !!x && (x.type === 'string' || x.type === 'concatenated_string');
+  if (lit(left) || lit(right)) return true;
+  if (depth > 8 || left.type !== 'binary_operator') return false;
+  const l = left.childForFieldName('left');
+  return !!l && isStringish(l, left.childForFieldName('right'), depth + 1);
+}
+
+function firstPositional(call: Node): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  for (const n of args.namedChildren) {
+    if (n.type === 'comment') continue;
+    if (n.type === 'keyword_argument' || n.type === 'dictionary_splat' || n.type === 'list_splat') continue;
+    return n;
+  }
+  return undefined;
+}
+
+function keywordValue(call: Node, name: string): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  for (const n of args.namedChildren) {
+    if (n.type === 'keyword_argument' && n.childForFieldName('name')?.text === name) return n.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+function keywordNames(call: Node): string[] {
+  const args = call.childForFieldName('arguments');
+  if (!args) return [];
+  const out: string[] = [];
+  for (const n of args.namedChildren) {
+    if (n.type === 'keyword_argument') {
+      const name = n.childForFieldName('name')?.text;
+      if (name) out.push(name);
+    }
+  }
+  return out;
+}
+
+function moduleRecv(mod: string): Recv | undefined {
+  if (LOGFIRE_MODULES.has(mod)) return { t: 'logfire' };
+  switch (mod) {
+    case 'structlog':
+      return { t: 'structlog-mod' };
+    case 'loguru':
+      return { t: 'loguru-mod' };
+    case 'logging':
+      return { t: 'logging-mod' };
+    case 'opentelemetry.trace':
+      return { t: 'otel-trace' };
+    case 'opentelemetry':
+      return { t: 'otel-root' };
+    default:
+      return undefined;
+  }
+}
+
+function fromImportRecv(mod: string, name: string): Recv | undefined {
+  if (LOGFIRE_MODULES.has(mod)) {
+    if (name === 'Logfire') return { t: 'logfire-class' };
+    if (LOGFIRE_FNS.has(name)) return { t: 'logfire-fn', method: name };
+    return undefined;
+  }
+  switch (mod) {
+    case 'structlog':
+    case 'structlog.stdlib':
+      return name === 'get_logger' || name === 'getLogger' || name === 'wrap_logger' ? { t: 'structlog-factory' } : name === 'stdlib' ? { t: 'structlog-mod' } : undefined;
+    case 'loguru':
+      return name === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+    case 'logging':
+      return name === 'getLogger' ? { t: 'logging-factory' } : undefined;
+    case 'opentelemetry':
+      return name === 'trace' ? { t: 'otel-trace' } : undefined;
+    case 'opentelemetry.trace':
+      return name === 'get_tracer' ? { t: 'otel-get-tracer' } : name === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function memberRecv(r: Recv, attr: string): Recv | undefined {
+  switch (r.t) {
+    case 'logfire':
+      return attr === 'Logfire' ? { t: 'logfire-class' } : undefined;
+    case 'structlog-mod':
+      if (attr === 'get_logger' || attr === 'getLogger' || attr === 'wrap_logger') return { t: 'structlog-factory' };
+      return attr === 'stdlib' ? r : undefined;
+    case 'loguru-mod':
+      return attr === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+    case 'logging-mod':
+      return attr === 'getLogger' ? { t: 'logging-factory' } : undefined;
+    case 'otel-root':
+      return attr === 'trace' ? { t: 'otel-trace' } : undefined;
+    case 'otel-trace':
+      return attr === 'get_tracer' ? { t: 'otel-get-tracer' } : attr === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Every telemetry call in a parsed Python file. */
+export function extractPython(tree: Tree, source: string, opts: ExtractOptions = {}): TelemetryCall[] {
+  return new PyExtractor(source, opts).run(tree.rootNode);
+}

@@ -1,0 +1,538 @@
+// TypeScript / JavaScript extraction: the Logfire JS packages and @opentelemetry/api (plus project
+// wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import { type ExtractOptions, decodeEscapes, levelFromOtelNumber, listInsertion, matchWrapper, nodeRange, normalizeLevel, pos } from './common';
+
+type Recv =
+  | { t: 'logfire' }
+  | { t: 'logfire-fn'; method: string }
+  | { t: 'otel-api' }
+  | { t: 'otel-trace' }
+  | { t: 'otel-tracer' }
+  | { t: 'span'; lib: 'logfire' | 'otel'; message?: Node };
+
+/** Packages exporting the Logfire JS API (current and legacy names). */
+export const LOGFIRE_JS_PACKAGES = new Set(['logfire', '@pydantic/logfire-node', '@pydantic/logfire-api', '@pydantic/logfire-browser', '@pydantic/logfire-cf-workers']);
+const OTEL_API = '@opentelemetry/api';
+
+const LOG_METHODS = new Set(['trace', 'debug', 'info', 'notice', 'warning', 'error', 'fatal']);
+const LOGFIRE_FNS = new Set([...LOG_METHODS, 'log', 'span', 'startSpan', 'startPendingSpan', 'reportError', 'instrument', 'withTags', 'withSettings']);
+const SPAN_METHODS = new Set(['setAttribute', 'setAttributes', 'addEvent']);
+
+class TsExtractor {
+  private env = new Map<string, Recv>();
+  private calls: TelemetryCall[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly language: SourceLanguage,
+    private readonly opts: ExtractOptions,
+  ) {}
+
+  run(root: Node): TelemetryCall[] {
+    const callNodes: Node[] = [];
+    for (const n of root.descendantsOfType(['import_statement', 'variable_declarator', 'assignment_expression', 'public_field_definition', 'call_expression'])) {
+      switch (n.type) {
+        case 'import_statement':
+          this.importStatement(n);
+          break;
+        case 'variable_declarator':
+          this.bind(n.childForFieldName('name'), n.childForFieldName('value'));
+          break;
+        case 'assignment_expression':
+          this.bind(n.childForFieldName('left'), n.childForFieldName('right'));
+          break;
+        case 'public_field_definition': {
+          const name = n.childForFieldName('name');
+          const value = n.childForFieldName('value');
+          if (name && value) {
+            const r = this.resolve(value);
+            if (r) this.env.set(`this.${name.text}`, r);
+          }
+          break;
+        }
+        default:
+          callNodes.push(n);
+          this.callbackBinding(n);
+      }
+    }
+    for (const n of callNodes) {
+      const c = this.classify(n);
+      if (c) this.calls.push(c);
+    }
+    return this.calls;
+  }
+
+  // ---- bindings ---------------------------------------------------------------------------------
+
+  private importStatement(n: Node): void {
+    const src = stringLiteral(n.childForFieldName('source'));
+    if (src === undefined) return;
+    const isLogfire = LOGFIRE_JS_PACKAGES.has(src);
+    if (!isLogfire && src !== OTEL_API) return;
+    const clause = n.namedChildren.find((c) => c.type === 'import_clause');
+    if (!clause) return;
+    for (const part of clause.namedChildren) {
+      if (part.type === 'identifier') {
+        // default import
+        this.env.set(part.text, isLogfire ? { t: 'logfire' } : { t: 'otel-api' });
+      } else if (part.type === 'namespace_import') {
+        const id = part.firstNamedChild;
+        if (id) this.env.set(id.text, isLogfire ? { t: 'logfire' } : { t: 'otel-api' });
+      } else if (part.type === 'named_imports') {
+        for (const spec of part.namedChildren) {
+          if (spec.type !== 'import_specifier') continue;
+          const name = spec.childForFieldName('name')?.text;
+          const alias = spec.childForFieldName('alias')?.text ?? name;
+          if (!name || !alias) continue;
+          const r = isLogfire ? namedLogfire(name) : name === 'trace' ? ({ t: 'otel-trace' } as const) : undefined;
+          if (r) this.env.set(alias, r);
+        }
+      }
+    }
+  }
+
+  private bind(left: Node | null, right: Node | null): void {
+    if (!left || !right) return;
+    // const { info, span } = require('logfire')
+    if (left.type === 'object_pattern') {
+      const pkg = requiredPackage(right);
+      if (pkg === undefined) return;
+      for (const p of left.namedChildren) {
+        let name: string | undefined;
+        let alias: string | undefined;
+        if (p.type === 'shorthand_property_identifier_pattern') name = alias = p.text;
+        else if (p.type === 'pair_pattern') {
+          name = p.childForFieldName('key')?.text;
+          const v = p.childForFieldName('value');
+          alias = v?.type === 'identifier' ? v.text : undefined;
+        }
+        if (!name || !alias) continue;
+        const r = LOGFIRE_JS_PACKAGES.has(pkg) ? namedLogfire(name) : pkg === OTEL_API && name === 'trace' ? ({ t: 'otel-trace' } as const) : undefined;
+        if (r) this.env.set(alias, r);
+      }
+      return;
+    }
+    if (left.type !== 'identifier' && left.type !== 'member_expression') return;
+    const r = this.resolve(right);
+    if (r) this.env.set(left.text, r);
+  }
+
+  /** `tracer.startActiveSpan('x', (span) => …)` / `logfire.span('x', { callback: (span) => … })`: the callback's span. */
+  private callbackBinding(call: Node): void {
+    const fn = call.childForFieldName('function');
+    if (!fn || fn.type !== 'member_expression') return;
+    const m = fn.childForFieldName('property')?.text;
+    if (m !== 'startActiveSpan' && m !== 'span') return;
+    const obj = fn.childForFieldName('object');
+    const r = obj ? this.resolve(obj) : undefined;
+    if (!r) return;
+    const args = argList(call);
+    let cb: Node | undefined;
+    let lib: 'logfire' | 'otel';
+    if (m === 'startActiveSpan' && r.t === 'otel-tracer') {
+      cb = args[args.length - 1];
+      lib = 'otel';
+    } else if (m === 'span' && r.t === 'logfire') {
+      lib = 'logfire';
+      cb = args[args.length - 1];
+      if (cb?.type === 'object') cb = objectProperty(cb, 'callback');
+    } else return;
+    if (!cb || (cb.type !== 'arrow_function' && cb.type !== 'function_expression' && cb.type !== 'function')) return;
+    const param = firstParamName(cb);
+    if (param) this.env.set(param, { t: 'span', lib, message: args[0] });
+  }
+
+  private resolve(n: Node): Recv | undefined {
+    switch (n.type) {
+      case 'identifier':
+        return this.env.get(n.text);
+      case 'member_expression': {
+        const direct = this.env.get(n.text);
+        if (direct) return direct;
+        const obj = n.childForFieldName('object');
+        const prop = n.childForFieldName('property')?.text;
+        if (!obj || !prop) return undefined;
+        const r = this.resolve(obj);
+        if (r?.t === 'otel-api' && prop === 'trace') return { t: 'otel-trace' };
+        if (r?.t === 'logfire' && prop === 'default') return r;
+        return undefined;
+      }
+      case 'call_expression': {
+        const pkg = requiredPackage(n);
+        if (pkg !== undefined) return LOGFIRE_JS_PACKAGES.has(pkg) ? { t: 'logfire' } : pkg === OTEL_API ? { t: 'otel-api' } : undefined;
+        const fn = n.childForFieldName('function');
+        if (!fn) return undefined;
+        let r: Recv | undefined;
+        let m: string | undefined;
+        if (fn.type === 'member_expression') {
+          const obj = fn.childForFieldName('object');
+          m = fn.childForFieldName('property')?.text;
+          r = obj ? this.resolve(obj) : undefined;
+        } else if (fn.type === 'identifier') {
+          const f = this.env.get(fn.text);
+          if (f?.t === 'logfire-fn') {
+            r = { t: 'logfire' };
+            m = f.method;
+          }
+        }
+        if (!r || !m) return undefined;
+        if (r.t === 'logfire') {
+          if (m === 'withTags' || m === 'withSettings') return r;
+          if (m === 'startSpan' || m === 'startPendingSpan') return { t: 'span', lib: 'logfire', message: argList(n)[0] };
+        }
+        if (r.t === 'otel-trace') {
+          if (m === 'getTracer') return { t: 'otel-tracer' };
+          if (m === 'getActiveSpan' || m === 'getSpan') return { t: 'span', lib: 'otel' };
+        }
+        if (r.t === 'otel-tracer' && m === 'startSpan') return { t: 'span', lib: 'otel', message: argList(n)[0] };
+        return undefined;
+      }
+      case 'await_expression':
+      case 'parenthesized_expression':
+      case 'non_null_expression':
+      case 'as_expression':
+      case 'satisfies_expression': {
+        const inner = n.firstNamedChild;
+        return inner ? this.resolve(inner) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------
+
+  private classify(call: Node): TelemetryCall | undefined {
+    const fn = call.childForFieldName('function');
+    const argsNode = call.childForFieldName('arguments');
+    if (!fn || !argsNode || argsNode.type !== 'arguments') return undefined;
+    let recv: Recv | undefined;
+    let method = '';
+    let methodNode: Node | null = null;
+    if (fn.type === 'member_expression') {
+      const obj = fn.childForFieldName('object');
+      methodNode = fn.childForFieldName('property');
+      if (!obj || !methodNode) return undefined;
+      method = methodNode.text;
+      recv = this.resolve(obj);
+    } else if (fn.type === 'identifier') {
+      const r = this.env.get(fn.text);
+      if (r?.t === 'logfire-fn') {
+        recv = { t: 'logfire' };
+        method = r.method;
+        methodNode = fn;
+      }
+    }
+    if (recv && methodNode) {
+      if (recv.t === 'logfire') return this.logfireCall(call, fn, argsNode, method, methodNode);
+      if (recv.t === 'otel-tracer') return method === 'startSpan' || method === 'startActiveSpan' ? this.otelSpan(call, fn, argsNode, method) : undefined;
+      if (recv.t === 'span') return SPAN_METHODS.has(method) ? this.spanMethod(call, fn, argsNode, method, recv) : undefined;
+      return undefined;
+    }
+    const wrapper = matchWrapper(fn.text, this.language, this.opts.wrappers);
+    if (!wrapper) return undefined;
+    const args = argItems(argsNode);
+    const c = this.base(call, fn, 'wrapper', wrapper.kind === 'span' ? 'span' : 'log', methodNode?.text ?? fn.text);
+    if (wrapper.level) c.level = wrapper.level;
+    const idx = wrapper.messageArg ?? 0;
+    if (args[idx]) c.message = this.value(args[idx]);
+    const attrs = args[idx + 1];
+    if (attrs) this.objectAttributes(c, attrs, 'dict');
+    else c.insertAttribute = this.newObjectInsertion(args);
+    return c;
+  }
+
+  private base(call: Node, fn: Node, library: TelemetryCall['library'], kind: TelemetryCall['kind'], method: string): TelemetryCall {
+    return {
+      language: this.language,
+      library,
+      kind,
+      method,
+      attributes: [],
+      hasSplat: false,
+      reservedKeywords: [],
+      range: nodeRange(call),
+      calleeRange: nodeRange(fn),
+    };
+  }
+
+  private logfireCall(call: Node, fn: Node, argsNode: Node, method: string, methodNode: Node): TelemetryCall | undefined {
+    if (!LOGFIRE_FNS.has(method) || method === 'withTags' || method === 'withSettings') return undefined;
+    const args = argItems(argsNode);
+    if (method === 'instrument') {
+      const c = this.base(call, fn, 'logfire', 'instrument', method);
+      const opts = args[1];
+      const msg = opts?.type === 'object' ? objectProperty(opts, 'message') : undefined;
+      if (msg) c.message = this.value(msg);
+      const attrs = opts?.type === 'object' ? objectProperty(opts, 'attributes') : undefined;
+      if (attrs) this.objectAttributes(c, attrs, 'dict');
+      return c;
+    }
+    const kind = method === 'span' || method === 'startSpan' || method === 'startPendingSpan' ? 'span' : 'log';
+    const c = this.base(call, fn, 'logfire', kind, method);
+    if (args[0]) c.message = this.value(args[0]);
+    let attrs: Node | undefined;
+    let options: Node | undefined;
+    if (method === 'reportError') {
+      c.level = 'error';
+      attrs = args[2];
+      options = args[3];
+      if (!attrs) c.insertAttribute = args[1] ? this.newObjectInsertion(args) : undefined;
+    } else if (method === 'span' && args.length === 2 && args[1].type === 'object' && (objectProperty(args[1], 'callback') || objectProperty(args[1], 'attributes'))) {
+      // span(msg, { attributes, callback, level, tags })
+      options = args[1];
+      attrs = objectProperty(args[1], 'attributes');
+    } else {
+      attrs = args[1];
+      options = args[2];
+      if (!attrs) c.insertAttribute = this.newObjectInsertion(args);
+    }
+    if (LOG_METHODS.has(method)) {
+      c.level = normalizeLevel(method);
+      c.levelRange = nodeRange(methodNode);
+    }
+    if (options?.type === 'object') {
+      const lvl = objectProperty(options, 'level');
+      if (lvl) this.levelFromArg(c, lvl);
+    }
+    if (attrs) this.objectAttributes(c, attrs, 'dict');
+    return c;
+  }
+
+  private otelSpan(call: Node, fn: Node, argsNode: Node, method: string): TelemetryCall {
+    const args = argItems(argsNode);
+    const c = this.base(call, fn, 'otel', 'span', method);
+    if (args[0]) c.message = this.value(args[0]);
+    const opts = args[1];
+    if (opts?.type === 'object') {
+      const attrs = objectProperty(opts, 'attributes');
+      if (attrs) this.objectAttributes(c, attrs, 'dict');
+    } else if (opts && opts.type !== 'arrow_function' && opts.type !== 'function_expression') c.hasSplat = true;
+    return c;
+  }
+
+  private spanMethod(call: Node, fn: Node, argsNode: Node, method: string, recv: { lib: 'logfire' | 'otel'; message?: Node }): TelemetryCall {
+    const args = argItems(argsNode);
+    const kind = method === 'addEvent' ? 'event' : 'set-attribute';
+    const c = this.base(call, fn, recv.lib, kind, method);
+    if (recv.message) c.spanMessage = this.value(recv.message);
+    if (method === 'setAttribute') {
+      const [k, v] = args;
+      if (k && v) {
+        const key = this.value(k);
+        if (key.kind === 'string' && typeof key.value === 'string') {
+          c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: pos(v.endPosition) }, source: 'setAttribute' });
+        } else c.hasSplat = true;
+      }
+    } else if (method === 'setAttributes') {
+      if (args[0]) this.objectAttributes(c, args[0], 'setAttribute');
+      c.insertAttribute = undefined;
+    } else {
+      if (args[0]) c.message = this.value(args[0]);
+      const attrs = args[1];
+      if (attrs && attrs.type !== 'number' && attrs.type !== 'new_expression') this.objectAttributes(c, attrs, 'dict');
+    }
+    return c;
+  }
+
+  /** `{ a, b: 1, 'c.d': x, ...rest }` → attributes; non-literal → unknown set. */
+  private objectAttributes(c: TelemetryCall, obj: Node, source: TelemetryAttribute['source']): void {
+    if (obj.type === 'null' || obj.type === 'undefined') return;
+    if (obj.type !== 'object') {
+      c.hasSplat = true;
+      return;
+    }
+    const items: Node[] = [];
+    for (const p of obj.namedChildren) {
+      if (p.type === 'comment') continue;
+      items.push(p);
+      if (p.type === 'pair') {
+        const k = p.childForFieldName('key');
+        const v = p.childForFieldName('value');
+        if (!k || !v) continue;
+        let key: string | undefined;
+        let keyRange = nodeRange(k);
+        if (k.type === 'property_identifier' || k.type === 'number') key = k.text;
+        else if (k.type === 'string') {
+          const kv = this.value(k);
+          if (typeof kv.value === 'string') {
+            key = kv.value;
+            keyRange = kv.contentRange ?? keyRange;
+          }
+        }
+        if (key === undefined) {
+          c.hasSplat = true;
+          continue;
+        }
+        c.attributes.push({ key, keyRange, value: this.value(v), range: nodeRange(p), source });
+      } else if (p.type === 'shorthand_property_identifier') {
+        c.attributes.push({ key: p.text, keyRange: nodeRange(p), value: { kind: 'identifier', text: p.text, range: nodeRange(p) }, range: nodeRange(p), source });
+      } else if (p.type === 'spread_element') {
+        c.hasSplat = true;
+      }
+    }
+    if (source !== 'setAttribute') c.insertAttribute = listInsertion(this.source, obj.child(0)!, items, 'object', ' ');
+  }
+
+  /** No attributes object yet: add one after the last argument. */
+  private newObjectInsertion(args: Node[]): TelemetryCall['insertAttribute'] {
+    const last = args[args.length - 1];
+    if (!last) return undefined;
+    return { position: pos(last.endPosition), prefix: ', { ', suffix: ' }', style: 'object' };
+  }
+
+  private levelFromArg(c: TelemetryCall, n: Node): void {
+    const v = this.value(n);
+    if (v.kind === 'string' && typeof v.value === 'string') {
+      const l = normalizeLevel(v.value);
+      if (l) {
+        c.level = l;
+        c.levelRange = v.contentRange ?? v.range;
+      }
+    } else if (v.kind === 'int' && typeof v.value === 'number') {
+      const l = levelFromOtelNumber(v.value);
+      if (l) c.level = l;
+    } else if (n.type === 'member_expression') {
+      const l = normalizeLevel(n.childForFieldName('property')?.text ?? '');
+      if (l) c.level = l;
+    }
+  }
+
+  // ---- values -----------------------------------------------------------------------------------
+
+  value(n: Node): ArgValue {
+    const text = n.text;
+    const range = nodeRange(n);
+    switch (n.type) {
+      case 'string': {
+        const first = n.firstChild;
+        const last = n.lastChild;
+        const contentRange = first && last && n.childCount >= 2 ? { start: pos(first.endPosition), end: pos(last.startPosition) } : undefined;
+        const body = first && last && n.childCount >= 2 ? this.source.slice(first.endIndex, last.startIndex) : text.slice(1, -1);
+        return { kind: 'string', text, range, value: decodeEscapes(body), contentRange };
+      }
+      case 'template_string': {
+        const parts: { expr: string; range: ArgValue['range'] }[] = [];
+        for (const ch of n.namedChildren) {
+          if (ch.type === 'template_substitution') {
+            const e = ch.firstNamedChild;
+            if (e) parts.push({ expr: e.text, range: nodeRange(e) });
+          }
+        }
+        const contentRange = { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
+        if (parts.length) return { kind: 'fstring', text, range, parts, contentRange };
+        return { kind: 'string', text, range, value: decodeEscapes(text.slice(1, -1)), contentRange };
+      }
+      case 'number': {
+        const num = Number(text.replace(/_/g, '').replace(/n$/, ''));
+        if (!Number.isFinite(num)) return { kind: 'other', text, range };
+        return { kind: /^[0-9_]+n?$|^0[xXoObB]/.test(text) ? 'int' : Number.isInteger(num) && !/[.eE]/.test(text) ? 'int' : 'float', text, range, value: num };
+      }
+      case 'true':
+        return { kind: 'bool', text, range, value: true };
+      case 'false':
+        return { kind: 'bool', text, range, value: false };
+      case 'null':
+      case 'undefined':
+        return { kind: 'none', text, range, value: null };
+      case 'object':
+        return { kind: 'dict', text, range };
+      case 'array':
+        return { kind: 'list', text, range };
+      case 'identifier':
+        return text === 'undefined' ? { kind: 'none', text, range, value: null } : { kind: 'identifier', text, range };
+      case 'unary_expression': {
+        const arg = n.childForFieldName('argument');
+        const op = n.childForFieldName('operator')?.text;
+        if (arg?.type === 'number' && (op === '-' || op === '+')) {
+          const inner = this.value(arg);
+          if (typeof inner.value === 'number') return { kind: inner.kind, text, range, value: op === '-' ? -inner.value : inner.value };
+        }
+        return { kind: 'other', text, range };
+      }
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        if (op === '+' && hasStringOperand(n, 0)) return { kind: 'concat', text, range };
+        return { kind: 'other', text, range };
+      }
+      case 'call_expression':
+        return { kind: 'call', text, range };
+      case 'parenthesized_expression':
+      case 'as_expression':
+      case 'satisfies_expression':
+      case 'non_null_expression': {
+        const inner = n.firstNamedChild;
+        return inner ? { ...this.value(inner), text, range } : { kind: 'other', text, range };
+      }
+      default:
+        return { kind: 'other', text, range };
+    }
+  }
+}
+
+function hasStringOperand(n: Node, depth: number): boolean {
+  if (depth > 8) return false;
+  for (const side of ['left', 'right']) {
+    const x = n.childForFieldName(side);
+    if (!x) continue;
+    if (x.type === 'string' || x.type === 'template_string') return true;
+    if (x.type === 'binary_expression' && hasStringOperand(x, depth + 1)) return true;
+  }
+  return false;
+}
+
+function namedLogfire(name: string): Recv | undefined {
+  if (name === 'default' || name === 'logfire') return { t: 'logfire' };
+  return LOGFIRE_FNS.has(name) ? { t: 'logfire-fn', method: name } : undefined;
+}
+
+function stringLiteral(n: Node | null | undefined): string | undefined {
+  if (!n || n.type !== 'string') return undefined;
+  return n.text.slice(1, -1);
+}
+
+/** `require('pkg')` → 'pkg'. */
+function requiredPackage(n: Node): string | undefined {
+  if (n.type !== 'call_expression') return undefined;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'identifier' || fn.text !== 'require') return undefined;
+  return stringLiteral(argList(n)[0]);
+}
+
+function argItems(argsNode: Node): Node[] {
+  const out: Node[] = [];
+  for (const a of argsNode.namedChildren) if (a.type !== 'comment') out.push(a);
+  return out;
+}
+
+function argList(call: Node): Node[] {
+  const a = call.childForFieldName('arguments');
+  return a ? argItems(a) : [];
+}
+
+function objectProperty(obj: Node, name: string): Node | undefined {
+  for (const p of obj.namedChildren) {
+    if (p.type === 'pair') {
+      const k = p.childForFieldName('key');
+      if (k && (k.text === name || stringLiteral(k) === name)) return p.childForFieldName('value') ?? undefined;
+    } else if (p.type === 'shorthand_property_identifier' && p.text === name) return p;
+  }
+  return undefined;
+}
+
+function firstParamName(fn: Node): string | undefined {
+  const single = fn.childForFieldName('parameter');
+  if (single?.type === 'identifier') return single.text;
+  const params = fn.childForFieldName('parameters');
+  const first = params?.firstNamedChild;
+  if (!first) return undefined;
+  const pat = first.type === 'identifier' ? first : first.childForFieldName('pattern');
+  return pat?.type === 'identifier' ? pat.text : undefined;
+}
+
+/** Every telemetry call in a parsed TypeScript/JavaScript file. */
+export function extractTypeScript(tree: Tree, source: string, language: SourceLanguage, opts: ExtractOptions = {}): TelemetryCall[] {
+  return new TsExtractor(source, language, opts).run(tree.rootNode);
+}
