@@ -1,0 +1,167 @@
+// Table-driven rule tests: `ruleTable(rule, { valid, invalid })` registers one node:test test per
+// case. Each case runs the real extraction + lint engine with only `rule` enabled, against the
+// bundled default schema (or a schema given as YAML text or as overrides), then compares findings
+// (message, 1-based line/column) and the source after applying every finding's preferred fix.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Finding, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
+import type { Conventions, Schema } from '../../server/schema/model';
+import { bundledSchema, loadSchemaFromText } from '../../server/schema/loader';
+import { offsetAt } from '../../server/rules/helpers';
+import { lintWithRule } from './runRule';
+
+/**
+ * A schema for a case: YAML/JSON text of a schema file (loaded by the real loader; load errors fail
+ * the test), or overrides merged onto the bundled default (`conventions` merged key by key).
+ */
+export type SchemaInput = string | (Partial<Omit<Schema, 'conventions'>> & { conventions?: Partial<Conventions> });
+
+export interface Case {
+  code: string;
+  /** Default 'python'. */
+  language?: SourceLanguage;
+  /** Default `example.py` / `example.ts` / `example.js`. */
+  filePath?: string;
+  schema?: SchemaInput;
+  /** Test title (default: the first line of code). */
+  name?: string;
+}
+
+export interface ExpectedFinding {
+  /** Substring of the message, or a regex it must match. */
+  message?: string | RegExp;
+  /** 1-based, as editors and the CLI show them. */
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  severity?: Finding['severity'];
+  /** Titles of the finding's fixes, in order (exact). */
+  fixes?: string[];
+}
+
+export interface InvalidCase extends Case {
+  errors: ExpectedFinding[];
+  /**
+   * Source after applying each finding's preferred (else first) fix. `null`: no finding may offer a
+   * fix. Required whenever a fix is offered, so no fix goes untested.
+   */
+  output?: string | null;
+}
+
+export interface RuleTable {
+  schema?: SchemaInput;
+  valid: (Case | string)[];
+  invalid: InvalidCase[];
+}
+
+export function resolveSchema(input: SchemaInput | undefined): Schema {
+  const base = bundledSchema();
+  if (input === undefined) return base;
+  if (typeof input === 'string') {
+    const r = loadSchemaFromText(input, '/test/telemetry.schema.yaml');
+    const errors = r.errors.filter((e) => e.severity === 'error');
+    assert.equal(errors.length, 0, `test schema has errors:\n${errors.map((e) => `${e.line + 1}:${e.character + 1} ${e.message}`).join('\n')}`);
+    return r.schema;
+  }
+  const { conventions, ...rest } = input;
+  return { ...base, ...rest, conventions: { ...base.conventions, ...conventions } };
+}
+
+function defaultPath(language: SourceLanguage): string {
+  return language === 'python' ? 'example.py' : language === 'typescript' ? 'example.ts' : 'example.js';
+}
+
+/** Apply LSP text edits (0-based, UTF-16) to a text. Overlapping edits throw. Inserts at one position keep their order. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const withOffsets = edits.map((e, i) => ({ e, i, start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end) }));
+  for (const x of withOffsets) {
+    if (x.end < x.start) throw new Error(`edit ${x.i} has its end before its start`);
+  }
+  withOffsets.sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  for (let k = 1; k < withOffsets.length; k++) {
+    if (withOffsets[k].start < withOffsets[k - 1].end) throw new Error(`edits ${withOffsets[k - 1].i} and ${withOffsets[k].i} overlap`);
+  }
+  let out = text;
+  for (const x of [...withOffsets].reverse()) out = out.slice(0, x.start) + x.e.newText + out.slice(x.end);
+  return out;
+}
+
+/** Every finding's preferred fix applied at once; a fix overlapping an earlier one is left out (like `--fix`). */
+export function applyPreferredFixes(text: string, findings: readonly Finding[]): string {
+  const chosen: TextEdit[] = [];
+  const taken: [number, number][] = [];
+  for (const f of findings) {
+    const fix = f.fixes.find((x) => x.isPreferred) ?? f.fixes[0];
+    if (!fix) continue;
+    const spans = fix.edits.map((e) => [offsetAt(text, e.range.start), offsetAt(text, e.range.end)] as [number, number]);
+    const clash = spans.some(([s, e]) => taken.some(([ts, te]) => s < te && ts < e));
+    if (clash) continue;
+    taken.push(...spans);
+    chosen.push(...fix.edits);
+  }
+  return applyEdits(text, chosen);
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.code} ${f.message}`;
+}
+
+function title(c: Case | string): string {
+  const code = typeof c === 'string' ? c : c.name ?? c.code;
+  const first = code.split('\n').find((l) => l.trim()) ?? '';
+  return first.trim().slice(0, 80);
+}
+
+async function runCase(rule: Rule, c: Case, tableSchema: SchemaInput | undefined): Promise<Finding[]> {
+  const language = c.language ?? 'python';
+  const schema = resolveSchema(c.schema ?? tableSchema);
+  const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema });
+  for (const f of findings) {
+    assert.equal(f.code, rule.meta.code, `finding from another rule: ${describeFinding(f)}`);
+    assert.equal(f.rule, rule.meta.name);
+  }
+  return [...findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** Register the table's tests (one per case) under `describe('<code> <name>')`. */
+export function ruleTable(rule: Rule, table: RuleTable): void {
+  describe(`${rule.meta.code} ${rule.meta.name}`, () => {
+    table.valid.forEach((raw, i) => {
+      const c: Case = typeof raw === 'string' ? { code: raw } : raw;
+      test(`valid ${i + 1}: ${title(c)}`, async () => {
+        const findings = await runCase(rule, c, table.schema);
+        assert.equal(findings.length, 0, `expected no finding for a valid case, got:\n${findings.map(describeFinding).join('\n')}\n--- code ---\n${c.code}`);
+      });
+    });
+    table.invalid.forEach((c, i) => {
+      test(`invalid ${i + 1}: ${title(c)}`, async () => {
+        assert.ok(c.errors.length > 0, 'an invalid case must expect at least one finding');
+        const findings = await runCase(rule, c, table.schema);
+        const list = findings.map(describeFinding).join('\n') || '(none)';
+        assert.equal(findings.length, c.errors.length, `expected ${c.errors.length} finding(s), got ${findings.length}:\n${list}\n--- code ---\n${c.code}`);
+        c.errors.forEach((want, k) => {
+          const got = findings[k];
+          const where = `finding ${k + 1} (${describeFinding(got)})`;
+          if (typeof want.message === 'string') assert.ok(got.message.includes(want.message), `${where}: message should contain ${JSON.stringify(want.message)}`);
+          else if (want.message) assert.match(got.message, want.message, where);
+          if (want.line !== undefined) assert.equal(got.range.start.line + 1, want.line, `${where}: line`);
+          if (want.column !== undefined) assert.equal(got.range.start.character + 1, want.column, `${where}: column`);
+          if (want.endLine !== undefined) assert.equal(got.range.end.line + 1, want.endLine, `${where}: endLine`);
+          if (want.endColumn !== undefined) assert.equal(got.range.end.character + 1, want.endColumn, `${where}: endColumn`);
+          if (want.severity !== undefined) assert.equal(got.severity, want.severity, `${where}: severity`);
+          if (want.fixes !== undefined) assert.deepEqual(got.fixes.map((f) => f.title), want.fixes, `${where}: fix titles`);
+        });
+        const offered = findings.some((f) => f.fixes.length > 0);
+        if (c.output === null) {
+          assert.ok(!offered, `expected no fix, got: ${findings.flatMap((f) => f.fixes.map((x) => x.title)).join('; ')}`);
+        } else if (c.output === undefined) {
+          assert.ok(!offered, `the case offers a fix (${findings.flatMap((f) => f.fixes.map((x) => x.title)).join('; ')}): add \`output\``);
+        } else {
+          assert.ok(offered, 'expected a fix, none was offered');
+          assert.equal(applyPreferredFixes(c.code, findings), c.output, 'source after the preferred fixes');
+        }
+      });
+    });
+  });
+}
