@@ -143,4 +143,9 @@ export interface Rule {
   checkCall?(ctx: CallContext, report: (f: FindingInput) => void): void;
   /** Called once per file (rules that look beyond calls, e.g. hard-coded tokens). */
   checkFile?(ctx: FileContext, report: (f: FindingInput) => void): void;
+  /**
+   * Substrings that make `checkFile` worth running on a file the pre-filter skips (no telemetry
+   * library mentioned), e.g. token prefixes. Without it, checkFile runs only on files that are parsed.
+   */
+  fileNeedles?: readonly string[];
 }

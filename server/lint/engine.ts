@@ -1,0 +1,422 @@
+// The lint engine: extraction → event matching → rules → severities → inline suppressions.
+// Pure: no editor or LSP types. The language server, the CLI, the worker threads and the runtime
+// conformance checks all call into here.
+import { trace, type Span } from '@opentelemetry/api';
+import { distance } from 'fastest-levenshtein';
+import type { Tree } from 'web-tree-sitter';
+import { extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
+import { RULES } from '../rules/index';
+import type { EventSpec, Schema, WrapperSpec } from '../schema/model';
+import { parseTemplate } from '../schema/template';
+import type {
+  CallContext,
+  EventMatch,
+  FileContext,
+  Finding,
+  FindingInput,
+  Rule,
+  RuleMeta,
+  Severity,
+  SourceLanguage,
+  TelemetryCall,
+  TextEdit,
+} from './types';
+
+/** The settings the engine reads (a subset of protocol/settings.ts `Settings`). */
+export interface LintSettings {
+  /** Severity per rule code or name: 'error' | 'warning' | 'info' | 'hint' | 'off'. */
+  rules?: Record<string, string>;
+  /** Extra wrapper functions, merged with the schema's `conventions.wrappers`. */
+  wrappers?: readonly WrapperSpec[];
+}
+
+export interface LintInput {
+  source: string;
+  filePath: string;
+  language: SourceLanguage;
+  schema: Schema;
+  settings?: LintSettings;
+  /** Rules to run (default: every rule in the registry). */
+  rules?: readonly Rule[];
+}
+
+export interface LintResult {
+  calls: TelemetryCall[];
+  findings: Finding[];
+  /** True when the pre-filter proved the file holds no telemetry call (it was not parsed). */
+  skipped: boolean;
+  /** Rules that threw (the lint continued without them). */
+  ruleErrors: { code: string; message: string }[];
+}
+
+/** Candidates below this similarity are not offered as did-you-mean. */
+export const NEAR_MISS_THRESHOLD = 0.5;
+
+const tracer = trace.getTracer('telemetry-lens');
+
+// ---- wrappers & severities --------------------------------------------------------------------
+
+/** Schema wrappers plus settings wrappers (settings win on a name clash). */
+export function wrappersFor(schema: Schema, settings?: LintSettings): WrapperSpec[] {
+  const extra = settings?.wrappers ?? [];
+  if (extra.length === 0) return schema.conventions.wrappers;
+  const names = new Set(extra.map((w) => w.name));
+  return [...schema.conventions.wrappers.filter((w) => !names.has(w.name)), ...extra];
+}
+
+const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Effective severity: the rule's default ← schema `rules:` ← settings `rules` (each by code or name). */
+export function resolveSeverity(meta: RuleMeta, schema?: Pick<Schema, 'rules'>, settings?: LintSettings): Severity | 'off' {
+  let sev: Severity | 'off' = meta.severity;
+  for (const table of [schema?.rules, settings?.rules]) {
+    if (!table) continue;
+    const v = table[meta.code] ?? table[meta.name] ?? table[meta.code.toLowerCase()];
+    if (typeof v === 'string' && SEVERITY_VALUES.has(v)) sev = v as Severity | 'off';
+  }
+  return sev;
+}
+
+// ---- event matching ---------------------------------------------------------------------------
+
+interface SchemaIndex {
+  byTemplate: Map<string, EventSpec>;
+  byName: Map<string, EventSpec>;
+  byNormalized: Map<string, EventSpec>;
+  keys: { event: EventSpec; norm: string; words: string[] }[];
+}
+const indexes = new WeakMap<Schema, SchemaIndex>();
+
+const ARROWS = /\s*(?:→|->|=>|⟶|➜|➔|⇒|—>|-->)\s*/g;
+
+/** Template/name in a form that ignores placeholder names, arrow spelling, whitespace and case. */
+export function normalizeMessage(text: string): string {
+  let shape: string;
+  try {
+    shape = parseTemplate(text).shape;
+  } catch {
+    shape = text;
+  }
+  return shape.replace(ARROWS, ' → ').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function words(norm: string): string[] {
+  return norm.split(/[^a-z0-9_]+/).filter((w) => w.length > 0);
+}
+
+function schemaIndex(schema: Schema): SchemaIndex {
+  let idx = indexes.get(schema);
+  if (idx) return idx;
+  idx = { byTemplate: new Map(), byName: new Map(), byNormalized: new Map(), keys: [] };
+  for (const ev of schema.events) {
+    if (ev.template !== undefined && !idx.byTemplate.has(ev.template)) idx.byTemplate.set(ev.template, ev);
+    if (ev.name !== undefined && !idx.byName.has(ev.name)) idx.byName.set(ev.name, ev);
+    for (const key of [ev.template, ev.name]) {
+      if (key === undefined) continue;
+      const norm = normalizeMessage(key);
+      if (!idx.byNormalized.has(norm)) idx.byNormalized.set(norm, ev);
+      idx.keys.push({ event: ev, norm, words: words(norm) });
+    }
+  }
+  indexes.set(schema, idx);
+  return idx;
+}
+
+/**
+ * The message template a call produces, when statically known: a string literal as is; a Python
+ * f-string / JS template literal as Logfire rebuilds it (`f'Hello {name}'` → `Hello {name}`).
+ */
+export function effectiveTemplate(call: Pick<TelemetryCall, 'message' | 'language'>): string | undefined {
+  const m = call.message;
+  if (!m) return undefined;
+  if (m.kind === 'string' && typeof m.value === 'string') return m.value;
+  if (m.kind === 'fstring') {
+    if (call.language === 'python') {
+      const q = /^[a-zA-Z]*("""|'''|"|')/.exec(m.text);
+      if (!q || m.text.includes('\n') || !m.text.endsWith(q[1])) return undefined;
+      const body = m.text.slice(q[0].length, m.text.length - q[1].length);
+      // Logfire drops format specs and conversions from the rebuilt template.
+      return body.replace(/\{([^{}!:]+)(?:![rsa])?(?::[^{}]*)?\}/g, (_s, e: string) => `{${e.trim().replace(/=$/, '')}}`);
+    }
+    if (m.text.startsWith('`') && m.text.endsWith('`')) return m.text.slice(1, -1).replace(/\$\{([^}]*)\}/g, (_s, e: string) => `{${e.trim()}}`);
+  }
+  return undefined;
+}
+
+/** Similarity in [0, 1] between two normalised messages. */
+function similarity(a: string, aw: string[], b: string, bw: string[]): number {
+  const max = Math.max(a.length, b.length);
+  if (max === 0) return 0;
+  const lev = 1 - distance(a, b) / max;
+  let shared = 0;
+  const set = new Set(bw);
+  for (const w of new Set(aw)) if (set.has(w)) shared++;
+  const wordScore = aw.length && bw.length ? shared / Math.max(new Set(aw).size, set.size) : 0;
+  const firstSame = aw.length > 0 && bw.length > 0 && aw[0] === bw[0] && aw[0].length >= 4 ? 0.1 : 0;
+  return Math.min(0.99, Math.max(lev, wordScore) + firstSame);
+}
+
+/**
+ * Which schema event a call emits: by exact template, by dotted name, or by a normalised comparison;
+ * else the near misses (best first, score ≥ NEAR_MISS_THRESHOLD) for did-you-mean.
+ * Attribute setters and span events are matched through the span they act on.
+ */
+export function matchEvent(call: Pick<TelemetryCall, 'message' | 'language' | 'kind'> & { spanMessage?: TelemetryCall['message'] }, schema: Schema): EventMatch {
+  const target = call.kind === 'set-attribute' ? (call.spanMessage ? { message: call.spanMessage, language: call.language } : undefined) : call;
+  const text = target ? effectiveTemplate(target) : undefined;
+  if (text === undefined) return { candidates: [] };
+  return matchMessage(text, schema);
+}
+
+/** `matchEvent` for a message text (runtime records carry the template as text). */
+export function matchMessage(text: string, schema: Schema): EventMatch {
+  const idx = schemaIndex(schema);
+  const byTemplate = idx.byTemplate.get(text);
+  if (byTemplate) return { event: byTemplate, how: 'template', candidates: [] };
+  const byName = idx.byName.get(text);
+  if (byName) return { event: byName, how: 'name', candidates: [] };
+  const norm = normalizeMessage(text);
+  const byNorm = idx.byNormalized.get(norm);
+  if (byNorm) return { event: byNorm, how: 'normalized', candidates: [] };
+  const w = words(norm);
+  const best = new Map<EventSpec, number>();
+  for (const k of idx.keys) {
+    const s = similarity(norm, w, k.norm, k.words);
+    if (s >= NEAR_MISS_THRESHOLD && s > (best.get(k.event) ?? 0)) best.set(k.event, s);
+  }
+  const candidates = [...best].map(([event, score]) => ({ event, score: Math.round(score * 1000) / 1000 })).sort((a, b) => b.score - a.score);
+  return { candidates: candidates.slice(0, 3) };
+}
+
+// ---- suppressions -----------------------------------------------------------------------------
+
+const SUPPRESS = /(?:#|\/\/|\/\*)\s*telemetry-lens:\s*ignore(?:\[([^\]]*)\])?/g;
+
+/** Line → suppressed codes/names ('*' = all) from `telemetry-lens: ignore[...]` comments. */
+export function parseSuppressions(source: string): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  if (!source.includes('telemetry-lens')) return out;
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.includes('telemetry-lens')) continue;
+    SUPPRESS.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = SUPPRESS.exec(line))) {
+      const set = out.get(i) ?? new Set<string>();
+      if (m[1] === undefined) set.add('*');
+      else for (const c of m[1].split(',')) if (c.trim()) set.add(c.trim());
+      out.set(i, set);
+    }
+  }
+  return out;
+}
+
+function isSuppressed(sup: Map<number, Set<string>>, lines: number[], f: Pick<Finding, 'code' | 'rule'>): boolean {
+  for (const l of lines) {
+    for (const line of [l, l - 1]) {
+      const s = sup.get(line);
+      if (s && (s.has('*') || s.has(f.code) || s.has(f.rule))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The edit that silences `code` on `line` (0-based): extends an existing `telemetry-lens: ignore[...]`
+ * comment on that line, else appends `  # telemetry-lens: ignore[CODE]` (Python) or
+ * `  // telemetry-lens: ignore[CODE]` (JS/TS); after a line continuation it goes on its own line above.
+ */
+export function suppressionEdit(source: string, language: SourceLanguage, line: number, code: string): TextEdit {
+  const lines = source.split('\n');
+  const text = (lines[line] ?? '').replace(/\r$/, '');
+  SUPPRESS.lastIndex = 0;
+  const existing = SUPPRESS.exec(text);
+  if (existing) {
+    const start = existing.index;
+    const end = start + existing[0].length;
+    const marker = language === 'python' ? '#' : existing[0].startsWith('/*') ? '/*' : '//';
+    const codes = existing[1] === undefined ? undefined : existing[1].split(',').map((c) => c.trim()).filter(Boolean);
+    const newText = codes === undefined ? existing[0] : `${marker} telemetry-lens: ignore[${[...new Set([...codes, code])].join(', ')}]`;
+    return { range: { start: { line, character: start }, end: { line, character: end } }, newText };
+  }
+  const comment = `${language === 'python' ? '#' : '//'} telemetry-lens: ignore[${code}]`;
+  if (/\\\s*$/.test(text) || (language !== 'python' && /^\s*(\/\*|\*)/.test(text))) {
+    const indent = /^\s*/.exec(text)?.[0] ?? '';
+    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}\n` };
+  }
+  const trimmed = text.replace(/\s+$/, '');
+  return { range: { start: { line, character: trimmed.length }, end: { line, character: text.length } }, newText: `  ${comment}` };
+}
+
+// ---- running rules ----------------------------------------------------------------------------
+
+interface RunOptions {
+  schema: Schema;
+  settings?: LintSettings;
+  rules?: readonly Rule[];
+}
+
+function activeRules(opts: RunOptions): { rule: Rule; severity: Severity }[] {
+  const out: { rule: Rule; severity: Severity }[] = [];
+  for (const rule of opts.rules ?? RULES) {
+    const severity = resolveSeverity(rule.meta, opts.schema, opts.settings);
+    if (severity !== 'off') out.push({ rule, severity });
+  }
+  return out;
+}
+
+function makeReporter(rule: Rule, severity: Severity, into: Finding[], eventId?: string): (f: FindingInput) => void {
+  return (f) => {
+    const finding: Finding = { ...f, code: rule.meta.code, rule: rule.meta.name, severity: f.severity && severity === rule.meta.severity ? f.severity : severity, fixes: f.fixes ?? [] };
+    if (eventId !== undefined && finding.eventId === undefined) finding.eventId = eventId;
+    into.push(finding);
+  };
+}
+
+function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, ruleErrors: LintResult['ruleErrors']): Finding[] {
+  const findings: Finding[] = [];
+  const rules = activeRules(opts);
+  const matches = ctx.calls.map((c) => matchEvent(c, ctx.schema));
+  for (const { rule, severity } of rules) {
+    if (rule.checkCall) {
+      for (let i = 0; i < ctx.calls.length; i++) {
+        const call = ctx.calls[i];
+        const match = matches[i];
+        const cctx: CallContext = { ...ctx, call, match };
+        const start = findings.length;
+        try {
+          rule.checkCall(cctx, makeReporter(rule, severity, findings, match.event?.id));
+        } catch (err) {
+          findings.length = start;
+          ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
+        }
+        for (let k = start; k < findings.length; k++) callOf.set(findings[k], call);
+      }
+    }
+    if (rule.checkFile && runFileRules) {
+      const start = findings.length;
+      try {
+        rule.checkFile(ctx, makeReporter(rule, severity, findings));
+      } catch (err) {
+        findings.length = start;
+        ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  return findings;
+}
+
+const callOf = new WeakMap<Finding, TelemetryCall>();
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
+}
+
+/** Apply inline suppressions and sort. */
+function finish(findings: Finding[], source: string): Finding[] {
+  const sup = parseSuppressions(source);
+  const kept = sup.size === 0 ? findings : findings.filter((f) => {
+    const call = callOf.get(f);
+    const lines = call ? [call.range.start.line, f.range.start.line] : [f.range.start.line];
+    return !isSuppressed(sup, lines, f);
+  });
+  return kept.sort(byPosition);
+}
+
+/** Rules with `fileNeedles` run their checkFile even on files the pre-filter skips. */
+function needleRules(source: string, opts: RunOptions): Rule[] {
+  const out: Rule[] = [];
+  for (const rule of opts.rules ?? RULES) {
+    const needles = rule.fileNeedles;
+    if (rule.checkFile && needles && needles.some((n) => source.includes(n))) out.push(rule);
+  }
+  return out;
+}
+
+/** Lint calls already extracted from a parsed tree (the language server's incremental documents use this). */
+export function lintExtracted(input: LintInput, calls: TelemetryCall[]): LintResult {
+  const ruleErrors: LintResult['ruleErrors'] = [];
+  const ctx: FileContext = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls };
+  const findings = runRules(ctx, input, true, ruleErrors);
+  return { calls, findings: finish(findings, input.source), skipped: false, ruleErrors };
+}
+
+/** Lint a file the pre-filter rejected: no calls, only file rules whose needles occur. */
+function lintSkipped(input: LintInput): LintResult {
+  const ruleErrors: LintResult['ruleErrors'] = [];
+  const rules = needleRules(input.source, input);
+  if (rules.length === 0) return { calls: [], findings: [], skipped: true, ruleErrors };
+  const ctx: FileContext = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls: [] };
+  const findings = runRules(ctx, { ...input, rules }, true, ruleErrors);
+  return { calls: [], findings: finish(findings, input.source), skipped: true, ruleErrors };
+}
+
+/** Lint a parsed tree synchronously. */
+export function lintTree(tree: Tree, input: LintInput): LintResult {
+  const calls = extractFromTree(tree, input.source, input.language, { wrappers: wrappersFor(input.schema, input.settings) });
+  return lintExtracted(input, calls);
+}
+
+/** Does this source need parsing at all under the schema/settings (the pre-filter)? */
+export function needsParse(input: Pick<LintInput, 'source' | 'language' | 'schema' | 'settings'>): boolean {
+  return mayContainTelemetry(input.source, input.language, wrappersFor(input.schema, input.settings));
+}
+
+function traced<T>(name: string, attrs: Record<string, string | number | boolean>, fn: (span: Span) => T): T {
+  return tracer.startActiveSpan(name, { attributes: attrs }, (span) => {
+    try {
+      const r = fn(span);
+      if (r instanceof Promise) {
+        return r.finally(() => span.end()) as T;
+      }
+      span.end();
+      return r;
+    } catch (err) {
+      span.recordException(err as Error);
+      span.end();
+      throw err;
+    }
+  });
+}
+
+function countLines(s: string): number {
+  let n = 1;
+  let i = -1;
+  while ((i = s.indexOf('\n', i + 1)) !== -1) n++;
+  return n;
+}
+
+/** Lint one source text: pre-filter, parse, extract, run every rule, apply suppressions. */
+export function lintSource(input: LintInput): Promise<LintResult> {
+  return traced('lint file', { 'code.filepath': input.filePath, 'telemetry_lens.language': input.language }, async (span) => {
+    span.setAttribute('telemetry_lens.lines', countLines(input.source));
+    if (!needsParse(input)) {
+      const r = lintSkipped(input);
+      span.setAttributes({ 'telemetry_lens.skipped': true, 'telemetry_lens.calls': 0, 'telemetry_lens.findings': r.findings.length });
+      return r;
+    }
+    const tree = await parseSource(input.source, grammarFor(input.language, input.filePath));
+    try {
+      const r = lintTree(tree, input);
+      span.setAttributes({ 'telemetry_lens.skipped': false, 'telemetry_lens.calls': r.calls.length, 'telemetry_lens.findings': r.findings.length });
+      return r;
+    } finally {
+      tree.delete();
+    }
+  });
+}
+
+/**
+ * Run the call rules on calls that did not come from source text (e.g. synthetic calls built from
+ * received OTLP records for runtime conformance). File rules are not run; `source` is empty.
+ */
+export function checkCalls(
+  calls: TelemetryCall[],
+  schema: Schema,
+  opts: { settings?: LintSettings; filePath?: string; language?: SourceLanguage; rules?: readonly Rule[] } = {},
+): Finding[] {
+  const ruleErrors: LintResult['ruleErrors'] = [];
+  const ctx: FileContext = { filePath: opts.filePath ?? '', language: opts.language ?? calls[0]?.language ?? 'python', source: '', schema, calls };
+  return runRules(ctx, { schema, settings: opts.settings, rules: opts.rules }, false, ruleErrors).sort(byPosition);
+}
