@@ -1,0 +1,66 @@
+// The language client: starts dist/server/server.js over IPC and answers the server's
+// `workspace/configuration` pulls for `telemetryLens` with the flat settings object.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DEFAULT_SETTINGS, type Settings } from '../protocol/settings';
+
+export const SCHEMA_GLOB = '**/telemetry.schema.{yaml,yml,json}';
+export const SECTION = 'telemetryLens';
+
+/** `telemetryLens.*` for one resource as a flat object keyed like DEFAULT_SETTINGS. */
+export function readSettings(scope?: vscode.Uri | null): Settings {
+  const cfg = vscode.workspace.getConfiguration(SECTION, scope ?? undefined);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_SETTINGS)) out[key] = cfg.get(key, DEFAULT_SETTINGS[key as keyof Settings]);
+  return out as unknown as Settings;
+}
+
+export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const languages = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      ...languages.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      { scheme: 'file', pattern: SCHEMA_GLOB },
+    ],
+    outputChannel: output,
+    diagnosticCollectionName: 'telemetry-lens',
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: vscode.workspace.createFileSystemWatcher(SCHEMA_GLOB),
+    },
+    initializationOptions: {
+      storagePath: context.storageUri?.fsPath,
+      globalStoragePath: context.globalStorageUri.fsPath,
+      extensionVersion: String(context.extension.packageJSON.version ?? ''),
+    },
+    markdown: { isTrusted: false, supportHtml: false },
+    middleware: {
+      workspace: {
+        configuration: (params, token, next) => {
+          if (!params.items.some((i) => i.section === SECTION)) return next(params, token);
+          return params.items.map((item) => {
+            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+            if (item.section === SECTION) return readSettings(scope);
+            if (!item.section) return null;
+            const v = vscode.workspace.getConfiguration(undefined, scope).get(item.section);
+            return v === undefined ? null : JSON.parse(JSON.stringify(v));
+          });
+        },
+      },
+    },
+  };
+  return new LanguageClient('telemetryLens', 'Telemetry Lens', serverOptions, clientOptions);
+}
