@@ -1,0 +1,398 @@
+// Logfire SQL (Postgres grammar, DataFusion semantics) → DuckDB SQL, done on the parse tree.
+//
+// What changes, and why:
+// - `a->>'k'` / `a->'k'` become `json_extract_string(a, 'k')` / `json_extract(a, 'k')`: DuckDB binds
+//   `->>` more loosely than Postgres, so `attributes->>'to_phase' IN (...)` would otherwise mean
+//   `attributes->>('to_phase' IN (...))`. A function call has no precedence to get wrong.
+// - `level = 'warn'`, `level >= 'error'`, `level IN ('warn', 'error')`: level-name literals compared
+//   with a `level` column become their numbers (spec §4).
+// - Logfire helpers: `level_num()`, `level_name()`, `time_bucket('1 hour', ts)`,
+//   `json_get_str/int/float/bool/json()`, `json_as_text()`, `json_length()`, `json_contains()`.
+// - Read-only guard: one statement, SELECT/WITH/VALUES only, no SELECT INTO, no data-modifying CTEs,
+//   no file-reading table functions or file paths as table names.
+// - Optional time window: `records` in FROM is replaced by `(SELECT * FROM records WHERE
+//   start_timestamp >= min AND start_timestamp < max) AS records`, which is what Logfire's
+//   `min_timestamp`/`max_timestamp` request fields do.
+import { LEVEL_NUMBERS } from '../../schema/model';
+import { type PgNode, parsePg } from './pg';
+
+export class SqlRewriteError extends Error {
+  constructor(
+    message: string,
+    /** Byte offset into the query (libpg-query `location`), when known. */
+    readonly location: number | undefined,
+    readonly kind: 'readonly' | 'unsupported',
+  ) {
+    super(message);
+    this.name = 'SqlRewriteError';
+  }
+}
+
+/** A `col LIKE 'pattern'` found in the query (for dead-pattern detection). */
+export interface LikePattern {
+  column: string;
+  pattern: string;
+  caseInsensitive: boolean;
+  negated: boolean;
+  location: number;
+}
+
+export interface RewriteOptions {
+  /** Restrict `records` to this window (ISO strings or Dates). */
+  minTimestamp?: Date;
+  maxTimestamp?: Date;
+}
+
+/** Level names accepted in comparisons: the SDK names plus `warning`. */
+export const LEVEL_BY_NAME: Record<string, number> = { ...LEVEL_NUMBERS, warning: LEVEL_NUMBERS.warn };
+
+const STATEMENT_NAMES: Record<string, string> = {
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  MergeStmt: 'MERGE',
+  CopyStmt: 'COPY',
+  VariableSetStmt: 'SET',
+  VariableShowStmt: 'SHOW',
+  CreateStmt: 'CREATE TABLE',
+  CreateTableAsStmt: 'CREATE TABLE AS',
+  ViewStmt: 'CREATE VIEW',
+  IndexStmt: 'CREATE INDEX',
+  DropStmt: 'DROP',
+  AlterTableStmt: 'ALTER TABLE',
+  TruncateStmt: 'TRUNCATE',
+  TransactionStmt: 'transaction control',
+  ExplainStmt: 'EXPLAIN',
+  LoadStmt: 'LOAD',
+  VacuumStmt: 'VACUUM',
+  CheckPointStmt: 'CHECKPOINT',
+  LockStmt: 'LOCK',
+  DoStmt: 'DO',
+  CallStmt: 'CALL',
+  PrepareStmt: 'PREPARE',
+  ExecuteStmt: 'EXECUTE',
+  CreateFunctionStmt: 'CREATE FUNCTION',
+  CreateSchemaStmt: 'CREATE SCHEMA',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  GrantStmt: 'GRANT',
+};
+
+/** Table functions a read-only query may call in FROM. */
+const ALLOWED_TABLE_FUNCTIONS = new Set(['generate_series', 'range', 'unnest']);
+/** Scalar functions that reach outside the database or run SQL text. */
+const DENIED_FUNCTIONS = new Set([
+  'glob',
+  'getenv',
+  'query',
+  'query_table',
+  'sniff_csv',
+  'json_execute_serialized_sql',
+  'json_serialize_sql',
+  'parquet_scan',
+  'parquet_metadata',
+  'parquet_schema',
+  'parquet_file_metadata',
+  'parquet_kv_metadata',
+  'iceberg_scan',
+  'delta_scan',
+]);
+
+const COMPARISON_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+// ---------- node helpers ----------
+
+function nodeType(n: PgNode): string | undefined {
+  if (!n || typeof n !== 'object' || Array.isArray(n)) return undefined;
+  const keys = Object.keys(n);
+  return keys.length === 1 && /^[A-Z]/.test(keys[0]) ? keys[0] : undefined;
+}
+const str = (s: string): PgNode => ({ A_Const: { sval: { sval: s } } });
+const int = (v: number): PgNode => ({ A_Const: { ival: v === 0 ? {} : { ival: v } } });
+const func = (name: string, args: PgNode[]): PgNode => ({
+  FuncCall: { funcname: [{ String: { sval: name } }], args, funcformat: 'COERCE_EXPLICIT_CALL' },
+});
+const typeCast = (arg: PgNode, type: string): PgNode => ({
+  TypeCast: { arg, typeName: { names: [{ String: { sval: type } }], typemod: -1 } },
+});
+function constString(n: PgNode | undefined): string | undefined {
+  const c = n?.A_Const;
+  return c && c.sval ? (c.sval.sval ?? '') : undefined;
+}
+function funcName(fc: PgNode): string {
+  const parts = (fc.funcname as PgNode[]).map((p) => p.String?.sval as string);
+  return parts[parts.length - 1].toLowerCase();
+}
+function columnName(n: PgNode | undefined): string | undefined {
+  const fields = n?.ColumnRef?.fields as PgNode[] | undefined;
+  const last = fields?.[fields.length - 1]?.String?.sval;
+  return typeof last === 'string' ? last.toLowerCase() : undefined;
+}
+function clone<T>(n: T): T {
+  return JSON.parse(JSON.stringify(n)) as T;
+}
+
+// ---------- templates: SQL snippets parsed once, with __a/__b/__x placeholders ----------
+
+const templateCache = new Map<string, PgNode>();
+function template(exprSql: string, bindings: Record<string, PgNode>): PgNode {
+  let t = templateCache.get(exprSql);
+  if (!t) {
+    const parsed = parsePg(`SELECT ${exprSql}`);
+    t = parsed.stmts[0].stmt.SelectStmt.targetList[0].ResTarget.val as PgNode;
+    templateCache.set(exprSql, t);
+  }
+  const substitute = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(substitute);
+    if (!n || typeof n !== 'object') return n;
+    const col = columnName(n as PgNode);
+    if (col && col in bindings && (n as PgNode).ColumnRef.fields.length === 1) return clone(bindings[col]);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(n)) if (k !== 'location') out[k] = substitute(v);
+    return out;
+  };
+  return substitute(t) as PgNode;
+}
+
+const LEVEL_NAME_SQL =
+  "CASE WHEN __x IS NULL THEN NULL WHEN __x >= 21 THEN 'fatal' WHEN __x >= 17 THEN 'error' WHEN __x >= 13 THEN 'warn' " +
+  "WHEN __x >= 10 THEN 'notice' WHEN __x >= 9 THEN 'info' WHEN __x >= 5 THEN 'debug' ELSE 'trace' END";
+const LEVEL_NUM_SQL =
+  "CASE lower(__x) WHEN 'trace' THEN 1 WHEN 'debug' THEN 5 WHEN 'info' THEN 9 WHEN 'notice' THEN 10 " +
+  "WHEN 'warn' THEN 13 WHEN 'warning' THEN 13 WHEN 'error' THEN 17 WHEN 'fatal' THEN 21 END";
+const JSON_GETTERS: Record<string, string> = {
+  json_get_str: "CASE WHEN json_type(__j, __k) = 'VARCHAR' THEN json_extract_string(__j, __k) END",
+  json_get_int: "CASE WHEN json_type(__j, __k) IN ('BIGINT', 'UBIGINT') THEN CAST(json_extract_string(__j, __k) AS BIGINT) END",
+  json_get_float:
+    "CASE WHEN json_type(__j, __k) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(json_extract_string(__j, __k) AS DOUBLE) END",
+  json_get_bool: "CASE WHEN json_type(__j, __k) = 'BOOLEAN' THEN CAST(json_extract_string(__j, __k) AS BOOLEAN) END",
+  json_get_json: 'CAST(json_extract(__j, __k) AS VARCHAR)',
+  json_get: 'json_extract(__j, __k)',
+  json_as_text: 'json_extract_string(__j, __k)',
+  json_contains: 'json_exists(__j, __k)',
+  json_length: "CASE json_type(json_extract(__j, __k)) WHEN 'ARRAY' THEN json_array_length(json_extract(__j, __k)) WHEN 'OBJECT' THEN len(json_keys(json_extract(__j, __k))) END",
+};
+
+/** DuckDB reads keys starting with `$` or `/` as paths; quote those as a JSONPath member. */
+function jsonKey(k: PgNode): PgNode {
+  const s = constString(k);
+  if (s !== undefined && (s.startsWith('$') || s.startsWith('/'))) return str(`$."${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return k;
+}
+
+// ---------- the rewrite ----------
+
+export interface RewriteResult {
+  stmt: PgNode;
+  likePatterns: LikePattern[];
+}
+
+/** Validates (read-only) and rewrites one parsed statement. Throws SqlRewriteError. */
+/** `stmt` is one `stmts[].stmt` node; refusals of the statement itself point at its start (offset 0 of the statement). */
+export function rewriteStatement(stmt: PgNode, opts: RewriteOptions = {}): RewriteResult {
+  const type = nodeType(stmt);
+  if (type !== 'SelectStmt') {
+    const what = (type && STATEMENT_NAMES[type]) ?? (type ? type.replace(/Stmt$/, '').toUpperCase() : 'this statement');
+    throw new SqlRewriteError(
+      `Only read-only queries (SELECT, WITH … SELECT, VALUES) are allowed; ${what} is refused`,
+      0,
+      'readonly',
+    );
+  }
+  const likePatterns: LikePattern[] = [];
+  const cteNames = new Set<string>();
+  const out = visit(stmt, { likePatterns, cteNames }) as PgNode;
+  if (opts.minTimestamp || opts.maxTimestamp) applyWindow(out, opts, cteNames);
+  return { stmt: out, likePatterns };
+}
+
+interface Ctx {
+  likePatterns: LikePattern[];
+  cteNames: Set<string>;
+}
+
+function visit(n: unknown, ctx: Ctx): unknown {
+  if (Array.isArray(n)) return n.map((x) => visit(x, ctx));
+  if (!n || typeof n !== 'object') return n;
+  const node = n as PgNode;
+  const type = nodeType(node);
+  if (type) checkNode(type, node[type], ctx);
+  // children first
+  const copy: PgNode = {};
+  for (const [k, v] of Object.entries(node)) copy[k] = visit(v, ctx);
+  if (!type) return copy;
+  const body = copy[type];
+  switch (type) {
+    case 'A_Expr':
+      return rewriteAExpr(body, ctx) ?? copy;
+    case 'FuncCall':
+      return rewriteFuncCall(body) ?? copy;
+    default:
+      return copy;
+  }
+}
+
+function checkNode(type: string, body: PgNode, ctx: Ctx): void {
+  switch (type) {
+    case 'SelectStmt':
+      if (body.intoClause) throw new SqlRewriteError('SELECT INTO writes a table; only read-only queries are allowed', undefined, 'readonly');
+      if (body.lockingClause) throw new SqlRewriteError('SELECT … FOR UPDATE/SHARE is not allowed in read-only queries', undefined, 'readonly');
+      break;
+    case 'CommonTableExpr': {
+      const q = nodeType(body.ctequery);
+      if (q && q !== 'SelectStmt') {
+        throw new SqlRewriteError(
+          `WITH ${body.ctename} AS (${STATEMENT_NAMES[q] ?? q}) modifies data; only read-only queries are allowed`,
+          body.location,
+          'readonly',
+        );
+      }
+      ctx.cteNames.add(String(body.ctename).toLowerCase());
+      break;
+    }
+    case 'RangeFunction': {
+      for (const f of (body.functions ?? []) as PgNode[]) {
+        const items = (f.List?.items ?? []) as PgNode[];
+        const fc = items[0]?.FuncCall;
+        const name = fc ? funcName(fc) : '?';
+        if (!ALLOWED_TABLE_FUNCTIONS.has(name)) {
+          throw new SqlRewriteError(
+            `Table function ${name}() is not allowed in queries (only ${[...ALLOWED_TABLE_FUNCTIONS].join(', ')}); queries may read the telemetry tables only`,
+            fc?.location,
+            'readonly',
+          );
+        }
+      }
+      break;
+    }
+    case 'RangeVar': {
+      const rel = String(body.relname);
+      if (body.catalogname) throw new SqlRewriteError(`Other databases (${body.catalogname}.…) cannot be queried`, body.location, 'readonly');
+      if (/[./\\:*?]/.test(rel)) {
+        throw new SqlRewriteError(`"${rel}" looks like a file; queries may read the telemetry tables only`, body.location, 'readonly');
+      }
+      break;
+    }
+    case 'FuncCall': {
+      const name = funcName(body);
+      if (name.startsWith('read_') || DENIED_FUNCTIONS.has(name)) {
+        throw new SqlRewriteError(`Function ${name}() is not allowed: queries may read the telemetry tables only`, body.location, 'readonly');
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function rewriteAExpr(e: PgNode, ctx: Ctx): PgNode | undefined {
+  const op = (e.name as PgNode[] | undefined)?.map((x) => x.String?.sval).join('.');
+  if (e.kind === 'AEXPR_OP' && (op === '->>' || op === '->')) {
+    return func(op === '->>' ? 'json_extract_string' : 'json_extract', [e.lexpr, jsonKey(e.rexpr)]);
+  }
+  if ((e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') && columnName(e.lexpr)) {
+    const pattern = constString(e.rexpr);
+    if (pattern !== undefined) {
+      ctx.likePatterns.push({
+        column: columnName(e.lexpr)!,
+        pattern,
+        caseInsensitive: e.kind === 'AEXPR_ILIKE',
+        negated: op === '!~~' || op === '!~~*',
+        location: e.location ?? 0,
+      });
+    }
+    return undefined;
+  }
+  // level literals
+  const lhsLevel = columnName(e.lexpr) === 'level';
+  const rhsLevel = columnName(e.rexpr) === 'level';
+  if (e.kind === 'AEXPR_OP' && op && COMPARISON_OPS.has(op) && (lhsLevel || rhsLevel)) {
+    const other = lhsLevel ? 'rexpr' : 'lexpr';
+    const num = levelLiteral(e[other]);
+    if (num !== undefined) return { A_Expr: { ...e, [other]: int(num) } };
+  }
+  if ((e.kind === 'AEXPR_IN' || e.kind.startsWith('AEXPR_BETWEEN') || e.kind.startsWith('AEXPR_NOT_BETWEEN')) && lhsLevel) {
+    const items = e.rexpr?.List?.items as PgNode[] | undefined;
+    if (items) {
+      return { A_Expr: { ...e, rexpr: { List: { items: items.map((it) => {
+        const num = levelLiteral(it);
+        return num === undefined ? it : int(num);
+      }) } } } };
+    }
+  }
+  return undefined;
+}
+
+function levelLiteral(n: PgNode | undefined): number | undefined {
+  const s = constString(n);
+  return s === undefined ? undefined : LEVEL_BY_NAME[s.toLowerCase()];
+}
+
+function rewriteFuncCall(fc: PgNode): PgNode | undefined {
+  const name = funcName(fc);
+  const args = (fc.args ?? []) as PgNode[];
+  const arity = (min: number, max = min) => {
+    if (args.length < min || args.length > max) {
+      throw new SqlRewriteError(`${name}() takes ${min === max ? min : `${min}–${max}`} argument(s), got ${args.length}`, fc.location, 'unsupported');
+    }
+  };
+  switch (name) {
+    case 'level_num': {
+      arity(1);
+      const s = constString(args[0]);
+      if (s !== undefined) {
+        const num = LEVEL_BY_NAME[s.toLowerCase()];
+        if (num === undefined) {
+          throw new SqlRewriteError(`Unknown level '${s}' (expected one of ${Object.keys(LEVEL_BY_NAME).join(', ')})`, fc.location, 'unsupported');
+        }
+        return int(num);
+      }
+      return template(LEVEL_NUM_SQL, { __x: args[0] });
+    }
+    case 'level_name':
+      arity(1);
+      return template(LEVEL_NAME_SQL, { __x: args[0] });
+    case 'time_bucket': {
+      arity(2, 3);
+      const s = constString(args[0]);
+      if (s === undefined) return undefined;
+      return { FuncCall: { ...fc, args: [typeCast(args[0], 'interval'), ...args.slice(1)] } };
+    }
+    default:
+      break;
+  }
+  const getter = JSON_GETTERS[name];
+  if (getter) {
+    if (name === 'json_length' && args.length === 1) {
+      return template("CASE json_type(__j) WHEN 'ARRAY' THEN json_array_length(__j) WHEN 'OBJECT' THEN len(json_keys(__j)) END", { __j: args[0] });
+    }
+    if (args.length < 2) throw new SqlRewriteError(`${name}() needs a JSON value and at least one key`, fc.location, 'unsupported');
+    let base = args[0];
+    for (const k of args.slice(1, -1)) base = func('json_extract', [base, jsonKey(k)]);
+    return template(getter, { __j: base, __k: jsonKey(args[args.length - 1]) });
+  }
+  return undefined;
+}
+
+/** Replaces each `records` table reference (not a CTE of that name) by a time-filtered subquery. */
+function applyWindow(stmt: PgNode, opts: RewriteOptions, cteNames: Set<string>): void {
+  const conds: string[] = [];
+  if (opts.minTimestamp) conds.push(`start_timestamp >= CAST('${opts.minTimestamp.toISOString()}' AS timestamptz)`);
+  if (opts.maxTimestamp) conds.push(`start_timestamp < CAST('${opts.maxTimestamp.toISOString()}' AS timestamptz)`);
+  const sub = parsePg(`SELECT * FROM records WHERE ${conds.join(' AND ')}`).stmts[0].stmt;
+  const walk = (n: unknown, parent: PgNode | unknown[] | undefined, key: string | number | undefined): void => {
+    if (Array.isArray(n)) {
+      n.forEach((x, i) => walk(x, n, i));
+      return;
+    }
+    if (!n || typeof n !== 'object') return;
+    const rv = (n as PgNode).RangeVar;
+    if (rv && parent !== undefined && key !== undefined && !rv.schemaname && String(rv.relname).toLowerCase() === 'records' && !cteNames.has('records')) {
+      (parent as Record<string | number, unknown>)[key] = {
+        RangeSubselect: { subquery: clone(sub), alias: rv.alias ?? { aliasname: 'records' } },
+      };
+      return;
+    }
+    for (const [k, v] of Object.entries(n)) walk(v, n as PgNode, k);
+  };
+  walk(stmt, undefined, undefined);
+}

@@ -1,0 +1,84 @@
+// Shared by the SQL / health / views / remote tests: a real in-memory store with rows, and the
+// seed's queries extracted from the seed document text itself.
+import fs from 'node:fs';
+import path from 'node:path';
+import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
+import { packageRoot } from '../../server/paths';
+
+export async function memoryStore(rows: RecordRow[] = []): Promise<TelemetryStore> {
+  const store = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
+  if (rows.length) await store.insertBatch({ records: rows });
+  return store;
+}
+
+let seq = 0;
+/** A log record with sensible defaults; `at` is a Date, attributes are merged. */
+export function row(p: { at: Date; message: string; span_name?: string; level?: number; attributes?: Record<string, unknown>; tags?: string[]; trace_id?: string; kind?: 'log' | 'span'; run_id?: string | null }): RecordRow {
+  const us = p.at.getTime() * 1000;
+  seq++;
+  return {
+    start_timestamp: us,
+    end_timestamp: us,
+    duration: null,
+    trace_id: p.trace_id ?? seq.toString(16).padStart(32, '0'),
+    span_id: seq.toString(16).padStart(16, '0'),
+    parent_span_id: null,
+    kind: p.kind ?? 'log',
+    level: p.level ?? 9,
+    span_name: p.span_name ?? p.message,
+    message: p.message,
+    log_body: null,
+    attributes: p.attributes ?? {},
+    attributes_json_schema: null,
+    tags: p.tags ?? [],
+    is_exception: false,
+    exception_type: null,
+    exception_message: null,
+    exception_stacktrace: null,
+    otel_status_code: null,
+    otel_status_message: null,
+    otel_events: null,
+    otel_links: null,
+    otel_scope_name: 'logfire',
+    otel_scope_version: null,
+    otel_scope_attributes: null,
+    otel_resource_attributes: null,
+    service_name: 'test',
+    service_version: null,
+    service_namespace: null,
+    service_instance_id: null,
+    process_pid: null,
+    deployment_environment: null,
+    telemetry_sdk_name: null,
+    telemetry_sdk_language: null,
+    telemetry_sdk_version: null,
+    http_response_status_code: null,
+    http_method: null,
+    http_route: null,
+    url_full: null,
+    url_path: null,
+    url_query: null,
+    run_id: p.run_id ?? null,
+  };
+}
+
+/** The ```sql blocks of seed 000 in document order (4 per-event, 4 dashboard, 4 plan queries). */
+export function seedQueries(): string[] {
+  const candidates = [path.join(packageRoot(), '..', 'shared', 'seeds'), '/work/shared/seeds'];
+  for (const dir of candidates) {
+    if (!fs.existsSync(dir)) continue;
+    const f = fs.readdirSync(dir).find((n) => n.startsWith('000_'));
+    if (!f) continue;
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const out: string[] = [];
+    const fence = '```sql\n';
+    for (let i = text.indexOf(fence); i >= 0; i = text.indexOf(fence, i + 1)) {
+      const start = i + fence.length;
+      out.push(text.slice(start, text.indexOf('```', start)));
+    }
+    return out;
+  }
+  return [];
+}
+
+export const HOUR = 3600_000;
