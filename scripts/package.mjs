@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the platform-specific VSIX: `npm run package [-- --target linux-x64] [--out file.vsix] [--record]`.
 //
-// The VSIX is assembled in a staging copy of the tree (.cache/vsix-stage/) so that a production build
+// The VSIX is assembled in a staging copy of the tree (.cache/vsix-stage-*/, removed afterwards) so that a production build
 // never overwrites the development bundles in dist/ that tests and a running debug session use:
 //   1. copy the project's files (not node_modules, tests or benchmarks) into the stage,
 //   2. production build there (`node esbuild.config.mjs --production`: minified, no source maps),
@@ -94,11 +94,11 @@ const started = Date.now();
 const { target, duckdbPackage } = resolveTarget();
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const out = path.resolve(opt('--out') ?? path.join(root, `${manifest.name}-${manifest.version}-${target}.vsix`));
-const stage = path.join(root, '.cache', 'vsix-stage');
+fs.mkdirSync(path.join(root, '.cache'), { recursive: true });
+const stage = fs.mkdtempSync(path.join(root, '.cache', 'vsix-stage-'));
+process.on('exit', () => fs.rmSync(stage, { recursive: true, force: true }));
 
 // 1. stage the sources
-fs.rmSync(stage, { recursive: true, force: true });
-fs.mkdirSync(stage, { recursive: true });
 for (const f of projectFiles()) {
   fs.mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
   fs.copyFileSync(path.join(root, f), path.join(stage, f));

@@ -1,0 +1,166 @@
+// End-to-end: the packaged VSIX installed into a real VS Code (code-server 4.139.1 = VS Code 1.139)
+// and driven through headless Chromium. The first run installs Node 24 + code-server into .cache/
+// (about 3 minutes); later runs reuse them. In CI (CI=true) a missing browser or a failed setup is a
+// failure, never a skip.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CodeServer, Workbench, artifacts, findChromium, packageVsix, root, setupTools, vsixEntries, waitFor, type Tools } from './harness';
+
+const chromiumPath = findChromium();
+const inCI = !!process.env.CI && process.env.CI !== 'false';
+const skip = !chromiumPath && !inCI ? 'no Chromium here (apt-get install -y chromium, or set CHROMIUM_PATH); CI runs this test' : false;
+if (skip) console.log(`# e2e skipped: ${skip}`);
+
+const metrics: Record<string, unknown> = {};
+function saveMetrics(): void {
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.writeFileSync(path.join(artifacts, 'e2e-metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+}
+
+describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { skip, timeout: 12 * 60_000 }, () => {
+  const started = Date.now();
+  let tools: Tools;
+  let vsix: string;
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+
+  before(async () => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    if (!chromiumPath) throw new Error('Chromium not found: CI must install it (apt-get install -y chromium) or set CHROMIUM_PATH');
+    tools = setupTools();
+    metrics.toolsInstallMs = tools.installMs;
+    metrics.toolsSetupMs = tools.setupMs;
+    // A per-process file name: two test runs in one tree must not overwrite each other's VSIX.
+    const pkg = packageVsix(path.join(root, '.cache', 'e2e', `telemetry-lens-e2e-${process.pid}.vsix`));
+    vsix = pkg.vsix;
+    metrics.packageMs = pkg.ms;
+    metrics.vsixBytes = fs.statSync(vsix).size;
+  });
+
+  after(async () => {
+    await wb?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    if (vsix) fs.rmSync(vsix, { force: true });
+    metrics.totalMs = Date.now() - started;
+    saveMetrics();
+  });
+
+  it('the VSIX holds the bundles, grammars, wasm and the native DuckDB binary, and no sources or tests', () => {
+    const entries = vsixEntries(vsix);
+    const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
+    for (const required of [
+      'package.json',
+      'LICENSE.txt',
+      'dist/client/extension.js',
+      'dist/server/server.js',
+      'dist/wasm/web-tree-sitter.wasm',
+      'dist/wasm/tree-sitter-python.wasm',
+      'dist/wasm/tree-sitter-typescript.wasm',
+      'dist/wasm/tree-sitter-tsx.wasm',
+      'dist/wasm/libpg-query.wasm',
+      'dist/node_modules/@duckdb/node-api/package.json',
+      'dist/node_modules/@duckdb/node-bindings/duckdb.js',
+    ]) {
+      assert.ok(files.includes(required), `VSIX lacks ${required}`);
+    }
+    const platformBinary = files.filter((f) => /^dist\/node_modules\/@duckdb\/node-bindings-[a-z0-9-]+\/duckdb\.node$/.test(f));
+    assert.equal(platformBinary.length, 1, `exactly one platform DuckDB binary expected, got ${platformBinary.join(', ') || 'none'}`);
+    const syntaxes = files.filter((f) => f.startsWith('syntaxes/') && f.endsWith('.json'));
+    assert.ok(syntaxes.length > 0, 'VSIX lacks the TextMate grammars in syntaxes/');
+    const forbidden = files.filter(
+      (f) => /\.(ts|tsx|map)$/.test(f) || /^(test|bench|client|server|protocol|scripts|examples|docs|out|node_modules)\//.test(f) || f.startsWith('media/src/'),
+    );
+    assert.deepEqual(forbidden, [], 'sources, tests, source maps or root node_modules in the VSIX');
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
+    assert.ok(files.includes(manifest.main.replace(/^\.\//, '')), `VSIX lacks the manifest's main ${manifest.main}`);
+  });
+
+  it('installs with `code-server --install-extension` and starts', async () => {
+    server = new CodeServer({
+      tools,
+      vsix,
+      workspaceFixture: path.join(root, 'test', 'e2e', 'workspace'),
+      userSettings: {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.ignoreRecommendations': true,
+        'security.workspace.trust.enabled': false,
+        'chat.disableAIFeatures': true,
+        'workbench.colorTheme': 'Default Dark Modern',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'telemetryLens.agentCommand': 'node agent/run_agent.js',
+      },
+      // The fixture agent resolves @pydantic/logfire-node from the project's node_modules.
+      env: { NODE_PATH: path.join(root, 'node_modules') },
+    });
+    const t0 = Date.now();
+    server.installExtension();
+    metrics.installExtensionMs = Date.now() - t0;
+    const installed = server.installedExtensions();
+    assert.ok(installed.some((d) => d.startsWith('telemetry-lens.telemetry-lens-')), `installed: ${installed.join(', ')}`);
+    const t1 = Date.now();
+    await server.start();
+    wb = await Workbench.open(chromiumPath as string, server.url());
+    metrics.workbenchReadyMs = Date.now() - t1;
+  });
+
+  it('(a) a Python file with a known violation shows TL007 in the Problems panel', async () => {
+    assert.ok(wb, 'workbench not started');
+    const t0 = Date.now();
+    await wb.openFile('agent_routing.py');
+    await wb.showProblems();
+    const text = await waitFor(
+      'TL007 in the Problems panel',
+      async () => {
+        const t = await wb?.problemsText();
+        return t && /TL007/.test(t) ? t : undefined;
+      },
+      120_000,
+      async () => `Problems panel:\n${await wb?.problemsText()}\nNotifications:\n${(await wb?.notifications())?.join('\n')}`,
+    );
+    metrics.openToProblemsMs = Date.now() - t0;
+    const shot = await wb.screenshot('e2e-problems.png');
+    assert.ok(fs.statSync(shot).size > 10_000);
+    assert.match(text, /agent_routing\.py/);
+    assert.match(text, /\{model\}|model/, 'the TL007 message names the placeholder without an attribute');
+    // The diagnostic sits on the routing call (lines 11-17), with the rule code as its code.
+    const row = text.split('\n').find((l) => /TL007/.test(l)) ?? '';
+    assert.ok(row.length > 0);
+    const ln = /Ln (\d+)/.exec(text);
+    assert.ok(ln, `no line position in the Problems panel:\n${text}`);
+    assert.ok(Number(ln[1]) >= 11 && Number(ln[1]) <= 17, `TL007 reported at line ${ln[1]}, expected on the logfire.info call (lines 11-17)`);
+  });
+
+  it('reports its activation time in "Developer: Show Running Extensions"', async () => {
+    assert.ok(wb, 'workbench not started');
+    await wb.runCommand('Developer: Show Running Extensions');
+    const row = await waitFor(
+      'Telemetry Lens in the running extensions list',
+      async () => {
+        // The list is virtualised: page through it until our row is rendered.
+        const list = wb?.page.locator('.runtime-extensions-editor .monaco-list-row');
+        const rows = await list?.allInnerTexts();
+        const found = rows?.find((r) => /Telemetry Lens/.test(r));
+        if (!found && rows?.length) {
+          await list?.first().click();
+          await wb?.page.keyboard.press('End');
+        }
+        return found;
+      },
+      20_000,
+      async () => (await wb?.page.locator('.runtime-extensions-editor').innerText().catch(() => '')) ?? '',
+    );
+    const ms = /(\d+)\s*ms/.exec(row);
+    assert.ok(ms, `no activation time in: ${row}`);
+    metrics.activationMs = Number(ms[1]);
+    metrics.activationRow = row.replace(/\s+/g, ' ').trim();
+    await wb.screenshot('e2e-running-extensions.png');
+    await wb.page.keyboard.press('Control+W');
+  });
+});
