@@ -8,6 +8,7 @@ import path from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import defaultHealthText from './default-health.yaml';
 import defaultSchemaText from './default.schema.yaml';
 import type {
   AttributeSpec,
@@ -118,6 +119,11 @@ let bundledErrors: SchemaError[] = [];
 export function bundledSchema(): Schema {
   if (!bundled) {
     const r = parseSchema(defaultSchemaText, BUNDLED_SOURCE);
+    // Health checks and saved queries live in their own file (default-health.yaml).
+    const extra = parseSchema(defaultHealthText, `${BUNDLED_SOURCE}:health`);
+    r.schema.health.push(...extra.schema.health);
+    r.schema.queries.push(...extra.schema.queries);
+    r.errors.push(...extra.errors);
     r.schema.source = BUNDLED_SOURCE;
     bundled = r.schema;
     bundledErrors = r.errors;

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { packageRoot } from '../../server/paths';
 import { loadSchemaFromText } from '../../server/schema/loader';
 import defaultYaml from '../../server/schema/default.schema.yaml';
+import healthYaml from '../../server/schema/default-health.yaml';
 
 type J = Record<string, unknown>;
 const root = packageRoot();
@@ -82,6 +83,7 @@ test('every property in the JSON Schema has a description', () => {
 
 test('the bundled default schema validates against the JSON Schema', () => {
   assert.deepEqual(validate(parse(defaultYaml), jsonSchema), []);
+  assert.deepEqual(validate(parse(healthYaml), jsonSchema), []);
 });
 
 test('docs/schema.md examples validate against the JSON Schema and load without errors', () => {

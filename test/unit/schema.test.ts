@@ -73,6 +73,14 @@ test('bundled default: the six events of seed 000 with exact templates and level
   assert.equal(s.conventions.maxAttributes, 50);
   assert.deepEqual(s.conventions.requiredContext, []);
   assert.ok(s.conventions.errorSuffixes.includes('_error'));
+  // the seed's eight health checks, merged from default-health.yaml, each with SQL and a location
+  assert.equal(s.health.length, 8);
+  assert.equal(new Set(s.health.map((h) => h.id)).size, 8);
+  for (const h of s.health) {
+    assert.match(h.sql, /FROM records/);
+    assert.ok(h.location && h.location.file.startsWith(BUNDLED_SOURCE));
+  }
+  assert.ok(s.health.some((h) => /Workload routing%/.test(h.sql)));
   // every event and attribute has a location inside the bundled file
   for (const e of s.events) {
     assert.equal(e.location?.file, BUNDLED_SOURCE);
