@@ -1,6 +1,13 @@
 // Tree-sitter loading: one-time async init of web-tree-sitter, grammars loaded once and cached.
 // Grammars ship as wasm inside their npm packages (dev tree) or in dist/wasm (bundles, VSIX).
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
+import type { Language, Parser, Tree } from 'web-tree-sitter';
+
+// Loaded with require() on purpose: bundlers resolve `import` to the ESM build, whose
+// `import.meta.url` is empty inside our CommonJS bundles; the CommonJS build works everywhere.
+const ts: typeof TreeSitter = require('web-tree-sitter');
+/** web-tree-sitter's runtime classes (use these, not a direct value import of the package). */
+export const TreeSitterRuntime = { Parser: ts.Parser, Language: ts.Language, Edit: ts.Edit, Query: ts.Query };
 import { wasmAsset } from '../paths';
 import type { SourceLanguage } from '../lint/types';
 
@@ -22,7 +29,7 @@ const parsers = new Map<Grammar, Parser>();
 export function initParser(): Promise<void> {
   if (!initPromise) {
     const runtime = wasmAsset('web-tree-sitter.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm');
-    initPromise = Parser.init({ locateFile: () => runtime }).catch((err: unknown) => {
+    initPromise = ts.Parser.init({ locateFile: () => runtime }).catch((err: unknown) => {
       initPromise = undefined;
       throw err;
     });
@@ -36,7 +43,7 @@ export async function loadGrammar(grammar: Grammar): Promise<Language> {
   if (!p) {
     const [file, dev] = GRAMMAR_FILES[grammar];
     p = initParser()
-      .then(() => Language.load(wasmAsset(file, dev)))
+      .then(() => ts.Language.load(wasmAsset(file, dev)))
       .then((lang) => {
         loaded.set(grammar, lang);
         return lang;
@@ -76,7 +83,7 @@ export function parserForSync(grammar: Grammar): Parser | undefined {
 function getParser(grammar: Grammar, lang: Language): Parser {
   let parser = parsers.get(grammar);
   if (!parser) {
-    parser = new Parser();
+    parser = new ts.Parser();
     parser.setLanguage(lang);
     parsers.set(grammar, parser);
   }
