@@ -73,6 +73,12 @@ export function attributeItem(call: TelemetryCall, key: string, valueText: strin
  * with the comma and spacing before it, or, for a first item, the comma and spacing after it.
  */
 export function listItemDeletion(source: string, start: number, end: number): Range {
+  // An item on a line of its own (with its comma): delete the whole line.
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t]*$/.test(source.slice(lineStart, start))) {
+    const m = /^[ \t]*,?[ \t]*(?:\r?\n|$)/.exec(source.slice(end));
+    if (m && lineStart > 0) return rangeAt(source, lineStart, end + m[0].length);
+  }
   let before = start;
   while (before > 0 && /[ \t\r\n]/.test(source[before - 1])) before--;
   if (before > 0 && source[before - 1] === ',') {
@@ -118,6 +124,17 @@ export function argumentEnd(source: string, start: number): number {
   let end = i;
   while (end > start && /\s/.test(source[end - 1])) end--;
   return end;
+}
+
+/** Offset of the bracket that closes the list starting at `start` (just after its opening bracket). */
+export function closingBracket(source: string, start: number): number {
+  let i = start;
+  for (;;) {
+    i = argumentEnd(source, i);
+    while (i < source.length && /\s/.test(source[i])) i++;
+    if (source[i] !== ',') return i;
+    i++;
+  }
 }
 
 /** Offset just past the string literal whose opening quote is at `i` (handles triple quotes). */

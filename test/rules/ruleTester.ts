@@ -22,6 +22,7 @@ export interface Case {
   language?: SourceLanguage;
   /** Default `example.py` / `example.ts` / `example.js`. */
   filePath?: string;
+  /** Overrides the table's schema; `schema: undefined` means the bundled default. */
   schema?: SchemaInput;
   /** Test title (default: the first line of code). */
   name?: string;
@@ -115,7 +116,8 @@ function title(c: Case | string): string {
 
 async function runCase(rule: Rule, c: Case, tableSchema: SchemaInput | undefined): Promise<Finding[]> {
   const language = c.language ?? 'python';
-  const schema = resolveSchema(c.schema ?? tableSchema);
+  // A case's own `schema` (even `undefined`: the bundled default) wins over the table's.
+  const schema = resolveSchema('schema' in c ? c.schema : tableSchema);
   const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema });
   for (const f of findings) {
     assert.equal(f.code, rule.meta.code, `finding from another rule: ${describeFinding(f)}`);

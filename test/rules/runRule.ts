@@ -1,7 +1,9 @@
-// Runs one rule over a source text for the rule tables.
+// Runs one rule over a source text for the rule tables, through the real lint engine (pre-filter,
+// tree-sitter extraction, event matching, severities, suppressions) with only that rule enabled.
+import assert from 'node:assert/strict';
+import { lintSource } from '../../server/lint/engine';
 import type { Finding, Rule, SourceLanguage } from '../../server/lint/types';
 import type { Schema } from '../../server/schema/model';
-import { extractCalls } from '../../server/languages';
 
 export interface RunInput {
   source: string;
@@ -11,16 +13,9 @@ export interface RunInput {
 }
 
 export async function lintWithRule(rule: Rule, input: RunInput): Promise<Finding[]> {
-  const calls = await extractCalls(input.source, input.language, input.filePath, { wrappers: input.schema.conventions.wrappers });
-  const out: Finding[] = [];
-  const sev = rule.meta.severity === 'off' ? 'warning' : rule.meta.severity;
-  const report = (f: Omit<Finding, 'code' | 'rule' | 'severity'> & { severity?: Finding['severity'] }) =>
-    out.push({ ...f, code: rule.meta.code, rule: rule.meta.name, severity: f.severity ?? sev });
-  const file = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls };
-  rule.checkFile?.(file, report);
-  for (const call of calls) {
-    const match = { event: input.schema.events.find((e) => (e.name && call.message?.value === e.name) || (e.template && call.message?.value === e.template)), candidates: [] };
-    rule.checkCall?.({ ...file, call, match }, report);
-  }
-  return out;
+  // A rule that is 'off' by default would never run: force its own severity table entry on.
+  const settings = rule.meta.severity === 'off' ? { rules: { [rule.meta.code]: 'warning' } } : undefined;
+  const result = await lintSource({ ...input, rules: [rule], settings });
+  assert.deepEqual(result.ruleErrors, [], `${rule.meta.code} threw while linting`);
+  return result.findings;
 }

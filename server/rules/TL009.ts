@@ -1,0 +1,188 @@
+// TL009 event-naming: event names and attribute keys that break the naming convention.
+//
+// Seed 002: dotted `category.action` names in snake_case, past tense for completed actions
+// (`agent.created`), present participle for ongoing ones (`agent.creating`), and errors ending in
+// `.error` / `_error` (`agent.error`, `session.load_error`). A first argument counts as an event
+// name only when it looks like one (no spaces or punctuation, and dotted, snake_case, kebab-case or
+// camelCase); sentences such as seed 000's `Failover triggered: {a} → {b}` are message templates.
+// Attribute keys follow `conventions.attributeNameStyle` (snake_case by default; dotted OTel keys
+// such as `http.status_code` are fine). Names declared in the schema are never reported.
+import { parseTemplate } from '../schema/template';
+import type { CallContext, Fix, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
+import { offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
+
+const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
+
+/** Does this literal read as an event name rather than a message? */
+export function looksLikeEventName(s: string): boolean {
+  return EVENT_NAME.test(s) && /[._-]|[a-z][A-Z]/.test(s);
+}
+
+/** Base-form verbs that, as the last word of a log event name, should be past tense or -ing. */
+const BASE_VERBS = new Set(
+  'accept approve build cancel close commit complete connect create delete deny deploy disconnect dispatch download emit evict execute expire fail fetch finish generate handle initialize install invoke load open parse pause process publish receive register reject restart resume retry route save schedule send spawn start stop submit subscribe sync trigger upload validate write'.split(
+    ' ',
+  ),
+);
+const PAST: Record<string, string> = { build: 'built', send: 'sent', write: 'written', emit: 'emitted', stop: 'stopped', submit: 'submitted', commit: 'committed', cancel: 'cancelled' };
+const ONGOING: Record<string, string> = { emit: 'emitting', stop: 'stopping', submit: 'submitting', commit: 'committing', cancel: 'cancelling' };
+
+function past(v: string): string {
+  if (PAST[v]) return PAST[v];
+  if (v.endsWith('e')) return `${v}d`;
+  if (/[^aeiou]y$/.test(v)) return `${v.slice(0, -1)}ied`;
+  return `${v}ed`;
+}
+function ongoing(v: string): string {
+  if (ONGOING[v]) return ONGOING[v];
+  if (v.endsWith('ie')) return `${v.slice(0, -2)}ying`;
+  if (v.endsWith('e') && !v.endsWith('ee')) return `${v.slice(0, -1)}ing`;
+  return `${v}ing`;
+}
+
+const FAIL_WORDS = new Set(['failed', 'failure', 'fail', 'failing', 'errored', 'err', 'exception']);
+
+/** The name rewritten to the convention's style. */
+function conventional(name: string, style: 'dotted.snake_case' | 'snake_case'): string {
+  if (style === 'snake_case') return toSnakeCase(name);
+  const segments = name.split('.').map(toSnakeCase).filter(Boolean);
+  if (segments.length >= 2) return segments.join('.');
+  const w = words(name);
+  return w.length >= 2 ? `${w[0]}.${w.slice(1).join('_')}` : w.join('_');
+}
+
+function styleOk(name: string, style: 'dotted.snake_case' | 'snake_case'): boolean {
+  if (style === 'snake_case') return SNAKE_SEGMENT.test(name);
+  const segments = name.split('.');
+  return segments.length >= 2 && segments.every((s) => SNAKE_SEGMENT.test(s));
+}
+
+function renameEdit(ctx: CallContext, newName: string): TextEdit | undefined {
+  const msg = ctx.call.message!;
+  if (!msg.contentRange || !ctx.source) return undefined; // runtime records have no text to edit
+  return { range: msg.contentRange, newText: newName };
+}
+
+function checkEventName(ctx: CallContext, report: (f: { message: string; range: Range; fixes: Fix[] }) => void): void {
+  const { call, schema, match } = ctx;
+  const msg = call.message;
+  if (!msg || msg.kind !== 'string' || typeof msg.value !== 'string' || call.kind === 'set-attribute') return;
+  const name = msg.value;
+  if (!looksLikeEventName(name)) return;
+  if (match.event?.name === name || schema.events.some((e) => e.name === name)) return;
+  const conv = schema.conventions;
+  const style = conv.eventNameStyle;
+  if (style === 'any') return;
+  if (!styleOk(name, style)) {
+    const fixed = conventional(name, style);
+    const edit = fixed !== name && styleOk(fixed, style) ? renameEdit(ctx, fixed) : undefined;
+    report({
+      message:
+        style === 'snake_case'
+          ? `Event name \`${name}\` is not snake_case`
+          : `Event name \`${name}\` does not follow the \`category.action\` convention (dotted, snake_case segments)`,
+      range: msg.range,
+      fixes: edit ? [{ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true }] : [],
+    });
+    return;
+  }
+  const lastWords = words(name.slice(name.lastIndexOf('.') + 1));
+  const last = lastWords[lastWords.length - 1] ?? '';
+  const isError = conv.errorSuffixes.some((s) => name.endsWith(s));
+  if ((call.level === 'error' || call.level === 'fatal') && conv.errorSuffixes.length > 0 && !isError) {
+    const fixes: Fix[] = [];
+    if (FAIL_WORDS.has(last)) {
+      const fixed = name.slice(0, name.length - last.length) + 'error';
+      const edit = renameEdit(ctx, fixed);
+      if (edit) fixes.push({ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true });
+    }
+    report({
+      message: `Error event \`${name}\` should end with ${conv.errorSuffixes.map((s) => `\`${s}\``).join(' or ')}`,
+      range: msg.range,
+      fixes,
+    });
+    return;
+  }
+  if (!conv.tense || isError || call.kind !== 'log' || !BASE_VERBS.has(last)) return;
+  const stem = name.slice(0, name.length - last.length);
+  const fixes: Fix[] = [];
+  for (const [title, form] of [
+    ['completed', past(last)],
+    ['ongoing', ongoing(last)],
+  ] as const) {
+    const edit = renameEdit(ctx, stem + form);
+    if (edit) fixes.push({ title: `Rename to \`${stem + form}\` (${title})`, edits: [edit], isPreferred: title === 'completed' });
+  }
+  report({
+    message: `Event name \`${name}\` should say what happened: past tense for a completed action (\`${stem}${past(last)}\`) or present participle for an ongoing one (\`${stem}${ongoing(last)}\`)`,
+    range: msg.range,
+    fixes,
+  });
+}
+
+const KEY_STYLE: Record<'snake_case' | 'camelCase', RegExp> = {
+  snake_case: /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/,
+  camelCase: /^[a-z][a-zA-Z0-9]*(?:\.[a-z][a-zA-Z0-9]*)*$/,
+};
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Rename an attribute key, and the matching `{placeholder}`s of the call's own template. */
+function keyRenameFix(ctx: CallContext, attr: TelemetryAttribute, newKey: string): Fix | undefined {
+  const { call, source } = ctx;
+  if (!source || call.attributes.some((a) => a.key === newKey)) return undefined;
+  const keyText = textIn(source, attr.keyRange);
+  const edits: TextEdit[] = [];
+  if (sameRange(attr.keyRange, attr.value.range)) {
+    edits.push({ range: attr.keyRange, newText: `${newKey}: ${keyText}` }); // JS shorthand `{ userId }`
+  } else {
+    const at = keyText.indexOf(attr.key);
+    if (at < 0 || keyText.indexOf(attr.key, at + 1) >= 0) return undefined;
+    const start = offsetAt(source, attr.keyRange.start) + at;
+    edits.push({ range: rangeAt(source, start, start + attr.key.length), newText: newKey });
+  }
+  const msg = call.message;
+  if (msg?.kind === 'string' && typeof msg.value === 'string' && msg.contentRange) {
+    const fields = parseTemplate(msg.value).fields.filter((f) => f.root === attr.key);
+    if (fields.length > 0) {
+      // Offsets in the decoded value match the source only when the literal has no escapes.
+      if (textIn(source, msg.contentRange) !== msg.value) return undefined;
+      const base = offsetAt(source, msg.contentRange.start);
+      for (const f of fields) edits.push({ range: rangeAt(source, base + f.nameStart, base + f.nameStart + f.root.length), newText: newKey });
+    }
+  }
+  return { title: `Rename \`${attr.key}\` to \`${newKey}\``, edits, isPreferred: true };
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'TL009',
+    name: 'event-naming',
+    severity: 'warning',
+    fixable: 'sometimes',
+    summary: 'Event name or attribute key breaks the naming convention (`category.action`, tense, error suffix, snake_case keys)',
+  },
+  checkCall(ctx, report) {
+    checkEventName(ctx, report);
+    const style = ctx.schema.conventions.attributeNameStyle;
+    if (style === 'any') return;
+    const declared = new Set((ctx.match.event?.attributes ?? []).map((a) => a.name));
+    for (const attr of ctx.call.attributes) {
+      if (declared.has(attr.key) || KEY_STYLE[style].test(attr.key)) continue;
+      const fixed = attr.key
+        .split('.')
+        .map((s) => (style === 'snake_case' ? toSnakeCase(s) : toCamelCase(s)))
+        .join('.');
+      const fix = fixed && fixed !== attr.key && KEY_STYLE[style].test(fixed) ? keyRenameFix(ctx, attr, fixed) : undefined;
+      report({
+        message: `Attribute key \`${attr.key}\` is not ${style}`,
+        range: attr.keyRange,
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};
+
+export default rule;

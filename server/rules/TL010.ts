@@ -1,0 +1,132 @@
+// TL010 sensitive-attribute: secrets, raw user content and personal identifiers sent as attributes.
+//
+// Seeds 003/004: don't log API keys or tokens, hash user ids, truncate prompts, never log card data.
+// Names are matched by built-in category (below), by `conventions.sensitiveNames` (regular
+// expressions matching the whole key), and by schema attributes declared `sensitive: true`. A value that is visibly hashed,
+// masked or a length (`hash_id(user_id)`, `len(prompt)`, `'***'`) is accepted.
+import type { ArgValue, Fix, Rule, TelemetryAttribute } from '../lint/types';
+import { deleteAttributeEdit, toSnakeCase } from './helpers';
+
+interface Category {
+  test: RegExp;
+  why: string;
+  /** What the fix offers: drop the attribute, or log the value's length instead. */
+  fix: 'remove' | 'length' | 'none';
+}
+
+/** Tested against the key in snake_case (`apiKey` → `api_key`, `http.authorization` → `http_authorization`). */
+const CATEGORIES: Category[] = [
+  {
+    // `token` / `*_token` but not LLM counts (`prompt_tokens`, `token_count`, `max_tokens`).
+    test: /(?:^|_)(?:api_?key|apikey|secret|secret_key|client_secret|password|passwd|pwd|passphrase|token|private_key|authorization|auth|bearer|credentials?|cookie|set_cookie|session_key|signing_key|access_key)$/,
+    why: 'looks like a credential; anyone with read access to the telemetry can use it, for as long as it is retained',
+    fix: 'remove',
+  },
+  {
+    test: /^(?:raw_|full_|user_|system_|input_)?(?:prompt|prompt_text|transcript|conversation|chat_history|user_message|user_input)$/,
+    why: 'holds raw user content that may contain personal data (seed 003: truncate prompts); log its length or a truncated form',
+    fix: 'length',
+  },
+  {
+    test: /^(?:user_|customer_|account_|contact_)?(?:user_id|email|email_address|phone|phone_number|ssn|social_security_number|ip_address|date_of_birth|full_name)$/,
+    why: 'identifies a person; log a stable hash instead (seed 003: hash user ids)',
+    fix: 'none',
+  },
+  {
+    test: /(?:^|_)(?:credit_card|card_number|cc_number|card_cvv|cvv|cvc|iban)$/,
+    why: 'is payment card data, which must never be logged',
+    fix: 'remove',
+  },
+];
+
+/** Values that are visibly not the raw secret: hashed, masked, redacted, or a length/count. */
+const SAFE_CALL = /\b(?:hash\w*|\w*hash|sha\d*|md5|blake2\w*|hmac\w*|digest|hexdigest|redact\w*|mask\w*|anonymi[sz]e\w*|pseudonymi[sz]e\w*|truncate\w*|len|count)\s*\(|\.length\b|\.hexdigest\(\)/i;
+
+function isSafeValue(v: ArgValue): boolean {
+  switch (v.kind) {
+    case 'bool':
+    case 'int':
+    case 'float':
+    case 'none':
+      return true;
+    case 'string': {
+      const s = String(v.value ?? '');
+      return s === '' || /^[*x•.\-_<>[\]() ]*(redacted|masked|hidden|removed|\*+)?[*x•.\-_<>[\]() ]*$/i.test(s);
+    }
+    default:
+      return SAFE_CALL.test(v.text);
+  }
+}
+
+/** `conventions.sensitiveNames`: regular expressions matched against the whole key, case-insensitively. */
+function conventionMatcher(entries: readonly string[]): (key: string) => string | undefined {
+  const tests = entries.map((e) => {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${e})$`, 'iu');
+    } catch {
+      re = new RegExp(`^${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+    }
+    return { e, re };
+  });
+  return (key) => tests.find((t) => t.re.test(key))?.e;
+}
+
+/** Attribute forms whose `range` is one list item (so it can be replaced or deleted on its own). */
+const EDITABLE = new Set<TelemetryAttribute['source']>(['keyword', 'dict', 'extra']);
+
+function lengthFix(attr: TelemetryAttribute, language: string): Fix | undefined {
+  if (!EDITABLE.has(attr.source)) return undefined;
+  if (attr.value.kind !== 'identifier' && !/^[\w.]+$/.test(attr.value.text)) return undefined;
+  const key = `${attr.key}_length`;
+  const value = language === 'python' ? `len(${attr.value.text})` : `${attr.value.text}.length`;
+  const keyText = attr.source === 'keyword' ? key : language === 'python' ? `"${key}"` : key;
+  const sep = attr.source === 'keyword' ? '=' : ': ';
+  return { title: `Log \`${key}\` instead of the raw value`, edits: [{ range: attr.range, newText: `${keyText}${sep}${value}` }] };
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'TL010',
+    name: 'sensitive-attribute',
+    severity: 'warning',
+    fixable: 'sometimes',
+    summary: 'Credential, raw prompt, unhashed personal identifier or card data sent as an attribute',
+  },
+  checkCall(ctx, report) {
+    const { call, schema, match, source } = ctx;
+    const fromConventions = conventionMatcher(schema.conventions.sensitiveNames);
+    const declared = new Map((match.event?.attributes ?? []).filter((a) => a.sensitive).map((a) => [a.name, a]));
+    for (const attr of call.attributes) {
+      if (isSafeValue(attr.value)) continue;
+      const snake = toSnakeCase(attr.key);
+      let why: string | undefined;
+      let fix: Category['fix'] = 'none';
+      if (declared.has(attr.key)) {
+        why = `is declared \`sensitive\` in the schema${declared.get(attr.key)?.description ? ` (${declared.get(attr.key)?.description})` : ''}`;
+      } else {
+        const cat = CATEGORIES.find((c) => c.test.test(snake));
+        if (cat) {
+          why = cat.why;
+          fix = cat.fix;
+        } else {
+          const entry = fromConventions(attr.key);
+          if (entry) why = `matches \`${entry}\` in the schema's sensitive names`;
+        }
+      }
+      if (!why) continue;
+      const fixes: Fix[] = [];
+      if (!source) {
+        // A call rebuilt from a runtime record: nothing to edit.
+      } else if (fix === 'length') {
+        const f = lengthFix(attr, call.language);
+        if (f) fixes.push(f);
+      } else if (fix === 'remove' && EDITABLE.has(attr.source)) {
+        fixes.push({ title: `Remove \`${attr.key}\``, edits: [deleteAttributeEdit(source, attr)] });
+      }
+      report({ message: `Sensitive attribute \`${attr.key}\` ${why}`, range: attr.keyRange, fixes });
+    }
+  },
+};
+
+export default rule;

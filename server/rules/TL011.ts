@@ -1,0 +1,137 @@
+// TL011 hardcoded-token: Logfire write/read tokens committed to source.
+//
+// A token in source ends up in git history, CI logs and every clone: anyone holding a write token
+// can send data to the project, a read token can query it. Reported: token-shaped text anywhere in
+// the file (strings and comments alike — a comment leaks as well as a string), and any non-empty
+// string literal passed as `token` to Logfire's `configure(...)`. Placeholders (`pylf_v1_us_...`,
+// `pylf_v1_us_<redacted>`, `lf_live_...`, `<your-token>`) are not tokens.
+import type { FileContext, Fix, Rule, TextEdit } from '../lint/types';
+import { argumentEnd, closingBracket, lexStringsAndComments, listItemDeletion, rangeAt, type Token } from './helpers';
+
+/** `pylf_v1_us_<secret>` (region optional on old tokens), legacy `lf_live_<secret>`. */
+const TOKEN = /(?<![A-Za-z0-9_])(pylf_v\d+_(?:[a-z]{2,5}_)?|lf_(?:live|test)_)([A-Za-z0-9_-]+)/g;
+const PLACEHOLDER_WORDS = /your|token|redact|example|placeholder|secret|dummy|fake|change|replace|here|xxxx|test|sample/i;
+
+/** Is the part after the prefix a real secret (long, random-looking) rather than a placeholder? */
+export function looksLikeSecret(rest: string): boolean {
+  const body = rest.replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_/i, ''); // org uuid
+  if (body.length < 20 || PLACEHOLDER_WORDS.test(body)) return false;
+  if (!/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return false;
+  return new Set(body).size >= 8;
+}
+
+function mask(prefix: string, rest: string): string {
+  return `${prefix}${rest.slice(0, 4)}…`;
+}
+
+/** Aliases the file binds to the Logfire module / `configure` function. */
+function logfireBindings(ctx: FileContext): { modules: Set<string>; bareConfigure: boolean } {
+  const src = ctx.source;
+  const modules = new Set<string>();
+  let bareConfigure = false;
+  if (ctx.language === 'python') {
+    for (const m of src.matchAll(/^\s*import\s+([^\n#]+)/gm)) {
+      for (const part of m[1].split(',')) {
+        const [mod, alias] = part.trim().split(/\s+as\s+/);
+        if (mod === 'logfire' || mod === 'logfire_api') modules.add(alias ?? mod);
+      }
+    }
+    if (/^\s*from\s+logfire(?:_api)?\s+import\s+[^\n]*\bconfigure\b/m.test(src)) bareConfigure = true;
+  } else {
+    const pkg = `['"](?:logfire|@pydantic/logfire-(?:node|api|browser|cf-workers))['"]`;
+    for (const m of src.matchAll(new RegExp(`import\\s+(?:\\*\\s+as\\s+)?([\\w$]+)[^;\\n]*from\\s+${pkg}`, 'g'))) modules.add(m[1]);
+    for (const m of src.matchAll(new RegExp(`(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\(\\s*${pkg}`, 'g'))) modules.add(m[1]);
+    if (new RegExp(`import\\s*(?:[\\w$]+\\s*,\\s*)?\\{[^}]*\\bconfigure\\b[^}]*\\}\\s*from\\s+${pkg}`).test(src)) bareConfigure = true;
+  }
+  return { modules, bareConfigure };
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'TL011',
+    name: 'hardcoded-token',
+    severity: 'error',
+    fixable: 'sometimes',
+    summary: 'Logfire token (`pylf_v1_…`, `lf_live_…`) or literal `configure(token=…)` in source',
+  },
+  // Token prefixes: files that mention no telemetry library (settings.py, config.ts) are still checked.
+  fileNeedles: ['pylf_v', 'lf_live_', 'lf_test_'],
+  checkFile(ctx, report) {
+    const { source, language } = ctx;
+    const mayHaveToken = source.includes('pylf_v') || source.includes('lf_live_') || source.includes('lf_test_');
+    const mayConfigure = source.includes('configure') && /token/.test(source);
+    if (!mayHaveToken && !mayConfigure) return;
+    const tokens = lexStringsAndComments(source, language);
+    const strings = tokens.filter((t) => t.kind === 'string');
+    const reported = new Set<number>();
+    const inToken = (offset: number): Token | undefined => tokens.find((t) => offset >= t.start && offset < t.end);
+
+    // 1. Literal passed as `token` to configure(...): the whole literal is reported.
+    const { modules, bareConfigure } = logfireBindings(ctx);
+    const py = language === 'python';
+    for (const m of source.matchAll(/(?<![\w$])(?:([\w$]+)\s*\.\s*)?configure\s*\(/g)) {
+      if (inToken(m.index!)) continue;
+      if (m[1] ? !modules.has(m[1]) : !bareConfigure) continue;
+      const open = m.index! + m[0].length;
+      const close = closingBracket(source, open);
+      const inner = source.slice(open, close);
+      const kw = py ? /(?<![\w$])token\s*=(?!=)\s*/g : /(?<![\w$'"])['"]?token['"]?\s*:\s*/g;
+      for (const k of inner.matchAll(kw)) {
+        const keyStart = open + k.index!;
+        if (inToken(keyStart)) continue;
+        const valueStart = keyStart + k[0].length;
+        const lit = strings.find((t) => t.start === valueStart);
+        if (!lit || lit.contentEnd <= lit.contentStart || /f/i.test(lit.prefix) || lit.quote === '`') continue;
+        // Only a plain literal value (not `"a" + b`, not a default inside another call).
+        if (argumentEnd(source, valueStart) !== lit.end) continue;
+        const fixes: Fix[] = [];
+        if (py) {
+          const end = argumentEnd(source, keyStart);
+          fixes.push({
+            title: 'Remove `token=` (Logfire reads the LOGFIRE_TOKEN environment variable)',
+            edits: [{ range: listItemDeletion(source, keyStart, end), newText: '' }],
+            isPreferred: true,
+          });
+          if (/^\s*import\s+os\b|^\s*import\s+[^\n#]*,\s*os\b/m.test(source)) {
+            fixes.push({ title: 'Read it from `os.environ["LOGFIRE_TOKEN"]`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'os.environ["LOGFIRE_TOKEN"]' }] });
+          }
+        } else {
+          fixes.push({ title: 'Read it from `process.env.LOGFIRE_TOKEN`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'process.env.LOGFIRE_TOKEN' }], isPreferred: true });
+        }
+        for (let i = lit.contentStart; i < lit.contentEnd; i++) reported.add(i);
+        report({
+          message: 'Hard-coded token passed to `configure()`: set the LOGFIRE_TOKEN environment variable (or a secret store) instead',
+          range: rangeAt(source, lit.start, lit.end),
+          fixes,
+        });
+      }
+    }
+
+    // 2. Token-shaped text anywhere.
+    if (!mayHaveToken) return;
+    for (const m of source.matchAll(TOKEN)) {
+      const start = m.index!;
+      if (reported.has(start) || !looksLikeSecret(m[2])) continue;
+      const end = start + m[0].length;
+      const where = inToken(start);
+      const fixes: Fix[] = [];
+      // A string literal that is exactly the token can be swapped for the environment variable.
+      if (where?.kind === 'string' && where.contentStart === start && where.contentEnd === end && !/f/i.test(where.prefix) && where.quote !== '`') {
+        const edit: TextEdit | undefined = py
+          ? /^\s*import\s+os\b/m.test(source)
+            ? { range: rangeAt(source, where.start, where.end), newText: 'os.environ["LOGFIRE_TOKEN"]' }
+            : undefined
+          : { range: rangeAt(source, where.start, where.end), newText: 'process.env.LOGFIRE_TOKEN' };
+        if (edit) fixes.push({ title: `Read it from ${edit.newText}`, edits: [edit], isPreferred: true });
+      }
+      const inComment = where?.kind === 'comment' ? ' in a comment' : '';
+      report({
+        message: `Hard-coded Logfire token \`${mask(m[1], m[2])}\`${inComment}: revoke it and load it from the LOGFIRE_TOKEN environment variable`,
+        range: rangeAt(source, start, end),
+        fixes,
+      });
+    }
+  },
+};
+
+export default rule;

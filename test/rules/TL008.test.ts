@@ -1,0 +1,105 @@
+import { rule } from '../../server/rules/TL008';
+import { ruleTable } from './ruleTester';
+
+ruleTable(rule, {
+  valid: [
+    "import logfire\nlogfire.info('user {user_id} did {n}', user_id=uid, n=n)",
+    // seed 000's own calls are templates
+    "import logfire\nlogfire.info('Workload routing: {agent} → {workload} → {model}', agent=a, workload=w, model=m)",
+    // constants and forwarding wrappers are not runtime text
+    "import logfire\nlogfire.info(EVENT_AGENT_CREATED, a=1)",
+    "import logfire\nlogfire.info(Events.AGENT_CREATED)",
+    "import logfire\ndef log_info(message, **attrs):\n    logfire.info(message, **attrs)",
+    // plain f-string without placeholders is just a string literal for the rule's purpose
+    "import logfire\nlogfire.info('done')",
+    { code: "import { info } from 'logfire'\ninfo('user {id}', { id })", language: 'typescript' },
+    { code: "import { info } from 'logfire'\ninfo(`static text`)", language: 'typescript' },
+  ],
+  invalid: [
+    {
+      name: 'f-string → template + keywords (expressions get valid names)',
+      code: 'import logfire\nlogfire.info(f"user {user.id} did {n}")\n',
+      errors: [{ message: 'F-string message template changes with every value', line: 2, column: 14, endColumn: 39, fixes: ['Convert to a template with attributes'] }],
+      output: 'import logfire\nlogfire.info("user {user_id} did {n}", user_id=user.id, n=n)\n',
+    },
+    {
+      name: 'existing keywords are reused, clashing names get a suffix',
+      code: "import logfire\nlogfire.warn(f'{n} of {total} ({user.id})', n=n, user_id=other)\n",
+      errors: [{ message: 'F-string' }],
+      output: "import logfire\nlogfire.warn('{n} of {total} ({user_id_2})', n=n, user_id=other, total=total, user_id_2=user.id)\n",
+    },
+    {
+      name: 'format specs, conversions and self-documenting fields survive',
+      code: "import logfire\nlogfire.info(f'took {elapsed:.2f}s for {name!r} {x=}')\n",
+      errors: [{ message: 'F-string' }],
+      output: "import logfire\nlogfire.info('took {elapsed:.2f}s for {name!r} x={x!r}', elapsed=elapsed, name=name, x=x)\n",
+    },
+    {
+      name: 'escaped braces and calls',
+      code: "import logfire\nlogfire.info(f'{{literal}} {len(items)} items')\n",
+      errors: [{}],
+      output: "import logfire\nlogfire.info('{{literal}} {len_items} items', len_items=len(items))\n",
+    },
+    {
+      name: 'span: f-string span name',
+      code: "import logfire\nwith logfire.span(f'load {path}'):\n    pass\n",
+      errors: [{ message: 'span name' }],
+      output: "import logfire\nwith logfire.span('load {path}', path=path):\n    pass\n",
+    },
+    {
+      name: 'multi-line call keeps one keyword per line',
+      code: "import logfire\nlogfire.info(\n    f'user {uid} paid {amount}',\n    currency=cur,\n)\n",
+      errors: [{ line: 3, column: 5 }],
+      output: "import logfire\nlogfire.info(\n    'user {uid} paid {amount}',\n    currency=cur,\n    uid=uid,\n    amount=amount,\n)\n",
+    },
+    {
+      name: '.format() with positional and keyword arguments',
+      code: "import logfire\nlogfire.info('user {} did {n}'.format(user.id, n=count))\n",
+      errors: [{ message: '`.format()` message template' }],
+      output: "import logfire\nlogfire.info('user {user_id} did {n}', user_id=user.id, n=count)\n",
+    },
+    {
+      name: 'concatenation: reported, no automatic fix',
+      code: "import logfire\nlogfire.info('user ' + name + ' logged in')\n",
+      errors: [{ message: 'Concatenated message template' }],
+      output: null,
+    },
+    {
+      code: "import logfire\nlogfire.info('user %s' % name)\n",
+      errors: [{ message: '`%`-formatted' }],
+      output: null,
+    },
+    {
+      name: 'non-literal message',
+      code: 'import logfire\nlogfire.info(str(exc))\n',
+      errors: [{ message: 'Non-literal message `str(exc)`' }],
+      output: null,
+    },
+    {
+      name: 'structlog: the event is not a template, so no fix',
+      code: "import structlog\nlog = structlog.get_logger()\nlog.info(f'user {uid} logged in')\n",
+      errors: [{ message: 'F-string' }],
+      output: null,
+    },
+    {
+      name: 'loguru formats from keywords too',
+      code: "from loguru import logger\nlogger.info(f'job {job_id} done')\n",
+      errors: [{ message: 'F-string' }],
+      output: "from loguru import logger\nlogger.info('job {job_id} done', job_id=job_id)\n",
+    },
+    {
+      name: 'JS template literal → template + attributes object',
+      language: 'typescript',
+      code: "import * as logfire from 'logfire'\nlogfire.info(`user ${user.id} did ${n}`)\n",
+      errors: [{ message: 'Template literal message template', line: 2, column: 14 }],
+      output: "import * as logfire from 'logfire'\nlogfire.info('user {user_id} did {n}', { user_id: user.id, n })\n",
+    },
+    {
+      name: 'JS: into an existing attributes object, quotes and braces escaped',
+      language: 'typescript',
+      code: "import { info } from 'logfire'\ninfo(`it's {raw} ${id}`, { a: 1 })\n",
+      errors: [{}],
+      output: "import { info } from 'logfire'\ninfo('it\\'s {{raw}} {id}', { a: 1, id })\n",
+    },
+  ],
+});

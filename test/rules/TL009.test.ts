@@ -1,0 +1,100 @@
+import { rule } from '../../server/rules/TL009';
+import { ruleTable } from './ruleTester';
+
+ruleTable(rule, {
+  valid: [
+    // seed 002's convention
+    "import logfire\nlogfire.info('agent.created', model='gpt-4', session_id=sid)",
+    "import logfire\nlogfire.info('agent.creating')",
+    "import logfire\nlogfire.error('session.load_error', table='messages')",
+    "import logfire\nlogfire.error('agent.error')",
+    "import logfire\nwith logfire.span('database.load_history', session_id=sid):\n    pass",
+    // message templates and sentences are not event names
+    "import logfire\nlogfire.info('Workload routing: {agent} → {workload} → {model}', agent=a, workload=w, model=m)",
+    "import logfire\nlogfire.info('Agent completed', duration_ms=1)",
+    "import logfire\nlogfire.info('Starting')",
+    "import logfire\nlogfire.info('Done.')",
+    // dotted OTel keys are snake_case
+    "from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span('http.request') as span:\n    span.set_attribute('http.status_code', 200)",
+    // conventions can switch checks off or change them
+    { code: "import logfire\nlogfire.info('agentCreated', userId=1)", schema: { conventions: { eventNameStyle: 'any', attributeNameStyle: 'any' } } },
+    { code: "import structlog\nlog = structlog.get_logger()\nlog.info('ir_generated', prompt_length=3)", schema: { conventions: { eventNameStyle: 'snake_case' } } },
+    { code: "import logfire\nlogfire.info('agent.create')", schema: { conventions: { tense: false } } },
+    { code: "import logfire\nlogfire.info('agent.created', userId=1)", schema: { conventions: { attributeNameStyle: 'camelCase' } } },
+    // names declared in the schema are the source of truth
+    {
+      code: "import logfire\nlogfire.info('agentCreated')",
+      schema: 'version: 1\nevents:\n  - name: agentCreated\n    level: info\n',
+    },
+  ],
+  invalid: [
+    {
+      code: "import logfire\nlogfire.info('agentCreated', model='gpt-4')\n",
+      errors: [{ message: 'Event name `agentCreated` does not follow the `category.action` convention', line: 2, column: 14, endColumn: 28, fixes: ['Rename to `agent.created`'] }],
+      output: "import logfire\nlogfire.info('agent.created', model='gpt-4')\n",
+    },
+    {
+      code: "import logfire\nlogfire.info('Agent-Created')\n",
+      errors: [{ message: '`Agent-Created`' }],
+      output: "import logfire\nlogfire.info('agent.created')\n",
+    },
+    {
+      code: "import logfire\nlogfire.error('session.loadError')\n",
+      errors: [{ message: 'session.loadError' }],
+      output: "import logfire\nlogfire.error('session.load_error')\n",
+    },
+    {
+      name: 'snake_case without a category: split at the first word',
+      code: "import structlog\nlog = structlog.get_logger()\nlog.info('ir_generated', prompt_length=3)\n",
+      errors: [{ message: '`ir_generated`' }],
+      output: "import structlog\nlog = structlog.get_logger()\nlog.info('ir.generated', prompt_length=3)\n",
+    },
+    {
+      name: 'error events end with .error or _error (seed 002 example)',
+      code: "import logfire\nlogfire.error('database.query_failed', table='messages')\n",
+      errors: [{ message: 'Error event `database.query_failed` should end with `.error` or `_error`', fixes: ['Rename to `database.query_error`'] }],
+      output: "import logfire\nlogfire.error('database.query_error', table='messages')\n",
+    },
+    {
+      code: "import logfire\nlogfire.error('payment.declined')\n",
+      errors: [{ message: 'should end with' }],
+      output: null,
+    },
+    {
+      name: 'tense: base-form verb',
+      code: "import logfire\nlogfire.info('agent.create')\n",
+      errors: [{ message: 'past tense for a completed action (`agent.created`) or present participle for an ongoing one (`agent.creating`)', fixes: ['Rename to `agent.created` (completed)', 'Rename to `agent.creating` (ongoing)'] }],
+      output: "import logfire\nlogfire.info('agent.created')\n",
+    },
+    {
+      code: "import logfire\nlogfire.info('message.send')\n",
+      errors: [{ fixes: ['Rename to `message.sent` (completed)', 'Rename to `message.sending` (ongoing)'] }],
+      output: "import logfire\nlogfire.info('message.sent')\n",
+    },
+    {
+      name: 'attribute keys: snake_case, with the template placeholder renamed too',
+      code: "import logfire\nlogfire.info('user {userId} logged in', userId=uid)\n",
+      errors: [{ message: 'Attribute key `userId` is not snake_case', line: 2, column: 41, endColumn: 47 }],
+      output: "import logfire\nlogfire.info('user {user_id} logged in', user_id=uid)\n",
+    },
+    {
+      name: 'dict keys in extra=',
+      code: "import logging\nlogger = logging.getLogger(__name__)\nlogger.info('Agent response generated', extra={'callId': cid, 'agent': 'starter'})\n",
+      errors: [{ message: '`callId`' }],
+      output: "import logging\nlogger = logging.getLogger(__name__)\nlogger.info('Agent response generated', extra={'call_id': cid, 'agent': 'starter'})\n",
+    },
+    {
+      name: 'JS shorthand property keeps its value',
+      language: 'typescript',
+      code: "import { info } from 'logfire'\ninfo('agent.created', { userId })\n",
+      errors: [{ message: '`userId`' }],
+      output: "import { info } from 'logfire'\ninfo('agent.created', { user_id: userId })\n",
+    },
+    {
+      name: 'rename would clash with an existing key: reported without a fix',
+      code: "import logfire\nlogfire.info('agent.created', userId=1, user_id=2)\n",
+      errors: [{ message: '`userId`' }],
+      output: null,
+    },
+  ],
+});
