@@ -132,7 +132,7 @@ export async function runLogfireQuery(source: ConnectionSource, sql: string, opt
 export async function runDuckDbSql(
   source: ConnectionSource,
   duckSql: string,
-  opts: { limit?: number; signal?: AbortSignal; readOnly?: boolean; setup?: string[] } = {},
+  opts: { limit?: number; signal?: AbortSignal; readOnly?: boolean; setup?: string[]; params?: (string | number | boolean | null)[] } = {},
 ): Promise<QueryResult> {
   const limit = Math.max(0, Math.min(opts.limit ?? DEFAULT_ROW_LIMIT, DEFAULT_ROW_LIMIT));
   const started = performance.now();
@@ -148,7 +148,7 @@ export async function runDuckDbSql(
       inTx = true;
     }
     for (const s of opts.setup ?? []) await conn.run(s);
-    const result = await conn.stream(duckSql);
+    const result = await conn.stream(duckSql, opts.params as never);
     const columns: QueryColumn[] = [];
     for (let i = 0; i < result.columnCount; i++) columns.push({ name: result.columnName(i), type: result.columnType(i).toString() });
     const rows: unknown[][] = [];
