@@ -190,6 +190,8 @@ function bytesToHex(b: Uint8Array): string {
 function toId(v: unknown, bytes: 8 | 16, what: string): string {
   let hex: string;
   if (v === null || v === undefined || v === '') return '';
+  // protobufjs' reflection types default an unset bytes field to an empty array.
+  if (Array.isArray(v)) v = Uint8Array.from(v as number[]);
   if (v instanceof Uint8Array) {
     if (v.length === 0) return '';
     if (v.length !== bytes) throw new TypeError(`${what} must be ${bytes} bytes, got ${v.length}`);
@@ -218,20 +220,23 @@ function anyValue(v: unknown, depth = 0): AttrValue {
   if (v === null || v === undefined || typeof v !== 'object') return null;
   if (depth > 32) throw new TypeError('AnyValue nested deeper than 32 levels');
   const a = v as Record<string, unknown>;
-  if (a.stringValue != null) return toStr(a.stringValue);
-  if (a.boolValue != null) return Boolean(a.boolValue);
-  if (a.intValue != null) {
+  // Decoded messages keep defaults on the prototype and set only the oneof member present on the
+  // wire as an own property; parsed JSON has own properties only. So own properties tell which is set.
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(a, k) && a[k] != null;
+  if (has('stringValue')) return toStr(a.stringValue);
+  if (has('boolValue')) return Boolean(a.boolValue);
+  if (has('intValue')) {
     const b = toBigInt(a.intValue, true);
     // Beyond 2^53 a JS number would silently change the value; keep the exact decimal text.
     return b > MAX_SAFE || b < -MAX_SAFE ? b.toString() : Number(b);
   }
-  if (a.doubleValue != null) return toNumber(a.doubleValue);
-  if (a.arrayValue != null) {
+  if (has('doubleValue')) return toNumber(a.doubleValue);
+  if (has('arrayValue')) {
     const vals = (a.arrayValue as { values?: unknown[] }).values ?? [];
     return asArray(vals, 'arrayValue.values').map((x) => anyValue(x, depth + 1));
   }
-  if (a.kvlistValue != null) return kvList((a.kvlistValue as { values?: unknown[] }).values ?? [], depth + 1);
-  if (a.bytesValue != null) return bytesToBase64(a.bytesValue);
+  if (has('kvlistValue')) return kvList((a.kvlistValue as { values?: unknown[] }).values ?? [], depth + 1);
+  if (has('bytesValue')) return bytesToBase64(a.bytesValue);
   return null; // empty AnyValue, or a newer oneof member this build does not know: ignored
 }
 
