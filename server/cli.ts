@@ -5,6 +5,8 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
 const commands: Record<string, () => Promise<Command>> = {
   // one line per subcommand; keep sorted
+  lint: () => import('./lint/cli').then((m) => m.lintCommand),
+  schema: () => import('./lint/cli').then((m) => m.schemaCommand),
 };
 
 function usage(): string {

@@ -1,0 +1,514 @@
+// `telemetry-lens lint` and `telemetry-lens schema` (init / check).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Document } from 'yaml';
+import { extractCalls } from '../languages';
+import { packageRoot } from '../paths';
+import { RULES } from '../rules/index';
+import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText } from '../schema/loader';
+import type { Schema, SchemaError } from '../schema/model';
+import { parseTemplate } from '../schema/template';
+import { type LintSettings, effectiveTemplate } from './engine';
+import type { Finding, Severity, TelemetryCall } from './types';
+import { type FileResult, lintFiles, listSourceFiles } from './workspace';
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+class UsageError extends Error {}
+
+function out(s: string): void {
+  process.stdout.write(s);
+}
+function err(s: string): void {
+  process.stderr.write(s);
+}
+
+function rel(file: string): string {
+  const r = path.relative(process.cwd(), file);
+  return (r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file).split(path.sep).join('/');
+}
+
+/** `file:line:col: severity: message` (1-based) for schema problems. */
+export function formatSchemaError(e: SchemaError): string {
+  const file = e.file.startsWith('bundled:') ? e.file : rel(e.file);
+  return `${file}:${e.line + 1}:${e.character + 1}: ${e.severity}: ${e.message}`;
+}
+
+/** The schema for a run: --schema, else a schema file in the first directory argument or the cwd, else the bundled default. */
+export function resolveSchema(schemaFlag: string | undefined, paths: readonly string[]): { schema: Schema; errors: SchemaError[]; file?: string } {
+  let file: string | undefined;
+  if (schemaFlag) file = path.resolve(schemaFlag);
+  else {
+    for (const p of [...paths, '.']) {
+      try {
+        if (!fs.statSync(p).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      file = findSchemaFile(path.resolve(p));
+      if (file) break;
+    }
+  }
+  if (!file) return { schema: bundledSchema(), errors: [] };
+  const r = loadSchemaFile(file);
+  return { ...r, file };
+}
+
+// ---- output formats ---------------------------------------------------------------------------
+
+export interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  fixes: { title: string; isPreferred: boolean; edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
+}
+
+function toJson(file: string, f: Finding): JsonFinding {
+  return {
+    file: rel(file),
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    code: f.code,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      isPreferred: !!x.isPreferred,
+      edits: x.edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })),
+    })),
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function textReport(results: FileResult[], seconds: number): string {
+  const lines: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  let fixable = 0;
+  let total = 0;
+  for (const r of results) {
+    for (const f of r.findings) {
+      lines.push(`${rel(r.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message}${f.severity === 'error' ? '' : ` [${f.severity}]`}`);
+      counts[f.severity]++;
+      total++;
+      if (f.fixes.length) fixable++;
+    }
+  }
+  const linesLinted = results.reduce((n, r) => n + r.lines, 0);
+  const scope = `${plural(results.length, 'file')}, ${linesLinted.toLocaleString('en-US')} lines, ${seconds.toFixed(2)}s`;
+  if (total === 0) lines.push(`All checks passed (${scope}).`);
+  else {
+    const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => counts[s]).map((s) => plural(counts[s], s));
+    lines.push(`Found ${plural(total, 'problem')} (${parts.join(', ')}) in ${scope}.`);
+    if (fixable) lines.push(`${fixable} with a quick fix (apply them in the editor).`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function readPackage(): { version: string; base?: string } {
+  try {
+    const pj = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string; repository?: string | { url?: string }; homepage?: string };
+    const repo = typeof pj.repository === 'string' ? pj.repository : pj.repository?.url;
+    const base = (repo ?? pj.homepage ?? '').replace(/^git\+/, '').replace(/\.git$/, '').replace(/#.*$/, '');
+    return { version: pj.version ?? '0.0.0', base: /^https?:\/\//.test(base) ? base : undefined };
+  } catch {
+    return { version: '0.0.0' };
+  }
+}
+
+function ruleDoc(code: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(packageRoot(), 'server', 'rules', 'docs', `${code}.md`), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** SARIF 2.1.0 log as GitHub code scanning ingests it. */
+export function sarifReport(results: FileResult[], root: string): object {
+  const pkg = readPackage();
+  const rules = RULES.map((r) => {
+    const doc = ruleDoc(r.meta.code);
+    const rule: Record<string, unknown> = {
+      id: r.meta.code,
+      name: r.meta.name,
+      shortDescription: { text: r.meta.summary },
+      fullDescription: { text: r.meta.summary },
+      defaultConfiguration: { level: r.meta.severity === 'off' ? 'none' : SARIF_LEVEL[r.meta.severity] },
+      properties: { tags: ['telemetry'], fixable: r.meta.fixable },
+    };
+    if (pkg.base) rule.helpUri = `${pkg.base}/blob/main/server/rules/docs/${r.meta.code}.md`;
+    if (doc) rule.help = { text: doc, markdown: doc };
+    return rule;
+  });
+  const index = new Map(RULES.map((r, i) => [r.meta.code, i]));
+  const uri = (file: string) => {
+    const r = path.relative(root, file);
+    return (r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file).split(path.sep).join('/');
+  };
+  const sarifResults = results.flatMap((r) =>
+    r.findings.map((f) => {
+      const res: Record<string, unknown> = {
+        ruleId: f.code,
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: uri(r.file), uriBaseId: '%SRCROOT%' },
+              region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
+            },
+          },
+        ],
+      };
+      const i = index.get(f.code);
+      if (i !== undefined) res.ruleIndex = i;
+      if (f.fixes.length) {
+        res.fixes = f.fixes.map((x) => ({
+          description: { text: x.title },
+          artifactChanges: [
+            {
+              artifactLocation: { uri: uri(r.file), uriBaseId: '%SRCROOT%' },
+              replacements: x.edits.map((e) => ({
+                deletedRegion: { startLine: e.range.start.line + 1, startColumn: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1 },
+                insertedContent: { text: e.newText },
+              })),
+            },
+          ],
+        }));
+      }
+      return res;
+    }),
+  );
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'telemetry-lens', ...(pkg.base ? { informationUri: pkg.base } : {}), semanticVersion: pkg.version, version: pkg.version, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToUri(root)}/` } },
+        columnKind: 'utf16CodeUnits',
+        results: sarifResults,
+      },
+    ],
+  };
+}
+
+function pathToUri(p: string): string {
+  return `file://${p.split(path.sep).map(encodeURIComponent).join('/').replace(/^([^/])/, '/$1')}`;
+}
+
+// ---- lint -------------------------------------------------------------------------------------
+
+const LINT_HELP = `usage: telemetry-lens lint [PATH...] [options]
+
+Checks Logfire / OpenTelemetry / structlog / loguru / logging telemetry calls in Python and
+TypeScript/JavaScript files against the event schema. PATH defaults to the current directory;
+.gitignore files are honoured.
+
+options:
+  --schema FILE              schema file (default: telemetry.schema.yaml|.yml|.json in the first
+                             directory argument or the current directory, else the bundled default)
+  --format text|json|sarif   output format (default: text)
+  --rule-severity CODE=SEV   override a rule's severity (CODE or rule name; SEV error|warning|info|hint|off);
+                             repeatable
+  --exclude GLOB             exclude files matching GLOB (relative to each PATH); repeatable
+  --no-gitignore             do not read .gitignore files
+  --workers N                worker threads (default: one per core for large workspaces; 0 = none)
+  --output FILE              write the report to FILE instead of stdout
+
+exit status: 0 no error-severity findings, 1 error-severity findings, 2 usage or schema error
+`;
+
+async function runLint(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        schema: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'rule-severity': { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+        'no-gitignore': { type: 'boolean' },
+        workers: { type: 'string' },
+        output: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    err(`telemetry-lens lint: ${(e as Error).message}\n\n${LINT_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    out(LINT_HELP);
+    return 0;
+  }
+  try {
+    const format = String(values.format);
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (text, json or sarif)`);
+    const rules: Record<string, string> = {};
+    for (const spec of (values['rule-severity'] as string[] | undefined) ?? []) {
+      const m = /^([^=]+)=(.+)$/.exec(spec);
+      if (!m) throw new UsageError(`--rule-severity expects CODE=SEVERITY, got '${spec}'`);
+      const key = m[1].trim();
+      const sev = m[2].trim().toLowerCase();
+      if (!SEVERITIES.has(sev)) throw new UsageError(`--rule-severity ${key}: unknown severity '${sev}' (error, warning, info, hint or off)`);
+      if (!RULES.some((r) => r.meta.code === key.toUpperCase() || r.meta.name === key)) throw new UsageError(`--rule-severity: unknown rule '${key}'`);
+      rules[RULES.find((r) => r.meta.code === key.toUpperCase())?.meta.code ?? key] = sev;
+    }
+    let workers: number | undefined;
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError(`--workers expects a whole number from 0 to 64, got '${String(values.workers)}'`);
+    }
+    const paths = positionals.length ? positionals : ['.'];
+    for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
+
+    const { schema, errors } = resolveSchema(values.schema as string | undefined, paths);
+    for (const e of errors) err(`${formatSchemaError(e)}\n`);
+    if (errors.some((e) => e.severity === 'error')) return 2;
+
+    const settings: LintSettings = { rules };
+    const started = performance.now();
+    const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [], gitignore: !values['no-gitignore'] });
+    const results = await lintFiles(files, { schema, settings, workers });
+    const seconds = (performance.now() - started) / 1000;
+    for (const r of results) {
+      if (r.error && !r.error.startsWith('skipped:')) err(`${rel(r.file)}: ${r.error}\n`);
+      for (const e of r.ruleErrors ?? []) err(`${rel(r.file)}: internal error in ${e.code}: ${e.message}\n`);
+    }
+
+    let report: string;
+    if (format === 'json') report = JSON.stringify(results.flatMap((r) => r.findings.map((f) => toJson(r.file, f))), null, 2) + '\n';
+    else if (format === 'sarif') report = JSON.stringify(sarifReport(results, path.resolve(fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]))), null, 2) + '\n';
+    else report = textReport(results, seconds);
+    if (values.output) fs.writeFileSync(String(values.output), report);
+    else out(report);
+    return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`telemetry-lens lint: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export const lintCommand: Command = { summary: 'check telemetry calls against the event schema', run: runLint };
+
+// ---- schema init / check ----------------------------------------------------------------------
+
+const SCHEMA_HELP = `usage: telemetry-lens schema init [PATH...] [--out FILE] [--force]
+       telemetry-lens schema check [FILE]
+
+init   drafts a telemetry.schema.yaml from the telemetry calls found under PATH (default: .):
+       events with their templates or dotted names, levels, kinds and attributes, with types
+       inferred from literal values. --out - prints it instead of writing a file.
+check  validates a schema file (default: the one lint would use) and prints its problems with
+       line and column; exit status 2 when it has errors.
+`;
+
+interface DraftAttr {
+  count: number;
+  types: Set<string>;
+  examples: (string | number | boolean)[];
+  placeholder: boolean;
+}
+interface DraftEvent {
+  key: string;
+  isName: boolean;
+  kind: 'log' | 'span';
+  levels: Map<string, number>;
+  count: number;
+  anySplat: boolean;
+  source: string;
+  line: number;
+  attrs: Map<string, DraftAttr>;
+}
+
+const DOTTED = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)+$/;
+
+/** Draft schema YAML from extracted calls (`files` gives each call its file for `source:`). */
+export function draftSchema(callsByFile: { file: string; calls: TelemetryCall[] }[], root: string): string {
+  const events = new Map<string, DraftEvent>();
+  const spanEvents = new Map<string, DraftEvent>();
+  const addAttr = (ev: DraftEvent, key: string, value: TelemetryCall['attributes'][number]['value'] | undefined, placeholder = false) => {
+    let a = ev.attrs.get(key);
+    if (!a) ev.attrs.set(key, (a = { count: 0, types: new Set(), examples: [], placeholder }));
+    if (placeholder) {
+      a.placeholder = true;
+      return;
+    }
+    a.count++;
+    if (!value) return;
+    const t = { string: 'string', int: 'int', float: 'float', bool: 'bool', list: 'array', dict: 'object', fstring: 'string', concat: 'string' }[value.kind as string];
+    if (t) a.types.add(t);
+    else a.types.add('?');
+    if ((value.kind === 'string' || value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') && value.value !== undefined && value.value !== null) {
+      if (a.examples.length < 5 && !a.examples.includes(value.value)) a.examples.push(value.value);
+    }
+  };
+  for (const { file, calls } of callsByFile) {
+    for (const c of calls) {
+      if (c.kind === 'set-attribute') {
+        const tpl = c.spanMessage ? effectiveTemplate({ message: c.spanMessage, language: c.language }) : undefined;
+        const ev = tpl !== undefined ? spanEvents.get(tpl) ?? events.get(tpl) : undefined;
+        if (ev) for (const a of c.attributes) addAttr(ev, a.key, a.value);
+        continue;
+      }
+      if (c.kind === 'event' || c.kind === 'instrument') continue;
+      const key = effectiveTemplate(c);
+      if (key === undefined || key.trim() === '') continue;
+      let ev = events.get(key);
+      if (!ev) {
+        ev = { key, isName: DOTTED.test(key), kind: c.kind === 'span' ? 'span' : 'log', levels: new Map(), count: 0, anySplat: false, source: path.relative(root, file).split(path.sep).join('/'), line: c.range.start.line, attrs: new Map() };
+        events.set(key, ev);
+        if (ev.kind === 'span') spanEvents.set(key, ev);
+      }
+      ev.count++;
+      if (c.hasSplat) ev.anySplat = true;
+      if (c.level && c.kind !== 'span') ev.levels.set(c.level, (ev.levels.get(c.level) ?? 0) + 1);
+      const seen = new Set<string>();
+      for (const a of c.attributes) {
+        if (seen.has(a.key)) continue;
+        seen.add(a.key);
+        addAttr(ev, a.key, a.value);
+      }
+      if (!ev.isName) for (const f of parseTemplate(key).fields) if (f.root) addAttr(ev, f.root, undefined, true);
+    }
+  }
+  const list = [...events.values()].sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line);
+  const doc = new Document({
+    version: 1,
+    strict: false,
+    events: list.map((ev) => {
+      const out: Record<string, unknown> = {};
+      out[ev.isName ? 'name' : 'template'] = ev.key;
+      const level = [...ev.levels].sort((a, b) => b[1] - a[1])[0]?.[0];
+      if (level) out.level = level;
+      out.kind = ev.kind;
+      out.source = ev.source;
+      const attributes: Record<string, Record<string, unknown>> = {};
+      for (const [name, a] of ev.attrs) {
+        const spec: Record<string, unknown> = {};
+        const types = [...a.types].filter((t) => t !== '?');
+        let type: string | undefined;
+        if (!a.types.has('?') && types.length === 1) type = types[0];
+        else if (!a.types.has('?') && types.length === 2 && types.includes('int') && types.includes('float')) type = 'float';
+        if (type) spec.type = type;
+        spec.required = a.placeholder || (a.count === ev.count && !ev.anySplat);
+        if (a.examples.length) spec.examples = a.examples;
+        attributes[name] = spec;
+      }
+      out.attributes = attributes;
+      return out;
+    }),
+  });
+  doc.commentBefore =
+    ' Draft event schema written by `telemetry-lens schema init` from the telemetry calls in this workspace.\n' +
+    ' Review it: add descriptions, allowed values (values:) and ranges (min:/max:), mark sensitive attributes,\n' +
+    ' and set `strict: true` once every event is declared. Format: docs/schema.md';
+  return doc.toString({ lineWidth: 0 });
+}
+
+async function runSchema(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    out(SCHEMA_HELP);
+    return sub ? 0 : 2;
+  }
+  if (sub === 'check') {
+    let positionals: string[];
+    try {
+      ({ positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} }));
+    } catch (e) {
+      err(`telemetry-lens schema check: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const r = positionals[0] ? { ...loadSchemaFile(path.resolve(positionals[0])), file: path.resolve(positionals[0]) } : resolveSchema(undefined, []);
+    for (const e of r.errors) err(`${formatSchemaError(e)}\n`);
+    if (r.errors.some((e) => e.severity === 'error')) return 2;
+    out(`${r.file ? rel(r.file) : 'bundled default schema'}: ${plural(r.schema.events.length, 'event')}, ${plural(r.schema.health.length, 'health check')}, no errors\n`);
+    return 0;
+  }
+  if (sub !== 'init') {
+    err(`telemetry-lens schema: unknown subcommand '${sub}'\n\n${SCHEMA_HELP}`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, force: { type: 'boolean' }, exclude: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (e) {
+    err(`telemetry-lens schema init: ${(e as Error).message}\n\n${SCHEMA_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    out(SCHEMA_HELP);
+    return 0;
+  }
+  const paths = positionals.length ? positionals : ['.'];
+  for (const p of paths) {
+    if (!fs.existsSync(p)) {
+      err(`telemetry-lens schema init: no such file or directory: ${p}\n`);
+      return 2;
+    }
+  }
+  const root = path.resolve(fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]));
+  const target = values.out === '-' ? undefined : path.resolve(String(values.out ?? path.join(root, 'telemetry.schema.yaml')));
+  if (target && fs.existsSync(target) && !values.force) {
+    err(`telemetry-lens schema init: ${rel(target)} exists; use --force to overwrite or --out FILE\n`);
+    return 2;
+  }
+  const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [] });
+  const callsByFile: { file: string; calls: TelemetryCall[] }[] = [];
+  for (const f of files) {
+    let source: string;
+    try {
+      source = fs.readFileSync(f.path, 'utf8');
+    } catch {
+      continue;
+    }
+    callsByFile.push({ file: f.path, calls: await extractCalls(source, f.language, f.path) });
+  }
+  const yamlText = draftSchema(callsByFile, root);
+  // The draft must load cleanly through the schema loader.
+  const check = loadSchemaFromText(yamlText, target ?? 'draft');
+  const problems = check.errors.filter((e) => e.severity === 'error');
+  if (problems.length) {
+    for (const e of problems) err(`${formatSchemaError(e)}\n`);
+    return 2;
+  }
+  const n = check.schema.events.length;
+  if (!target) out(yamlText);
+  else {
+    fs.writeFileSync(target, yamlText);
+    err(`wrote ${rel(target)}: ${plural(n, 'event')} from ${plural(callsByFile.filter((c) => c.calls.length).length, 'file')}\n`);
+  }
+  return 0;
+}
+
+export const schemaCommand: Command = { summary: 'draft (init) or validate (check) a telemetry.schema.yaml', run: runSchema };
