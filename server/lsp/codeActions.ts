@@ -1,0 +1,111 @@
+// Code actions: the engine's fixes as quick fixes (from the diagnostic's data, no server cache),
+// "Fix all <code> problems in file", "Disable <code> for this line", and source.fixAll.telemetryLens.
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver';
+import type { Finding, Fix } from '../lint/types';
+import { isDiagnosticData, SOURCE } from './diagnostics';
+import { disableForLine } from './engine';
+import type { LanguageServerState } from './state';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.telemetryLens`;
+
+function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */
+export function mergeFixes(fixes: Fix[]): TextEdit[] {
+  const taken: TextEdit[] = [];
+  for (const fix of fixes) {
+    const overlaps = fix.edits.some((e) =>
+      taken.some((t) => cmp(e.range.start, t.range.end) < 0 && cmp(t.range.start, e.range.end) < 0) ||
+      taken.some((t) => cmp(e.range.start, e.range.end) === 0 && cmp(t.range.start, t.range.end) === 0 && cmp(e.range.start, t.range.start) === 0),
+    );
+    if (!overlaps) taken.push(...fix.edits);
+  }
+  return taken.sort((a, b) => cmp(a.range.start, b.range.start));
+}
+
+function preferredFix(f: Finding): Fix | undefined {
+  return f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+}
+
+export function registerCodeActions(connection: Connection, state: LanguageServerState): void {
+  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const doc = state.docs.get(params.textDocument.uri);
+    if (!doc?.language) return [];
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const uri = doc.uri;
+    const version = doc.text.version;
+    const actions: CodeAction[] = [];
+
+    const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string' && d.code.startsWith('TL'));
+    if (wants(CodeActionKind.QuickFix) && ours.length) {
+      for (const d of ours) {
+        const data = isDiagnosticData(d.data) ? d.data : undefined;
+        for (const fix of data?.fixes ?? []) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: fix.isPreferred === true,
+            edit: { documentChanges: [{ textDocument: { uri, version }, edits: fix.edits }] },
+          });
+        }
+      }
+      const result = await state.currentResult(doc);
+      const codes = [...new Set(ours.map((d) => String(d.code)))];
+      for (const code of codes) {
+        const fixable = (result?.findings ?? []).filter((f) => f.code === code && preferredFix(f));
+        if (fixable.length > 1) {
+          const edits = mergeFixes(fixable.map((f) => preferredFix(f)!));
+          actions.push({
+            title: `Fix all ${code} problems in file`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: ours.filter((d) => d.code === code),
+            edit: { documentChanges: [{ textDocument: { uri, version }, edits }] },
+          });
+        }
+      }
+      const text = doc.text.getText();
+      const seen = new Set<string>();
+      for (const d of ours) {
+        const key = `${d.code}@${d.range.start.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const edit = disableForLine(text, doc.language, suppressionLine(d, result?.findings), String(d.code));
+        actions.push({
+          title: `Disable ${d.code} for this line`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          edit: { documentChanges: [{ textDocument: { uri, version }, edits: [edit] }] },
+        });
+      }
+    }
+
+    if (wants(FIX_ALL_KIND) && only) {
+      const result = await state.currentResult(doc);
+      const fixes = (result?.findings ?? []).map(preferredFix).filter((f): f is Fix => !!f);
+      if (fixes.length) {
+        actions.push({
+          title: 'Fix all auto-fixable Telemetry Lens problems',
+          kind: FIX_ALL_KIND,
+          edit: { documentChanges: [{ textDocument: { uri, version }, edits: mergeFixes(fixes) }] },
+        });
+      }
+    }
+    return actions;
+  });
+}
+
+/** The line a suppression comment goes on: the line where the finding's call starts. */
+function suppressionLine(d: Diagnostic, _findings: Finding[] | undefined): number {
+  return d.range.start.line;
+}

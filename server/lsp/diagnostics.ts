@@ -1,0 +1,101 @@
+// Findings → LSP diagnostics. Each diagnostic carries its fixes in `data`, so code actions need no
+// server-side cache, and links its rule code to the rule's documentation.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
+import type { Finding, Fix, Severity } from '../lint/types';
+import type { SchemaError } from '../schema/model';
+import { packageRoot } from '../paths';
+
+export const SOURCE = 'Telemetry Lens';
+export const RUNTIME_SOURCE = 'Telemetry Lens (runtime)';
+export const SCHEMA_CODE = 'schema';
+
+/** What a diagnostic carries back to the server in code action requests. */
+export interface DiagnosticData {
+  rule: string;
+  fixes: Fix[];
+  eventId?: string;
+  /** Set on runtime-conformance diagnostics. */
+  runtime?: { count: number; lastSeen: string };
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toSeverity(s: Severity | string): DiagnosticSeverity {
+  return SEVERITY[s as Severity] ?? DiagnosticSeverity.Warning;
+}
+
+const docCache = new Map<string, string | undefined>();
+
+/**
+ * Where a rule's documentation lives: the markdown file shipped with the extension / package
+ * (`server/rules/docs/TLxxx.md`), else the project's published docs when package.json names a
+ * repository or homepage.
+ */
+export function ruleDocHref(code: string): string | undefined {
+  if (docCache.has(code)) return docCache.get(code);
+  let href: string | undefined;
+  if (/^TL\d{3}$/.test(code)) {
+    try {
+      const root = packageRoot();
+      const file = path.join(root, 'server', 'rules', 'docs', `${code}.md`);
+      if (fs.existsSync(file)) href = pathToFileURL(file).toString();
+      else {
+        const pj = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+          repository?: string | { url?: string };
+          homepage?: string;
+        };
+        const repo = typeof pj.repository === 'string' ? pj.repository : pj.repository?.url;
+        const base = (repo ?? pj.homepage ?? '').replace(/^git\+/, '').replace(/\.git$/, '').replace(/#.*$/, '');
+        if (/^https?:\/\//.test(base)) href = `${base}/blob/main/server/rules/docs/${code}.md`;
+      }
+    } catch {
+      href = undefined;
+    }
+  }
+  docCache.set(code, href);
+  return href;
+}
+
+export function findingToDiagnostic(f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: toSeverity(f.severity),
+    code: f.code,
+    source: SOURCE,
+    message: f.message,
+  };
+  const href = ruleDocHref(f.code);
+  if (href) d.codeDescription = { href };
+  const tags: DiagnosticTag[] = [];
+  if (f.tags?.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
+  if (f.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
+  if (tags.length) d.tags = tags;
+  const data: DiagnosticData = { rule: f.rule, fixes: f.fixes };
+  if (f.eventId !== undefined) data.eventId = f.eventId;
+  d.data = data;
+  return d;
+}
+
+export function schemaErrorToDiagnostic(e: SchemaError): Diagnostic {
+  const endLine = e.endLine ?? e.line;
+  const endCharacter = e.endCharacter ?? (e.endLine === undefined ? e.character + 1 : e.character);
+  return {
+    range: { start: { line: e.line, character: e.character }, end: { line: endLine, character: endCharacter } },
+    severity: e.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    code: SCHEMA_CODE,
+    source: SOURCE,
+    message: e.message,
+  };
+}
+
+export function isDiagnosticData(x: unknown): x is DiagnosticData {
+  return !!x && typeof x === 'object' && Array.isArray((x as DiagnosticData).fixes);
+}

@@ -1,0 +1,149 @@
+// The language server's view of the lint engine (server/lint): incremental documents for open
+// files, one-shot lints for files on disk, the workspace file list and event matching. Everything
+// here delegates to the engine; nothing re-implements its logic.
+import type { Settings } from '../../protocol/settings';
+import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
+import { LintDocument, type ContentChange } from '../lint/document';
+import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
+import type { EventMatch, Finding, Position, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import type { Schema, WrapperSpec } from '../schema/model';
+
+/** A call with the schema event it was matched to. */
+export interface AnalyzedCall {
+  call: TelemetryCall;
+  eventId?: string;
+}
+
+export interface EngineLintOptions {
+  schema: Schema;
+  settings: Settings;
+}
+
+export interface EngineLintOutcome {
+  findings: Finding[];
+  calls: AnalyzedCall[];
+}
+
+/** An open document inside the engine: keeps its syntax tree and re-parses incrementally. */
+export interface EngineDocument {
+  /** Queue content changes (applied, with one incremental re-parse, at the next lint). */
+  queue(changes: readonly ContentChange[], version: number): void;
+  /** Apply queued changes and lint (re-uses the last result when nothing changed). */
+  lint(opts: EngineLintOptions): Promise<EngineLintOutcome>;
+  /** The innermost telemetry call containing the position, as of the last lint. */
+  callAt(position: Position): TelemetryCall | undefined;
+  dispose(): void;
+}
+
+const converted = new WeakMap<Settings, LintSettings>();
+
+/** protocol Settings → the engine's settings (rule severities and extra wrappers). */
+export function lintSettings(settings: Settings): LintSettings {
+  let s = converted.get(settings);
+  if (!s) {
+    s = {
+      rules: settings.rules,
+      wrappers: settings.wrappers.map((w) => {
+        const spec: WrapperSpec = { name: w.name, kind: w.kind };
+        if (w.level) spec.level = w.level;
+        if (w.messageArg !== undefined) spec.messageArg = w.messageArg;
+        return spec;
+      }),
+    };
+    converted.set(settings, s);
+  }
+  return s;
+}
+
+export function analyze(calls: readonly TelemetryCall[], schema: Schema): AnalyzedCall[] {
+  return calls.map((call) => {
+    const m = matchEvent(call, schema);
+    return m.event ? { call, eventId: m.event.id } : { call };
+  });
+}
+
+function outcome(r: LintResult, schema: Schema): EngineLintOutcome {
+  return { findings: r.findings, calls: analyze(r.calls, schema) };
+}
+
+export async function createEngineDocument(
+  filePath: string,
+  language: SourceLanguage,
+  text: string,
+  opts: EngineLintOptions,
+): Promise<EngineDocument> {
+  let schema = opts.schema;
+  let settings = opts.settings;
+  const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
+  let pending: ContentChange[] = [];
+  let pendingVersion: number | undefined;
+  let last: { result: LintResult; out: EngineLintOutcome } | undefined;
+  return {
+    queue(changes, version) {
+      for (const c of changes) pending.push(c);
+      pendingVersion = version;
+    },
+    async lint(o) {
+      let result: LintResult | undefined;
+      if (pending.length) {
+        const changes = pending;
+        pending = [];
+        if (o.schema !== schema || o.settings !== settings) {
+          // apply the text first, then the new configuration (one re-lint each)
+          await doc.update(changes, pendingVersion);
+        } else {
+          result = await doc.update(changes, pendingVersion);
+        }
+      }
+      if (o.schema !== schema || o.settings !== settings) {
+        schema = o.schema;
+        settings = o.settings;
+        result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
+      }
+      result ??= doc.lastResult;
+      if (last?.result !== result) last = { result, out: outcome(result, schema) };
+      return last.out;
+    },
+    callAt: (p) => doc.callAt(p),
+    dispose: () => doc.dispose(),
+  };
+}
+
+/** Lint a file's text once (files on disk that are not open). */
+export async function lintText(filePath: string, language: SourceLanguage, text: string, opts: EngineLintOptions): Promise<EngineLintOutcome> {
+  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: lintSettings(opts.settings) });
+  return outcome(r, opts.schema);
+}
+
+/** Lint files from disk (worker threads for large sets); `onFile` gets each result as it lands. */
+export async function lintFiles(
+  files: readonly string[],
+  opts: EngineLintOptions,
+  onFile: (file: string, out: EngineLintOutcome, r: FileResult) => void,
+): Promise<void> {
+  if (files.length === 0) return;
+  const sources = files.map((p) => ({ path: p, language: languageOf(p) })).filter((f): f is { path: string; language: SourceLanguage } => !!f.language);
+  await lintSourceFiles(sources, {
+    schema: opts.schema,
+    settings: lintSettings(opts.settings),
+    includeCalls: true,
+    onFile: (r) => onFile(r.file, { findings: r.findings, calls: analyze(r.calls ?? [], opts.schema) }, r),
+  });
+}
+
+function languageOf(p: string): SourceLanguage | undefined {
+  return /\.(py|pyi)$/i.test(p) ? 'python' : /\.(ts|tsx|mts|cts)$/i.test(p) ? 'typescript' : /\.(js|jsx|mjs|cjs)$/i.test(p) ? 'javascript' : undefined;
+}
+
+/** Workspace files to lint: honours .gitignore, the default and configured excludes, the enabled languages. */
+export function listWorkspaceFiles(root: string, opts: { exclude: string[]; languages: Settings['languages'] }): string[] {
+  return listSourceFiles([root], { exclude: opts.exclude, languages: opts.languages }).map((f) => f.path);
+}
+
+export function matchCall(call: TelemetryCall, schema: Schema): EventMatch {
+  return matchEvent(call, schema);
+}
+
+export function disableForLine(source: string, language: SourceLanguage, line: number, code: string): TextEdit {
+  return suppressionEdit(source, language, line, code);
+}

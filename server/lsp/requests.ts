@@ -1,0 +1,131 @@
+// Custom requests of protocol/protocol.ts (telemetryLens/*): workspace lint, schema info and
+// drafting, health checks, queries, the receiver, demo data, agent runs and the Events view.
+import { pathToFileURL } from 'node:url';
+import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { ResponseError, ErrorCodes, LSPErrorCodes } from 'vscode-languageserver';
+import {
+  ClearLocalData,
+  FindCallSites,
+  GetChartData,
+  GetTrace,
+  ListRuns,
+  ListTraces,
+  GenerateDemoData,
+  GetReceiverStatus,
+  LintWorkspace,
+  ListEvents,
+  PrepareRun,
+  RunHealthChecks,
+  RunQuery,
+  SavedQueries,
+  SchemaInfo,
+  StartReceiver,
+  StopReceiver,
+  ValidateToken,
+  type EventSummary,
+} from '../../protocol/protocol';
+import { BUNDLED_SOURCE } from '../schema/loader';
+import { callSitesOf } from './navigation';
+import type { LanguageServerState } from './state';
+import { errorText } from './state';
+import type { TelemetryService } from './telemetry';
+
+/** An AbortSignal that fires when the client cancels the request. */
+export function abortSignal(token: CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
+function failure(e: unknown, token?: CancellationToken): ResponseError<void> {
+  if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  return new ResponseError(ErrorCodes.InternalError, errorText(e));
+}
+
+export function registerCustomRequests(connection: Connection, state: LanguageServerState): void {
+  const telemetry = async (): Promise<TelemetryService> => {
+    for (let i = 0; i < 200 && !state.telemetry; i++) await new Promise((r) => setTimeout(r, 25));
+    if (!state.telemetry) throw new Error('the server is not initialised yet');
+    return state.telemetry;
+  };
+  const guard =
+    <P, R>(fn: (p: P, token: CancellationToken) => Promise<R>) =>
+    async (p: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+      try {
+        return await fn(p, token);
+      } catch (e) {
+        return failure(e, token);
+      }
+    };
+  const guard0 =
+    <R>(fn: (token: CancellationToken) => Promise<R>) =>
+    async (token: CancellationToken): Promise<R | ResponseError<void>> => {
+      try {
+        return await fn(token);
+      } catch (e) {
+        return failure(e, token);
+      }
+    };
+
+  connection.onRequest(LintWorkspace, guard0(async () => state.lintWorkspace()));
+
+  connection.onRequest(
+    SchemaInfo,
+    guard0(async () => {
+      const f = state.primaryFolder();
+      const load = f?.load;
+      const source = load?.schema.source ?? BUNDLED_SOURCE;
+      return { source, bundled: source === BUNDLED_SOURCE, events: load?.schema.events.length ?? 0, errors: load?.errors.length ?? 0 };
+    }),
+  );
+
+  connection.onRequest(
+    SavedQueries,
+    guard0(async () => state.schemaFor(state.primaryFolder()?.path ?? '').queries.map((q) => ({ name: q.name, sql: q.sql, ...(q.description ? { description: q.description } : {}) }))),
+  );
+
+  connection.onRequest(RunHealthChecks, guard(async (p, token) => (await telemetry()).health(p, abortSignal(token))));
+  connection.onRequest(RunQuery, guard(async (p, token) => (await telemetry()).query(p, abortSignal(token))));
+  connection.onRequest(ValidateToken, guard(async (p) => (await telemetry()).validateToken(p.token)));
+  connection.onRequest(StartReceiver, guard0(async () => (await telemetry()).startReceiver()));
+  connection.onRequest(StopReceiver, guard0(async () => (await telemetry()).stopReceiver()));
+  connection.onRequest(GetReceiverStatus, guard0(async () => (await telemetry()).status()));
+  connection.onRequest(ClearLocalData, guard0(async () => (await telemetry()).clear()));
+  connection.onRequest(GenerateDemoData, guard(async (p) => (await telemetry()).demo(p?.records)));
+  connection.onRequest(PrepareRun, guard(async (p) => (await telemetry()).prepareRun(p)));
+
+  connection.onRequest(ListRuns, guard0(async () => (await telemetry()).listRuns()));
+  connection.onRequest(ListTraces, guard(async (p) => (await telemetry()).listTraces(p.runId)));
+  connection.onRequest(GetTrace, guard(async (p) => (await telemetry()).getTrace(p.traceId)));
+  connection.onRequest(GetChartData, guard(async (p) => (await telemetry()).chartData(p)));
+
+  connection.onRequest(
+    ListEvents,
+    guard0(async () => {
+      const t = await telemetry();
+      await t.loadCounts();
+      const schema = state.schemaFor(state.primaryFolder()?.path ?? '');
+      const sites = new Map<string, number>();
+      for (const c of state.allCalls()) if (c.call.eventId) sites.set(c.call.eventId, (sites.get(c.call.eventId) ?? 0) + 1);
+      return schema.events.map((ev): EventSummary => {
+        const rt = t.runtimeCountFor(ev);
+        const out: EventSummary = { id: ev.id, callSites: sites.get(ev.id) ?? 0, runtimeCount: rt?.count ?? 0 };
+        if (ev.template) out.template = ev.template;
+        if (ev.name) out.name = ev.name;
+        if (ev.level) out.level = ev.level;
+        if (rt) out.lastSeen = rt.last;
+        if (ev.location && ev.location.file !== BUNDLED_SOURCE) out.location = { uri: pathToFileURL(ev.location.file).toString(), line: ev.location.line, character: ev.location.character };
+        return out;
+      });
+    }),
+  );
+
+  connection.onRequest(
+    FindCallSites,
+    guard(async (p) => {
+      await state.workspaceLintDone();
+      return callSitesOf(state, p.eventId);
+    }),
+  );
+}

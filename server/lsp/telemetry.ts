@@ -1,0 +1,455 @@
+// The telemetry side of the server process: the DuckDB store, the ingest queue, the OTLP receiver,
+// health checks and queries (local or Logfire), demo data, agent runs, StoreChanged notifications,
+// CodeLens counts and runtime-conformance diagnostics.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { CodeLensRefreshRequest, DiagnosticSeverity } from 'vscode-languageserver';
+import type { AgentRun, ChartData, HealthReport, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
+import { StoreChanged, ShowOutput } from '../../protocol/protocol';
+import type { Backend, Settings } from '../../protocol/settings';
+import type { EventSpec } from '../schema/model';
+import { TelemetryStore } from '../telemetry/store';
+import { IngestQueue, type CommittedBatch } from '../telemetry/ingest';
+import { OtlpReceiver } from '../telemetry/receiver';
+import { runHealthChecks } from '../telemetry/health';
+import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sql/index';
+import { logfireBackend, validateToken } from '../telemetry/logfire-client';
+import { generateDemoRecords } from '../telemetry/demo';
+import { chartData, getTrace, listRuns, listTraces, runtimeCounts } from '../telemetry/views';
+import { effectiveTemplate } from '../lint/engine';
+import { RUNTIME_SOURCE, ruleDocHref, toSeverity } from './diagnostics';
+import type { LanguageServerState, RuntimeDiagnostic } from './state';
+import { errorText } from './state';
+
+const STORE_CHANGED_THROTTLE_MS = 250;
+const DUMMY_LOGFIRE_TOKEN = 'telemetry-lens-local-receiver';
+
+/** Does a command line start a Node.js program (npm/npx/node/tsx…)? */
+export function looksLikeNode(command: string | undefined): boolean {
+  if (!command) return false;
+  const first = command.trim().split(/\s+/)[0]?.split(/[\\/]/).pop() ?? '';
+  return /^(node|nodejs|npm|npx|pnpm|yarn|tsx|ts-node|bun|deno)(\.exe|\.cmd)?$/i.test(first);
+}
+
+/**
+ * Environment for an editor-launched agent run. Python's Logfire SDK adds an OTLP/HTTP protobuf
+ * exporter for OTEL_EXPORTER_OTLP_ENDPOINT and honours LOGFIRE_SEND_TO_LOGFIRE=false. The Node SDK
+ * (@pydantic/logfire-node) ignores the OTEL endpoint and sends nothing at all when
+ * LOGFIRE_SEND_TO_LOGFIRE is false, so for Node commands the Logfire exporter itself is pointed at
+ * the receiver (LOGFIRE_BASE_URL + a placeholder token): data still never leaves the machine.
+ */
+export function runEnvironment(opts: { port: number; runId: string; command?: string; sendToLogfire?: boolean }): Record<string, string> {
+  const base = `http://127.0.0.1:${opts.port}`;
+  const env: Record<string, string> = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: base,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_RESOURCE_ATTRIBUTES: `telemetry_lens.run_id=${opts.runId}`,
+    TELEMETRY_LENS_RUN_ID: opts.runId,
+  };
+  if (opts.sendToLogfire) return env; // the user's own token and Logfire settings stay in charge
+  if (looksLikeNode(opts.command)) {
+    env.LOGFIRE_SEND_TO_LOGFIRE = 'true';
+    env.LOGFIRE_BASE_URL = base;
+    env.LOGFIRE_TOKEN = DUMMY_LOGFIRE_TOKEN;
+  } else {
+    env.LOGFIRE_SEND_TO_LOGFIRE = 'false';
+    env.LOGFIRE_BASE_URL = base;
+    env.LOGFIRE_TOKEN = DUMMY_LOGFIRE_TOKEN;
+  }
+  return env;
+}
+
+/** '14:02' for today, else '2026-11-21 14:02' (local time of the server process). */
+export function formatSeen(iso: string | undefined, now: Date = new Date()): string {
+  if (!iso) return 'never';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return d.toDateString() === now.toDateString() ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+}
+
+interface EventCount {
+  count: number;
+  last: string;
+}
+
+export class TelemetryService {
+  store: TelemetryStore | undefined;
+  queue: IngestQueue | undefined;
+  receiver: OtlpReceiver | undefined;
+  private opening: Promise<TelemetryStore> | undefined;
+  private storeError: string | undefined;
+  private receiverError: string | undefined;
+  private pendingAdded = 0;
+  private pendingRuns = new Set<string>();
+  private pendingViolations = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private counts: { range: string; byMessage: Map<string, EventCount>; at: number } | undefined;
+  private countsLoading: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly state: LanguageServerState) {}
+
+  private async settings(): Promise<Settings> {
+    return (await this.state.settings.get(this.state.primaryFolder()?.uri ?? '')).settings;
+  }
+
+  /** Opens the store and starts the receiver when `receiver.autoStart` is on. */
+  async start(): Promise<void> {
+    const s = await this.settings();
+    await this.ensureStore().catch(() => undefined);
+    if (s['receiver.autoStart']) await this.startReceiver();
+    if (s.runtimeConformance) await this.refreshRuntimeDiagnostics();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.receiver?.close().catch(() => undefined);
+    this.receiver = undefined;
+    await this.queue?.drain().catch(() => undefined);
+    await this.store?.close().catch(() => undefined);
+    this.store = undefined;
+  }
+
+  storePath(s: Settings): string {
+    const folder = this.state.primaryFolder();
+    if (s['store.path']) return folder ? path.resolve(folder.path, s['store.path']) : path.resolve(s['store.path']);
+    return folder ? path.join(folder.path, '.telemetry-lens', 'telemetry.duckdb') : ':memory:';
+  }
+
+  ensureStore(): Promise<TelemetryStore> {
+    if (this.store) return Promise.resolve(this.store);
+    if (this.opening) return this.opening;
+    this.opening = (async () => {
+      const s = await this.settings();
+      const file = this.storePath(s);
+      const retention = { maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] };
+      let store: TelemetryStore;
+      try {
+        store = await TelemetryStore.open({ path: file, retention });
+        this.storeError = undefined;
+      } catch (e) {
+        // another window holds the file lock, or the path is unusable: keep working in memory
+        this.storeError = `${errorText(e)}; using an in-memory store`;
+        this.state.log(`store: ${this.storeError}`);
+        this.state.connection.sendNotification(ShowOutput, { reason: `Telemetry store: ${this.storeError}` });
+        store = await TelemetryStore.open({ path: ':memory:', retention });
+      }
+      this.store = store;
+      this.queue = new IngestQueue(store);
+      this.queue.onCommitted((b) => this.committed(b));
+      return store;
+    })();
+    this.opening.finally(() => (this.opening = undefined)).catch(() => undefined);
+    return this.opening;
+  }
+
+  private committed(b: CommittedBatch): void {
+    if (this.stopped) return;
+    this.pendingAdded += b.records;
+    for (const r of b.runIds) this.pendingRuns.add(r);
+    this.pendingViolations += b.violations;
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => void this.flushStoreChanged(), STORE_CHANGED_THROTTLE_MS);
+  }
+
+  private async flushStoreChanged(): Promise<void> {
+    this.flushTimer = undefined;
+    const added = this.pendingAdded;
+    const runIds = [...this.pendingRuns];
+    const violations = this.pendingViolations;
+    this.pendingAdded = 0;
+    this.pendingRuns.clear();
+    this.pendingViolations = 0;
+    let recordCount = 0;
+    try {
+      recordCount = (await this.store?.count()) ?? 0;
+    } catch (e) {
+      this.state.log(`store count failed: ${errorText(e)}`);
+    }
+    const params: { recordCount: number; added: number; port?: number; runIds: string[] } = { recordCount, added, runIds };
+    if (this.receiver) params.port = this.receiver.port;
+    this.state.connection.sendNotification(StoreChanged, params);
+    this.counts = undefined;
+    this.refreshCodeLens();
+    if (violations > 0) await this.refreshRuntimeDiagnostics();
+  }
+
+  // ---------- receiver ----------
+
+  async startReceiver(): Promise<ReceiverStatus> {
+    if (!this.receiver) {
+      try {
+        const queue = (await this.ensureStore(), this.queue!);
+        const s = await this.settings();
+        this.receiver = await OtlpReceiver.start({ queue, port: s['receiver.port'] });
+        this.receiverError = undefined;
+        this.state.log(`OTLP receiver listening on ${this.receiver.url}`);
+      } catch (e) {
+        this.receiverError = errorText(e);
+        this.state.log(`receiver: ${this.receiverError}`);
+      }
+    }
+    return this.status();
+  }
+
+  async stopReceiver(): Promise<ReceiverStatus> {
+    const r = this.receiver;
+    this.receiver = undefined;
+    await r?.close();
+    return this.status();
+  }
+
+  async status(): Promise<ReceiverStatus> {
+    let recordCount = 0;
+    let dbPath = ':memory:';
+    try {
+      const store = await this.ensureStore();
+      recordCount = await store.count();
+      dbPath = store.path;
+    } catch (e) {
+      this.storeError ??= errorText(e);
+    }
+    const st: ReceiverStatus = { running: !!this.receiver, recordCount, dbPath };
+    if (this.receiver) st.port = this.receiver.port;
+    const error = [this.receiverError, this.storeError].filter(Boolean).join('; ');
+    if (error) st.error = error;
+    return st;
+  }
+
+  async clear(): Promise<ReceiverStatus> {
+    const store = await this.ensureStore();
+    await this.queue?.drain();
+    await store.clear();
+    this.counts = undefined;
+    this.state.connection.sendNotification(StoreChanged, { recordCount: 0, added: 0, runIds: [], ...(this.receiver ? { port: this.receiver.port } : {}) });
+    this.refreshCodeLens();
+    await this.refreshRuntimeDiagnostics();
+    return this.status();
+  }
+
+  async demo(records: number | undefined): Promise<{ records: number }> {
+    await this.ensureStore();
+    const rows = generateDemoRecords({ records: records ?? 5000, seed: Date.now() % 100000 });
+    const r = await this.queue!.submit({ records: rows });
+    return { records: r.records };
+  }
+
+  async prepareRun(params: { label: string; command?: string; sendToLogfire?: boolean }): Promise<{ runId: string; env: Record<string, string> }> {
+    const store = await this.ensureStore();
+    if (!this.receiver) await this.startReceiver();
+    if (!this.receiver) throw new Error(`the OTLP receiver is not running: ${this.receiverError ?? 'unknown error'}`);
+    const runId = `run-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${crypto.randomBytes(3).toString('hex')}`;
+    await store.startRun({ runId, label: params.label, ...(params.command ? { command: params.command } : {}) });
+    const env = runEnvironment({ port: this.receiver.port, runId, command: params.command ?? params.label, sendToLogfire: params.sendToLogfire === true });
+    return { runId, env };
+  }
+
+  // ---------- queries ----------
+
+  async backend(kind: Backend, token: string | undefined): Promise<QueryBackend> {
+    if (kind === 'logfire') {
+      if (!token) throw new Error('no Logfire read token: run "Telemetry Lens: Set Logfire Read Token" first');
+      const s = await this.settings();
+      return logfireBackend(token, s['logfire.baseUrl'] ? { baseUrl: s['logfire.baseUrl'] } : {});
+    }
+    return localBackend(await this.ensureStore());
+  }
+
+  async query(params: { sql: string; backend: Backend; limit?: number; token?: string }, signal: AbortSignal): Promise<QueryResult> {
+    const b = await this.backend(params.backend, params.token);
+    return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal });
+  }
+
+  async health(params: { backend: Backend; timeRange: string; token?: string }, signal: AbortSignal): Promise<HealthReport> {
+    const b = await this.backend(params.backend, params.token);
+    const schema = this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
+    const templates = new Set<string>();
+    for (const c of this.state.allCalls()) {
+      const t = effectiveTemplate(c.call.call);
+      if (t) templates.add(t);
+    }
+    return runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal });
+  }
+
+  validateToken(token: string) {
+    return this.settings().then((s) => validateToken(token, s['logfire.baseUrl'] ? { baseUrl: s['logfire.baseUrl'] } : {}));
+  }
+
+  // ---------- counts for CodeLens / hover ----------
+
+  /** Runtime counts of an event (by template or name) in the configured range, when loaded. */
+  runtimeCountFor(ev: EventSpec): (EventCount & { range: string }) | undefined {
+    const c = this.counts;
+    if (!c) {
+      void this.loadCounts();
+      return undefined;
+    }
+    for (const key of [ev.template, ev.name]) {
+      const hit = key !== undefined ? c.byMessage.get(key) : undefined;
+      if (hit) return { ...hit, range: c.range };
+    }
+    return undefined;
+  }
+
+  countForTemplate(template: string): (EventCount & { range: string }) | undefined {
+    const c = this.counts;
+    if (!c) return undefined;
+    const hit = c.byMessage.get(template);
+    return hit ? { ...hit, range: c.range } : undefined;
+  }
+
+  /** Loads runtime counts for every schema event and call-site template (E's view query, local store). */
+  loadCounts(): Promise<void> {
+    if (this.countsLoading) return this.countsLoading;
+    this.countsLoading = (async () => {
+      try {
+        const s = await this.settings();
+        const store = await this.ensureStore();
+        let range = s['health.timeRange'] || '24h';
+        try {
+          parseTimeRange(range);
+        } catch {
+          range = '24h';
+        }
+        const keys = new Set<string>();
+        for (const f of this.state.folders) for (const ev of f.load.schema.events) keys.add(ev.template ?? ev.name ?? ev.id);
+        for (const c of this.state.allCalls()) {
+          const t = effectiveTemplate(c.call.call);
+          if (t) keys.add(t);
+        }
+        const counts = await runtimeCounts(localBackend(store), [...keys], range);
+        const byMessage = new Map<string, EventCount>();
+        for (const [k, v] of counts) if (v.count > 0) byMessage.set(k, { count: v.count, last: formatSeen(v.lastSeen) });
+        this.counts = { range, byMessage, at: Date.now() };
+      } catch (e) {
+        this.state.log(`counts: ${errorText(e)}`);
+      } finally {
+        this.countsLoading = undefined;
+      }
+    })();
+    return this.countsLoading;
+  }
+
+  // ---------- views ----------
+
+  async listRuns(): Promise<AgentRun[]> {
+    return listRuns(await this.ensureStore());
+  }
+
+  async listTraces(runId: string): Promise<TraceSummary[]> {
+    return listTraces(await this.ensureStore(), runId);
+  }
+
+  async getTrace(traceId: string): Promise<TraceDetail | null> {
+    return getTrace(await this.ensureStore(), traceId);
+  }
+
+  async chartData(params: { backend: Backend; timeRange: string; token?: string }): Promise<ChartData> {
+    return chartData(await this.backend(params.backend, params.token), params.timeRange || '24h');
+  }
+
+  refreshCodeLens(): void {
+    if (this.state.clientCapabilities?.workspace?.codeLens?.refreshSupport) {
+      void this.state.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }
+  }
+
+  // ---------- runtime conformance ----------
+
+  /** Maps the store's conformance violations to diagnostics at the emitting lines. */
+  async refreshRuntimeDiagnostics(): Promise<void> {
+    const s = await this.settings();
+    if (!s.runtimeConformance || !this.store) {
+      this.state.setRuntimeDiagnostics(new Map());
+      return;
+    }
+    let rows: {
+      key: string;
+      code: string;
+      rule: string;
+      severity: string;
+      message: string;
+      event_id: string | null;
+      span_name: string;
+      code_filepath: string | null;
+      code_lineno: number | null;
+      count: number | string;
+      last: string;
+    }[];
+    try {
+      rows = await this.store.queryObjects(
+        `SELECT key, code, rule, severity, message, event_id, span_name, code_filepath, code_lineno, count,
+                strftime(last_seen, '%H:%M') AS last
+         FROM conformance_violations ORDER BY last_seen DESC LIMIT 5000`,
+      );
+    } catch (e) {
+      this.state.log(`runtime diagnostics: ${errorText(e)}`);
+      return;
+    }
+    const next = new Map<string, RuntimeDiagnostic[]>();
+    const add = (file: string, line: number, startChar: number, endChar: number, r: (typeof rows)[number]) => {
+      const list = next.get(file) ?? [];
+      const d: RuntimeDiagnostic = {
+        key: `${r.key}@${line}`,
+        range: { start: { line, character: startChar }, end: { line, character: endChar } },
+        severity: toSeverity(r.severity) ?? DiagnosticSeverity.Warning,
+        code: r.code,
+        source: RUNTIME_SOURCE,
+        message: `${r.message} (seen at runtime: ${Number(r.count)}×, last ${r.last})`,
+        data: { rule: r.rule, fixes: [], runtime: { count: Number(r.count), lastSeen: r.last }, ...(r.event_id ? { eventId: r.event_id } : {}) },
+      };
+      const href = ruleDocHref(r.code);
+      if (href) d.codeDescription = { href };
+      list.push(d);
+      next.set(file, list);
+    };
+    for (const r of rows) {
+      const file = r.code_filepath ? this.resolveFile(r.code_filepath) : undefined;
+      if (file && r.code_lineno) {
+        add(file, Math.max(0, Number(r.code_lineno) - 1), 0, 1000, r);
+        continue;
+      }
+      // no code.* attributes: every call site whose template is the record's span name
+      for (const c of this.state.allCalls()) {
+        const t = effectiveTemplate(c.call.call);
+        if (t === r.span_name || (r.event_id && c.call.eventId === r.event_id)) {
+          const range = c.call.call.message?.range ?? c.call.call.range;
+          add(c.path, range.start.line, range.start.character, range.start.line === range.end.line ? range.end.character : 1000, r);
+        }
+      }
+    }
+    this.state.setRuntimeDiagnostics(next);
+  }
+
+  /** `code.filepath` as recorded (often relative to the process's cwd/root) → a workspace file. */
+  private resolveFile(p: string): string | undefined {
+    if (path.isAbsolute(p)) return path.normalize(p);
+    for (const f of this.state.folders) {
+      const abs = path.join(f.path, p);
+      if (f.index.has(abs) || f.listed.has(abs)) return abs;
+    }
+    // a suffix match (the agent ran from a sub-directory or another checkout)
+    const suffix = path.sep + path.normalize(p);
+    for (const f of this.state.folders) for (const file of f.listed) if (file.endsWith(suffix)) return file;
+    return undefined;
+  }
+
+  // ---------- state hooks ----------
+
+  onWorkspaceLinted(): void {
+    if (this.store) void this.refreshRuntimeDiagnostics();
+  }
+
+  settingsChanged(): void {
+    this.counts = undefined;
+    void this.settings().then(async (s) => {
+      this.store?.setRetention({ maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] });
+      if (s['receiver.autoStart'] && !this.receiver) await this.startReceiver();
+      await this.refreshRuntimeDiagnostics();
+      this.refreshCodeLens();
+    });
+  }
+}
