@@ -243,3 +243,28 @@ export function escapeForLiteral(text: string, literal: string): string {
 export function clip(text: string, max = 70): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * The text of a new attribute item for a call: `key=value` for keyword arguments; for a Python
+ * dict (`extra={...}`, `logfire.log(level, msg, {...})`) a quoted key in the quote style of the
+ * existing keys; else the object-literal item from `objectItem` (JS/TS).
+ */
+export function newAttributeItem(
+  call: { insertAttribute?: { style: 'keyword' | 'object' }; attributes: { source: string; range: { start: { line: number; character: number } } }[] },
+  language: SourceLanguage,
+  source: string,
+  key: string,
+  valueText: string,
+  objectItem: (key: string, valueText: string) => string,
+): string {
+  if (call.insertAttribute?.style !== 'object') return `${key}=${valueText}`;
+  if (language !== 'python') return objectItem(key, valueText);
+  const first = call.attributes.find((a) => a.source === 'dict' || a.source === 'extra');
+  let q = "'";
+  if (first) {
+    const lines = source.split('\n');
+    const ch = lines[first.range.start.line]?.[first.range.start.character];
+    if (ch === '"') q = '"';
+  }
+  return `${q}${key}${q}: ${valueText}`;
+}

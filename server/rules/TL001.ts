@@ -1,0 +1,103 @@
+// TL001 unknown-event: a telemetry call whose message or event name is not declared in the schema.
+//
+// By default the schema is open: code may log events the schema does not know, and only near misses
+// of declared events are reported — `Failover: {a} → {b}` is probably `Failover triggered: …`, and
+// a dashboard filtering on `message LIKE 'Failover triggered%'` will never see it. With
+// `strict: true` every undeclared event is reported. Calls of a deprecated event are reported too
+// (tagged deprecated), with the replacement when the schema names one.
+import type { ArgValue, CallContext, Fix, FindingInput, Rule } from '../lint/types';
+import type { EventSpec } from '../schema/model';
+import { clip, escapeForLiteral } from '../schema/values';
+
+/** The text a call should use for an event: its template for message-like calls, its name for name-like ones. */
+function eventText(event: EventSpec, like: string): string {
+  const messageLike = /[\s{}:]/.test(like);
+  if (messageLike) return event.template ?? event.name ?? event.id;
+  return event.name ?? event.template ?? event.id;
+}
+
+function firstWord(text: string): string {
+  return /[A-Za-z0-9]+/.exec(text)?.[0]?.toLowerCase() ?? '';
+}
+
+function replaceMessageFix(msg: ArgValue, text: string, preferred: boolean): Fix | undefined {
+  if (msg.kind !== 'string' || !msg.contentRange) return undefined;
+  const fix: Fix = { title: `Replace with \`${clip(text, 60)}\``, edits: [{ range: msg.contentRange, newText: escapeForLiteral(text, msg.text) }] };
+  if (preferred) fix.isPreferred = true;
+  return fix;
+}
+
+function reportDeprecated(ctx: CallContext, event: EventSpec, report: (f: FindingInput) => void): void {
+  const msg = ctx.call.message;
+  const dep = event.deprecated!;
+  const replacement = dep.replacement
+    ? ctx.schema.events.find((e) => e.id === dep.replacement || e.name === dep.replacement || e.template === dep.replacement)
+    : undefined;
+  const label = clip(event.name ?? event.template ?? event.id);
+  const reason = dep.reason ? ` (${dep.reason})` : '';
+  const use = dep.replacement ? `; use \`${clip(dep.replacement)}\` instead` : '';
+  const fixes: Fix[] = [];
+  if (replacement && msg && typeof msg.value === 'string') {
+    const f = replaceMessageFix(msg, eventText(replacement, msg.value), true);
+    if (f) fixes.push(f);
+  }
+  report({
+    message: `Event \`${label}\` is deprecated${reason}${use}`,
+    range: msg?.range ?? ctx.call.calleeRange,
+    fixes,
+    tags: ['deprecated'],
+  });
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'TL001',
+    name: 'unknown-event',
+    severity: 'warning',
+    fixable: 'sometimes',
+    summary: 'Event not declared in the schema: a near miss of a declared event (or any undeclared event with `strict: true`)',
+  },
+  checkCall(ctx, report) {
+    const { call, match, schema } = ctx;
+    if (call.kind === 'set-attribute') return;
+    if (match.event) {
+      if (match.event.deprecated) reportDeprecated(ctx, match.event, report);
+      return;
+    }
+    const msg = call.message;
+    if (!msg) return;
+    // The message as written: a literal, or the template Logfire rebuilds from an f-string.
+    const written = typeof msg.value === 'string' ? msg.value : msg.kind === 'fstring' ? msg.text : undefined;
+    if (written === undefined) return;
+    // Near misses must share the first word (`Failover …`, `agent.…`) unless they are very close:
+    // `payment.captured` is not a misspelt `agent.created`.
+    const plausible = match.candidates.filter((c) => c.score >= 0.8 || firstWord(eventText(c.event, written)) === firstWord(written));
+    const live = plausible.filter((c) => !c.event.deprecated);
+    const candidates = live.length > 0 ? live : plausible;
+    if (candidates.length > 0) {
+      const best = candidates[0]!.event;
+      const suggestion = eventText(best, written);
+      const fixes: Fix[] = [];
+      candidates.slice(0, 3).forEach((c, i) => {
+        const f = replaceMessageFix(msg, eventText(c.event, written), i === 0);
+        if (f) fixes.push(f);
+      });
+      const others = candidates.length > 1 ? ` (or ${candidates.slice(1, 3).map((c) => `\`${clip(eventText(c.event, written), 40)}\``).join(', ')})` : '';
+      report({
+        message: `Unknown event \`${clip(written)}\`; did you mean \`${clip(suggestion)}\`${others}?`,
+        range: msg.range,
+        fixes,
+      });
+      return;
+    }
+    if (schema.strict && msg.kind === 'string') {
+      report({
+        message: `Event \`${clip(written)}\` is not declared in the schema (strict mode: declare it under \`events:\` or use a declared event)`,
+        range: msg.range,
+        fixes: [],
+      });
+    }
+  },
+};
+
+export default rule;

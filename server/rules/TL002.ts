@@ -1,0 +1,97 @@
+// TL002 missing-attribute: a call of a declared event without one of the event's required attributes.
+//
+// Health checks and dashboards group and filter on attributes (`attributes->>'workload'`); a record
+// without them silently drops out of every such query. Calls whose attribute set is not fully known
+// (`**kwargs`, `...spread`, a non-literal attributes object) are not checked. For spans, attributes
+// set later on the span (`span.set_attribute(...)`, `span.setAttribute(...)`) count. Context bound
+// earlier (structlog/loguru `.bind()`) counts.
+//
+// Fix: add the missing attributes. The value is a variable of the same name when the file binds
+// one (an assignment, a parameter, a loop or `as` target before the call), else an explicit
+// placeholder — `None` in Python, `undefined` in JS/TS — for you to fill in (TL004 keeps pointing at
+// a required attribute passed as `None` until you do).
+import type { ArgValue, CallContext, Rule, TelemetryCall } from '../lint/types';
+import type { AttributeSpec } from '../schema/model';
+import { clip, newAttributeItem } from '../schema/values';
+import { attributeItem, insertAttributesEdit, offsetAt } from './helpers';
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Is `name` bound as a variable in `before` (the source up to the call)? A cheap, conservative look. */
+export function boundBefore(before: string, name: string, python: boolean): boolean {
+  const n = escapeRe(name);
+  const patterns = python
+    ? [
+        new RegExp(`^[ \\t]*${n}[ \\t]*(?::[^=\\n]+)?=(?!=)`, 'm'), // name = … / name: T = …
+        new RegExp(`^[ \\t]*(?:async[ \\t]+)?for[ \\t]+(?:[\\w, ]*,[ \\t]*)?${n}\\b[^\\n]*\\bin\\b`, 'm'),
+        new RegExp(`\\bas[ \\t]+${n}\\b`),
+        new RegExp(`\\bdef[ \\t]+\\w+[ \\t]*\\(([^)]*[(,\\s])?\\*{0,2}${n}\\b[ \\t]*(?::[^,)=]+)?(?:=[^,)]+)?[,)]`),
+      ]
+    : [
+        new RegExp(`\\b(?:const|let|var)[ \\t]+${n}\\b`),
+        new RegExp(`\\b(?:const|let|var)[ \\t]+\\{[^}]*\\b${n}\\b[^}]*\\}[ \\t]*=`),
+        new RegExp(`\\bfunction\\b[^(]*\\(([^)]*[(,\\s])?${n}\\b[ \\t]*(?:[:?][^,)=]*)?(?:=[^,)]+)?[,)]`),
+        new RegExp(`\\(([^)]*[,\\s])?${n}\\b[ \\t]*(?::[^,)=]+)?(?:=[^,)]+)?\\)[ \\t]*(?::[^=]+)?=>`),
+        new RegExp(`(?<![\\w$.])${n}[ \\t]*=>`),
+      ];
+  return patterns.some((re) => re.test(before));
+}
+
+function sameMessage(a: ArgValue | undefined, b: ArgValue | undefined): boolean {
+  return !!a && !!b && a.text === b.text;
+}
+
+/** Attribute keys a call provides, or undefined when its attribute set is not fully known. */
+function providedKeys(ctx: CallContext): Set<string> | undefined {
+  const { call } = ctx;
+  if (call.hasSplat) return undefined;
+  const keys = new Set<string>([...call.attributes.map((a) => a.key), ...(call.boundKeys ?? [])]);
+  if (call.kind === 'span') {
+    for (const c of ctx.calls) {
+      if (c.kind !== 'set-attribute' || !sameMessage(c.spanMessage, call.message)) continue;
+      if (c.hasSplat) return undefined;
+      for (const a of c.attributes) keys.add(a.key);
+    }
+  }
+  return keys;
+}
+
+function placeholder(ctx: CallContext, call: TelemetryCall, a: AttributeSpec): string {
+  const python = ctx.language === 'python';
+  const before = ctx.source.slice(0, offsetAt(ctx.source, call.range.start));
+  if (/^[A-Za-z_$][\w$]*$/.test(a.name) && boundBefore(before, a.name, python)) return a.name;
+  return python ? 'None' : 'undefined';
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'TL002',
+    name: 'missing-attribute',
+    severity: 'warning',
+    fixable: 'always',
+    summary: 'A required attribute of the event is not passed',
+  },
+  checkCall(ctx, report) {
+    const { call, match } = ctx;
+    const event = match.event;
+    if (!event || call.kind === 'set-attribute' || call.kind === 'instrument') return;
+    const keys = providedKeys(ctx);
+    if (!keys) return;
+    const missing = event.attributes.filter((a) => a.required && !keys.has(a.name));
+    if (missing.length === 0) return;
+    const label = clip(event.name ?? event.template ?? event.id);
+    const names = missing.map((a) => `\`${a.name}\``).join(', ');
+    const items = missing.map((a) => newAttributeItem(call, ctx.language, ctx.source, a.name, placeholder(ctx, call, a), (k, v) => attributeItem(call, k, v)));
+    const edit = insertAttributesEdit(call, items);
+    const plural = missing.length > 1;
+    report({
+      message: `Missing required attribute${plural ? 's' : ''} ${names} for event \`${label}\``,
+      range: call.calleeRange,
+      fixes: edit ? [{ title: plural ? `Add ${names}` : `Add \`${items[0]}\``, edits: [edit], isPreferred: true }] : [],
+    });
+  },
+};
+
+export default rule;
