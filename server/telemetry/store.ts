@@ -237,6 +237,8 @@ export class TelemetryStore {
     await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
     const store = new TelemetryStore(p, instance, writer, opts);
     await store.migrate();
+    // Per-connection staging table for de-duplicating bulk inserts.
+    await writer.run(`CREATE TEMP TABLE _batch AS SELECT ${RECORD_LOADER.names.join(', ')} FROM records_all LIMIT 0`);
     store.mayHavePending = (await store.scalar(`SELECT count(*) FROM records_all WHERE kind = 'pending_span'`)) > 0;
     await store.enforceRetention();
     const every = opts.retentionIntervalMs ?? 10 * 60_000;
@@ -336,20 +338,21 @@ export class TelemetryStore {
     try {
       if (rows.length) {
         await this.loadScratch(rows, RECORD_LOADER.names);
-        await w.run(`CREATE OR REPLACE TEMP TABLE _batch AS SELECT ${RECORD_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${RECORD_LOADER.spec})`);
-        const lo = Math.floor(minTs);
-        const hi = Math.ceil(maxTs);
+        await w.run(`INSERT INTO _batch SELECT ${RECORD_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${RECORD_LOADER.spec})`);
+        // Literal bounds (not expressions) so DuckDB prunes row groups by their min/max statistics.
+        const lo = tsLiteral(minTs);
+        const hi = tsLiteral(maxTs);
         const inserted = await w.run(
           `INSERT INTO records_all (${RECORD_LOADER.names.join(', ')})
            SELECT ${RECORD_LOADER.names.map((n) => `b.${n}`).join(', ')} FROM _batch b
            WHERE NOT EXISTS (
              SELECT 1 FROM records_all r
-             WHERE r.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ AND make_timestamp(${hi})::TIMESTAMPTZ
+             WHERE r.start_timestamp BETWEEN ${lo} AND ${hi}
                AND r.trace_id = b.trace_id AND r.span_id = b.span_id AND r.kind = b.kind
                AND r.start_timestamp = b.start_timestamp AND r.span_name = b.span_name)
            ${hasPending ? `AND NOT (b.kind = 'pending_span' AND EXISTS (
              SELECT 1 FROM records_all r
-             WHERE r.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ - INTERVAL 1 HOUR AND make_timestamp(${hi})::TIMESTAMPTZ + INTERVAL 1 DAY
+             WHERE r.start_timestamp BETWEEN ${tsLiteral(minTs - HOUR_US)} AND ${tsLiteral(maxTs + DAY_US)}
                AND r.kind <> 'pending_span' AND r.trace_id = b.trace_id
                AND (r.span_id = b.parent_span_id OR r.span_id = b.span_id)))` : ''}`,
         );
@@ -361,13 +364,13 @@ export class TelemetryStore {
           // senders may reuse the real span's own id. Either way the real span supersedes it.
           const del = await w.run(
             `DELETE FROM records_all p WHERE p.kind = 'pending_span'
-               AND p.start_timestamp BETWEEN make_timestamp(${lo})::TIMESTAMPTZ - INTERVAL 1 DAY AND make_timestamp(${hi})::TIMESTAMPTZ + INTERVAL 1 HOUR
+               AND p.start_timestamp BETWEEN ${tsLiteral(minTs - DAY_US)} AND ${tsLiteral(maxTs + HOUR_US)}
                AND EXISTS (SELECT 1 FROM _batch b WHERE b.kind <> 'pending_span' AND b.kind <> 'span_event'
                  AND b.trace_id = p.trace_id AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
           );
           result.pendingReplaced = del.rowsChanged;
         }
-        await w.run('DROP TABLE _batch');
+        await w.run('DELETE FROM _batch');
       }
       if (metrics.length) {
         await this.loadScratch(metrics, METRIC_LOADER.names);
@@ -642,6 +645,17 @@ export class TelemetryStore {
       fs.rmSync(this.scratchFile, { force: true });
     }
   }
+}
+
+const HOUR_US = 3600e6;
+const DAY_US = 86400e6;
+
+/** A TIMESTAMPTZ literal for epoch microseconds (UTC). */
+function tsLiteral(us: number): string {
+  const u = Math.round(us);
+  const ms = Math.floor(u / 1000);
+  const micro = String(u - ms * 1000).padStart(3, '0');
+  return `'${new Date(ms).toISOString().replace('Z', `${micro}+00`)}'::TIMESTAMPTZ`;
 }
 
 function listLiteral(values: string[]): string {
