@@ -5,9 +5,14 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
 const commands: Record<string, () => Promise<Command>> = {
   // one line per subcommand; keep sorted
+  check: () => import('./telemetry/cli').then((m) => m.checkCommand),
+  demo: () => import('./telemetry/cli').then((m) => m.demoCommand),
+  ingest: () => import('./telemetry/cli').then((m) => m.ingestCommand),
   lint: () => import('./lint/cli').then((m) => m.lintCommand),
   lsp: () => import('./lsp/command').then((m) => m.lspCommand),
+  query: () => import('./telemetry/cli').then((m) => m.queryCommand),
   schema: () => import('./lint/cli').then((m) => m.schemaCommand),
+  serve: () => import('./telemetry/cli').then((m) => m.serveCommand),
 };
 
 function usage(): string {

@@ -2,7 +2,6 @@
 // `wasmAsset()` so the same code works from the dist/ bundles, the VSIX and the test bundles in out/.
 // We drive the package's emscripten factory ourselves: its index module starts loading the wasm at
 // require time from its own directory, which does not exist once the code is bundled.
-import fs from 'node:fs';
 import { deparseSync } from 'pgsql-deparser';
 import { wasmAsset } from '../../paths';
 
@@ -38,8 +37,8 @@ export function loadParser(): Promise<void> {
   loading ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const factory = require('libpg-query/wasm/libpg-query.js') as (m: object) => Promise<PgModule>;
-    const wasmBinary = fs.readFileSync(wasmAsset('libpg-query.wasm', 'node_modules/libpg-query/wasm/libpg-query.wasm'));
-    const mod = await factory({ wasmBinary, print: () => {}, printErr: () => {} });
+    const wasmPath = wasmAsset('libpg-query.wasm', 'node_modules/libpg-query/wasm/libpg-query.wasm');
+    const mod = await factory({ locateFile: (file: string) => (file.endsWith('.wasm') ? wasmPath : file), print: () => {}, printErr: () => {} });
     loaded = mod;
     return mod;
   })();
