@@ -38,7 +38,9 @@ export function makeNonce(): string {
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(nonce)) throw new Error(`invalid nonce ${JSON.stringify(nonce)}`);
-  if (!cspSource.trim() || /[;,'"\r\n]/.test(cspSource)) throw new Error(`invalid CSP source ${JSON.stringify(cspSource)}`);
+  // Host sources, plus the 'self' keyword that code-server (VS Code in the browser) puts in cspSource.
+  const sources = cspSource.trim().split(/\s+/);
+  if (!cspSource.trim() || !sources.every((t) => t === "'self'" || /^[^;,'"\s]+$/.test(t))) throw new Error(`invalid CSP source ${JSON.stringify(cspSource)}`);
   return [
     `default-src 'none'`,
     `style-src ${cspSource}`,
