@@ -103,7 +103,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
     });
     return;
   }
-  if (!conv.tense || isError || call.kind !== 'log' || !BASE_VERBS.has(last)) return;
+  if (!conv.tense || isError || (call.kind !== 'log' && call.kind !== 'event') || !BASE_VERBS.has(last)) return;
   const stem = name.slice(0, name.length - last.length);
   const fixes: Fix[] = [];
   for (const [title, form] of [

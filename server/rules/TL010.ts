@@ -18,7 +18,7 @@ interface Category {
 const CATEGORIES: Category[] = [
   {
     // `token` / `*_token` but not LLM counts (`prompt_tokens`, `token_count`, `max_tokens`).
-    test: /(?:^|_)(?:api_?key|apikey|secret|secret_key|client_secret|password|passwd|pwd|passphrase|token|private_key|authorization|auth|bearer|credentials?|cookie|set_cookie|session_key|signing_key|access_key)$/,
+    test: /(?:^|_)(?:api_?key|apikey|secret|secret_key|client_secret|password|passwd|pwd|passphrase|token|private_key|authorization|auth_header|bearer|credentials?|cookie|set_cookie|session_key|signing_key|access_key)$/,
     why: 'looks like a credential; anyone with read access to the telemetry can use it, for as long as it is retained',
     fix: 'remove',
   },

@@ -50,7 +50,8 @@ export const rule: Rule = {
       const fixes: Fix[] = [];
       // A near miss of an accepted option (`_tag`, `_exc`) is most likely a typo.
       const near = allowed
-        .map((o) => ({ o, d: distance(o, kw.name) }))
+        // An abbreviation (`_exc` for `_exc_info`) counts as distance 1.
+        .map((o) => ({ o, d: kw.name.length >= 4 && o.startsWith(kw.name) ? 1 : distance(o, kw.name) }))
         .filter((x) => x.d <= 2 && x.d < kw.name.length - 1 && !present.has(x.o))
         .sort((a, b) => a.d - b.d)[0];
       if (near) {

@@ -397,6 +397,8 @@ export function parsePythonFString(text: string): InterpolatedString | undefined
       i += 2;
       continue;
     }
+    // The closing quote inside the body: implicit concatenation (`f"a {x}" "b"`), not one literal.
+    if (text.startsWith(quote, i)) return undefined;
     if (c !== '{') {
       i++;
       continue;

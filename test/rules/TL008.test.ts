@@ -41,6 +41,24 @@ ruleTable(rule, {
       output: "import logfire\nlogfire.info('{{literal}} {len_items} items', len_items=len(items))\n",
     },
     {
+      name: 'subscripts with quotes inside the f-string',
+      code: "import logfire\nlogfire.info(f\"got {d['k']} and {self.count}\")\n",
+      errors: [{}],
+      output: "import logfire\nlogfire.info(\"got {d_k} and {count}\", d_k=d['k'], count=self.count)\n",
+    },
+    {
+      name: 'implicit concatenation of f-strings: reported, not rewritten',
+      code: "import logfire\nlogfire.info(f'a {x}' f'b {y}')\n",
+      errors: [{}],
+      output: null,
+    },
+    {
+      name: 'Logfire instance and with_tags',
+      code: "import logfire\nlf = logfire.Logfire()\nlf.with_tags('x').info(f'n={n}')\n",
+      errors: [{ line: 3 }],
+      output: "import logfire\nlf = logfire.Logfire()\nlf.with_tags('x').info('n={n}', n=n)\n",
+    },
+    {
       name: 'span: f-string span name',
       code: "import logfire\nwith logfire.span(f'load {path}'):\n    pass\n",
       errors: [{ message: 'span name' }],

@@ -32,6 +32,17 @@ ruleTable(rule, {
       output: "import logfire\nwith logfire.span('work'):\n    pass\n",
     },
     {
+      name: 'with_tags() and Logfire instances',
+      code: "import logfire\nlogfire.with_tags('a').info('x', _links=[])\n",
+      errors: [{ message: '`_links` is only accepted by `logfire.span()`' }],
+      output: "import logfire\nlogfire.with_tags('a').info('x')\n",
+    },
+    {
+      code: "from logfire import Logfire\nlf = Logfire()\nlf.exception('boom', _exc=e)\n",
+      errors: [{ fixes: ['Rename `_exc` to `_exc_info`', 'Remove `_exc`'] }],
+      output: "from logfire import Logfire\nlf = Logfire()\nlf.exception('boom', _exc_info=e)\n",
+    },
+    {
       name: 'multi-line call keeps the layout',
       code: "import logfire\nlogfire.info(\n    'x',\n    _level='debug',\n    a=1,\n)\n",
       errors: [{ line: 4, column: 5 }],
