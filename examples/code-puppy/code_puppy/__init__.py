@@ -1,0 +1,1 @@
+"""Code Puppy: a small multi-agent coding assistant (Telemetry Lens example workspace)."""
