@@ -3,20 +3,14 @@
 import * as vscode from 'vscode';
 import { RunQuery, SavedQueries, type QueryResult } from '../protocol/protocol';
 import type { QueryFromWebview, QueryToWebview } from '../protocol/webview';
+import { pushHistory } from './history';
 import { isCancellation, type Lens } from './lens';
 import { readSettings } from './lsp';
 import { toCsv, toJson } from './webview/format';
 import { renderPage, webviewOptions } from './webview/host';
 
 const HISTORY_KEY = 'telemetryLens.queryHistory';
-const HISTORY_MAX = 30;
 export const QUERY_PANEL = 'telemetryLens.queryResults';
-
-/** Most recent first, without duplicates (whitespace-insensitive), at most HISTORY_MAX. */
-export function pushHistory(history: string[], sql: string): string[] {
-  const norm = (s: string): string => s.trim().replace(/\s+/g, ' ');
-  return [sql.trim(), ...history.filter((h) => norm(h) !== norm(sql))].slice(0, HISTORY_MAX);
-}
 
 export class QueryPanel {
   private panel: vscode.WebviewPanel | undefined;

@@ -32,7 +32,7 @@ export function formatDuration(ms: number | null | undefined): string {
 /** `12345` → `12.3k`, `2500000` → `2.5M`. */
 export function formatCount(n: number): string {
   if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;
+  if (n < 999_500) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;
   return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
 
@@ -67,10 +67,16 @@ export function compareCells(a: unknown, b: unknown): number {
   return cellText(a).localeCompare(cellText(b), undefined, { numeric: true });
 }
 
-/** Row indices of `rows` sorted by column `col` (stable); `dir` 1 ascending, -1 descending. */
+/** Row indices of `rows` sorted by column `col` (stable); `dir` 1 ascending, -1 descending; NULLs last either way. */
 export function sortOrder(rows: unknown[][], col: number, dir: 1 | -1): number[] {
+  const isNull = (v: unknown): boolean => v === null || v === undefined;
   const idx = rows.map((_, i) => i);
-  return idx.sort((i, j) => dir * compareCells(rows[i][col], rows[j][col]) || i - j);
+  return idx.sort((i, j) => {
+    const a = rows[i][col];
+    const b = rows[j][col];
+    if (isNull(a) || isNull(b)) return Number(isNull(a)) - Number(isNull(b)) || i - j;
+    return dir * compareCells(a, b) || i - j;
+  });
 }
 
 function csvField(s: string): string {

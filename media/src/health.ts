@@ -52,6 +52,22 @@ function palette(): string[] {
   ];
 }
 
+/** `#rrggbb` with an alpha channel (other colour syntaxes are returned unchanged). */
+function withAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+const LEGEND = { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10, padding: 8 } };
+
+/** `hf:moonshotai/Kimi-K2.5` → `Kimi-K2.5` for axis labels (tooltips keep the full name). */
+function shortModel(m: string): string {
+  const tail = m.slice(m.lastIndexOf('/') + 1);
+  return tail.length > 24 ? `${tail.slice(0, 23)}…` : tail || m;
+}
+
 function applyChartDefaults(): void {
   Chart.defaults.color = themeVar('--vscode-charts-foreground', themeVar('--vscode-foreground', '#cccccc'));
   Chart.defaults.borderColor = themeVar('--vscode-charts-lines', themeVar('--vscode-widget-border', 'rgba(128,128,128,0.35)'));
@@ -161,21 +177,22 @@ function drawCharts(data: ChartData): HTMLElement {
     data: {
       labels: workloads,
       datasets: models.map((m, i) => ({
-        label: m,
+        label: shortModel(m),
         data: workloads.map((w) => data.routing.find((r) => r.workload === w && r.model === m)?.calls ?? 0),
-        backgroundColor: colors[i % colors.length],
+        backgroundColor: i < colors.length ? colors[i] : withAlpha(colors[i % colors.length], 0.55),
       })),
     },
     options: {
-      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'calls' } } },
+      indexAxis: 'y',
+      scales: { y: { stacked: true }, x: { stacked: true, beginAtZero: true, title: { display: true, text: 'calls' } } },
       plugins: {
-        legend: { position: 'bottom' },
+        legend: LEGEND,
         tooltip: {
           callbacks: {
             label: (ctx) => {
               const total = ctx.chart.data.datasets.reduce((s, d) => s + Number(d.data[ctx.dataIndex] ?? 0), 0);
               const v = Number(ctx.raw ?? 0);
-              return `${ctx.dataset.label}: ${v} (${total ? Math.round((100 * v) / total) : 0}%)`;
+              return `${models[ctx.datasetIndex] ?? ctx.dataset.label}: ${v} (${total ? Math.round((100 * v) / total) : 0}%)`;
             },
           },
         },
@@ -193,7 +210,7 @@ function drawCharts(data: ChartData): HTMLElement {
     `Per hour over ${hours.length} hours: ${sum('failovers')} failovers, ${sum('recoveries')} recoveries, ${sum('rateLimits')} rate limits`);
   section.append(timeline.box);
   const line = (label: string, key: 'failovers' | 'recoveries' | 'rateLimits', color: string) => ({
-    label, data: data.failoverTimeline.map((p) => p[key]), borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0.25,
+    label, data: data.failoverTimeline.map((p) => p[key]), borderColor: color, backgroundColor: color, pointRadius: 2, cubicInterpolationMode: 'monotone' as const,
   });
   const timelineCfg: ChartConfiguration<'line'> = {
     type: 'line',
@@ -205,11 +222,11 @@ function drawCharts(data: ChartData): HTMLElement {
         line('Rate limits', 'rateLimits', themeVar('--vscode-charts-red', '#f14c4c')),
       ],
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } }, interaction: { mode: 'index', intersect: false } },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } }, plugins: { legend: LEGEND }, interaction: { mode: 'index', intersect: false } },
   };
 
   // Capacity max/avg % per model and provider.
-  const capLabels = data.capacity.map((c) => `${c.model} (${c.provider})`);
+  const capLabels = data.capacity.map((c) => [shortModel(c.model), c.provider]);
   const capacity = chartBox('chart-capacity', 'Capacity used per model and provider',
     `Capacity: ${data.capacity.map((c) => `${c.model} on ${c.provider} max ${Math.round(c.maxPct)}%, average ${Math.round(c.avgPct)}%`).join('; ') || 'No data'}`);
   section.append(capacity.box);
@@ -222,7 +239,11 @@ function drawCharts(data: ChartData): HTMLElement {
         { label: 'Average %', data: data.capacity.map((c) => c.avgPct), backgroundColor: themeVar('--vscode-charts-blue', '#3794ff') },
       ],
     },
-    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100, title: { display: true, text: '% of limit' } } }, plugins: { legend: { position: 'bottom' } } },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { min: 0, max: 100, title: { display: true, text: '% of limit' } } },
+      plugins: { legend: LEGEND, tooltip: { callbacks: { title: (items) => { const c = data.capacity[items[0]?.dataIndex ?? 0]; return c ? `${c.model} (${c.provider})` : ''; } } } },
+    },
   };
 
   // EAR loop outcomes.
@@ -246,7 +267,7 @@ function drawCharts(data: ChartData): HTMLElement {
         borderColor: themeVar('--vscode-sideBar-background', themeVar('--vscode-editor-background', '#1e1e1e')),
       }],
     },
-    options: { plugins: { legend: { position: 'bottom' } } },
+    options: { plugins: { legend: LEGEND } },
   };
 
   const pending: [HTMLCanvasElement, ChartConfiguration, boolean][] = [

@@ -56,8 +56,8 @@ function row(n: SpanNode<SpanDetail>, t0: number, total: number): HTMLElement {
     h('div', { class: 'span-name' },
       h('span', { class: 'indent', 'data-depth': n.depth, 'aria-hidden': 'true' }, '\u00a0'.repeat(n.depth * 2)),
       h('span', { class: `dot ${statusClass(s)}`, 'aria-hidden': 'true' }, s.kind === 'span' ? '●' : '◆'),
-      h('span', { class: 'name-text', title: s.name }, s.message || s.name),
-      s.violations.length ? h('span', { class: 'violation', title: `Schema violations: ${s.violations.join(', ')}` }, `⚠ ${s.violations.join(' ')}`) : null),
+      s.violations.length ? h('span', { class: 'violation', title: `Schema violations: ${s.violations.join(', ')}` }, `⚠ ${s.violations.join(' ')}`) : null,
+      h('span', { class: 'name-text', title: s.name }, s.message || s.name)),
     h('div', { class: 'span-timeline', 'aria-hidden': 'true' },
       isPoint
         ? h('span', { class: `marker ${statusClass(s)}`, 'data-left': left.toFixed(2) })
