@@ -154,6 +154,19 @@ export function ruleTable(rule: Rule, table: RuleTable): void {
           if (want.severity !== undefined) assert.equal(got.severity, want.severity, `${where}: severity`);
           if (want.fixes !== undefined) assert.deepEqual(got.fixes.map((f) => f.title), want.fixes, `${where}: fix titles`);
         });
+        // Every fix (not only the preferred ones) must be applicable on its own.
+        for (const f of findings) {
+          for (const fix of f.fixes) {
+            assert.ok(fix.edits.length > 0, `fix '${fix.title}' has no edits`);
+            const lines = c.code.split('\n');
+            for (const e of fix.edits) {
+              for (const p of [e.range.start, e.range.end]) {
+                assert.ok(p.line < lines.length && p.character <= lines[p.line].length, `fix '${fix.title}': edit position ${p.line + 1}:${p.character + 1} is outside the document`);
+              }
+            }
+            assert.doesNotThrow(() => applyEdits(c.code, fix.edits), `fix '${fix.title}' has overlapping edits`);
+          }
+        }
         const offered = findings.some((f) => f.fixes.length > 0);
         if (c.output === null) {
           assert.ok(!offered, `expected no fix, got: ${findings.flatMap((f) => f.fixes.map((x) => x.title)).join('; ')}`);
@@ -162,6 +175,9 @@ export function ruleTable(rule: Rule, table: RuleTable): void {
         } else {
           assert.ok(offered, 'expected a fix, none was offered');
           assert.equal(applyPreferredFixes(c.code, findings), c.output, 'source after the preferred fixes');
+          // The fixes must make progress: the fixed source has fewer findings of this rule.
+          const after = await runCase(rule, { ...c, code: c.output }, table.schema);
+          assert.ok(after.length < findings.length, `after the fixes the rule still reports ${after.length} finding(s):\n${after.map(describeFinding).join('\n')}`);
         }
       });
     });
