@@ -1,19 +1,21 @@
 // Custom requests of protocol/protocol.ts (telemetryLens/*): workspace lint, schema info and
 // drafting, health checks, queries, the receiver, demo data, agent runs and the Events view.
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { ResponseError, ErrorCodes, LSPErrorCodes } from 'vscode-languageserver';
 import {
   ClearLocalData,
+  DraftSchema,
   FindCallSites,
-  GetChartData,
-  GetTrace,
-  ListRuns,
-  ListTraces,
   GenerateDemoData,
+  GetChartData,
   GetReceiverStatus,
+  GetTrace,
   LintWorkspace,
   ListEvents,
+  ListRuns,
+  ListTraces,
   PrepareRun,
   RunHealthChecks,
   RunQuery,
@@ -24,7 +26,9 @@ import {
   ValidateToken,
   type EventSummary,
 } from '../../protocol/protocol';
-import { BUNDLED_SOURCE } from '../schema/loader';
+import { draftSchema } from '../lint/cli';
+import type { TelemetryCall } from '../lint/types';
+import { BUNDLED_SOURCE, loadSchemaFromText } from '../schema/loader';
 import { callSitesOf } from './navigation';
 import type { LanguageServerState } from './state';
 import { errorText } from './state';
@@ -77,6 +81,24 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
       const load = f?.load;
       const source = load?.schema.source ?? BUNDLED_SOURCE;
       return { source, bundled: source === BUNDLED_SOURCE, events: load?.schema.events.length ?? 0, errors: load?.errors.length ?? 0 };
+    }),
+  );
+
+  connection.onRequest(
+    DraftSchema,
+    guard0(async () => {
+      await state.workspaceLintDone();
+      const root = state.primaryFolder()?.path ?? process.cwd();
+      const byFile = new Map<string, TelemetryCall[]>();
+      for (const c of state.allCalls()) {
+        const list = byFile.get(c.path) ?? [];
+        list.push(c.call.call);
+        byFile.set(c.path, list);
+      }
+      const suggestedPath = path.join(root, 'telemetry.schema.yaml');
+      const text = draftSchema([...byFile].map(([file, calls]) => ({ file, calls })), root);
+      const events = loadSchemaFromText(text, suggestedPath).schema.events.length;
+      return { text, suggestedPath, events };
     }),
   );
 
