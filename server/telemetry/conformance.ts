@@ -1,0 +1,224 @@
+// Runtime conformance: every received record is checked against the schema with the SAME engine as
+// the linter. A record becomes a synthetic TelemetryCall (template = logfire.msg_template, else the
+// span name / log body; attributes with their runtime JSON types; level from the level number), and
+// the engine's call rules run on it: unknown event (TL001), missing attribute (TL002), wrong
+// attribute type (TL004), value outside the allowed set/range (TL005), wrong level (TL006).
+//
+// Which records are checked: Logfire SDK calls (they carry logfire.msg_template), OTel log records,
+// span events, and any other span whose name matches a schema event. Plain instrumentation spans
+// (`GET /x`, `SELECT …`) that match nothing are not telemetry calls of this codebase and are skipped.
+import { checkCalls, matchMessage } from '../lint/engine';
+import type { ArgValue, Range, Rule, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import type { LevelName, Schema } from '../schema/model';
+import { RULES } from '../rules/index';
+import type { RecordRow, ViolationRow } from './store';
+
+/** The rule names runtime conformance runs by default. */
+export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'attribute-type', 'attribute-value', 'wrong-level'] as const;
+
+/** Attribute keys written by SDKs and instrumentation, never part of an event's own attributes. */
+const INTERNAL_PREFIXES = ['logfire.', 'code.', 'exception.', 'telemetry_lens.', 'otel.', 'thread.', 'process.'];
+
+export function levelName(level: number): LevelName {
+  if (level >= 21) return 'fatal';
+  if (level >= 17) return 'error';
+  if (level >= 13) return 'warn';
+  if (level >= 10) return 'notice';
+  if (level >= 9) return 'info';
+  if (level >= 5) return 'debug';
+  return 'trace';
+}
+
+function lineRange(line: number): Range {
+  return { start: { line, character: 0 }, end: { line, character: 1 } };
+}
+
+function argValue(v: unknown, range: Range): ArgValue {
+  if (v === null || v === undefined) return { kind: 'none', text: 'null', range, value: null };
+  if (typeof v === 'string') return { kind: 'string', text: JSON.stringify(v), range, value: v };
+  if (typeof v === 'boolean') return { kind: 'bool', text: String(v), range, value: v };
+  if (typeof v === 'number') return { kind: Number.isInteger(v) ? 'int' : 'float', text: String(v), range, value: v };
+  if (Array.isArray(v)) return { kind: 'list', text: JSON.stringify(v), range };
+  return { kind: 'dict', text: JSON.stringify(v), range };
+}
+
+function languageOf(r: RecordRow): SourceLanguage {
+  const lang = (r.telemetry_sdk_language ?? '').toLowerCase();
+  if (lang === 'nodejs' || lang === 'webjs' || lang === 'javascript' || lang === 'typescript') return 'typescript';
+  return 'python';
+}
+
+/** Types Python's Logfire SDK records in logfire.json_schema for values it had to serialise. */
+function nullKeys(r: RecordRow): Set<string> {
+  const out = new Set<string>();
+  const nullArgs = r.attributes['logfire.null_args'];
+  if (Array.isArray(nullArgs)) for (const k of nullArgs) if (typeof k === 'string') out.add(k);
+  if (r.attributes_json_schema) {
+    try {
+      const props = (JSON.parse(r.attributes_json_schema) as { properties?: Record<string, { type?: string }> }).properties ?? {};
+      for (const [k, p] of Object.entries(props)) if (p?.type === 'null') out.add(k);
+    } catch {
+      // malformed schema: no null information
+    }
+  }
+  return out;
+}
+
+/** The template a record was emitted with, when it is a telemetry call worth checking. */
+export function recordTemplate(r: RecordRow, schema: Schema): string | undefined {
+  if (r.kind === 'pending_span') return undefined;
+  const t = r.attributes['logfire.msg_template'];
+  if (typeof t === 'string' && t) return t;
+  if (r.kind === 'log' || r.kind === 'span_event') return r.span_name || undefined;
+  // A plain span: only when it is one of the schema's events.
+  return r.span_name && matchMessage(r.span_name, schema).event ? r.span_name : undefined;
+}
+
+/** A synthetic call for one record; `line` is the record's index (findings point back through it). */
+export function callForRecord(r: RecordRow, template: string, line: number): TelemetryCall {
+  const range = lineRange(line);
+  const attrs: TelemetryAttribute[] = [];
+  const nulls = nullKeys(r);
+  for (const [key, value] of Object.entries(r.attributes)) {
+    if (INTERNAL_PREFIXES.some((p) => key.startsWith(p))) continue;
+    // Python's Logfire sends None as the string 'null' with a {"type":"null"} schema.
+    attrs.push({ key, keyRange: range, value: argValue(nulls.has(key) ? null : value, range), range, source: 'keyword' });
+  }
+  for (const key of nulls) {
+    if (!(key in r.attributes)) attrs.push({ key, keyRange: range, value: argValue(null, range), range, source: 'keyword' });
+  }
+  const isLog = r.kind === 'log';
+  const isLogfire = (r.otel_scope_name ?? '').startsWith('logfire');
+  return {
+    language: languageOf(r),
+    library: isLogfire ? 'logfire' : 'otel',
+    kind: r.kind === 'span_event' ? 'event' : isLog ? 'log' : 'span',
+    method: isLog ? levelName(r.level) : r.kind === 'span_event' ? 'add_event' : 'span',
+    level: isLog ? levelName(r.level) : undefined,
+    message: { kind: 'string', text: JSON.stringify(template), range, value: template, contentRange: range },
+    attributes: attrs,
+    hasSplat: false,
+    reservedKeywords: [],
+    range,
+    calleeRange: range,
+  };
+}
+
+/** The same call with every range moved to `line`. */
+function withLine(call: TelemetryCall, line: number): TelemetryCall {
+  const range = lineRange(line);
+  return {
+    ...call,
+    range,
+    calleeRange: range,
+    message: call.message ? { ...call.message, range, contentRange: range } : undefined,
+    attributes: call.attributes.map((a) => ({ ...a, keyRange: range, range, value: { ...a.value, range } })),
+  };
+}
+
+export interface ConformanceOptions {
+  /** Rule codes or names to run (default RUNTIME_RULES). */
+  rules?: readonly string[];
+  /** Per-rule severity overrides (settings), as for the linter. */
+  ruleSeverities?: Record<string, string>;
+  /** Distinct record shapes remembered with their findings (default 20,000). */
+  cacheSize?: number;
+}
+
+export interface Conformance {
+  readonly schema: Schema;
+  /** Violations for these records (one per finding per record). */
+  check(records: RecordRow[]): ViolationRow[];
+}
+
+/**
+ * A checker bound to a schema. Results are cached per record shape (template, kind, level and the
+ * attributes' keys, types and values), so steady traffic costs a map lookup per record.
+ */
+export function createConformance(schema: Schema, opts: ConformanceOptions = {}): Conformance {
+  const wanted = new Set(opts.rules ?? RUNTIME_RULES);
+  const rules: Rule[] = RULES.filter((r) => wanted.has(r.meta.name) || wanted.has(r.meta.code));
+  const settings = opts.ruleSeverities ? { rules: opts.ruleSeverities } : undefined;
+  const cacheSize = opts.cacheSize ?? 20_000;
+  type Found = { code: string; rule: string; severity: string; message: string; eventId: string | null };
+  const cache = new Map<string, Found[]>();
+  const ruleName = new Map(RULES.map((r) => [r.meta.code, r.meta.name]));
+
+  function shapeKey(r: RecordRow, template: string): string {
+    let k = `${r.kind}\u0001${r.level}\u0001${r.telemetry_sdk_language ?? ''}\u0001${r.otel_scope_name ?? ''}\u0001${template}`;
+    const keys = Object.keys(r.attributes).sort();
+    for (const key of keys) {
+      const v = r.attributes[key];
+      if (INTERNAL_PREFIXES.some((p) => key.startsWith(p)) && key !== 'logfire.null_args') continue;
+      k += `\u0001${key}=${typeof v === 'object' ? (Array.isArray(v) ? 'A' : v === null ? 'N' : 'O') : `${typeof v}:${String(v)}`}`;
+    }
+    return k + `\u0001${r.attributes_json_schema ?? ''}`;
+  }
+
+  return {
+    schema,
+    check(records: RecordRow[]): ViolationRow[] {
+      const out: ViolationRow[] = [];
+      const todo: { r: RecordRow; key: string; call: TelemetryCall }[] = [];
+      const pushAll = (r: RecordRow, found: Found[]) => {
+        for (const f of found) {
+          const fp = r.attributes['code.filepath'];
+          const ln = r.attributes['code.lineno'];
+          out.push({
+            code: f.code,
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+            event_id: f.eventId,
+            span_name: r.span_name,
+            service_name: r.service_name,
+            code_filepath: typeof fp === 'string' ? fp : null,
+            code_lineno: typeof ln === 'number' && Number.isInteger(ln) ? ln : null,
+            seen_at: r.start_timestamp,
+            trace_id: r.trace_id,
+            span_id: r.span_id,
+            run_id: r.run_id,
+          });
+        }
+      };
+      const pendingKeys = new Map<string, number>();
+      for (const r of records) {
+        const template = recordTemplate(r, schema);
+        if (!template) continue;
+        const key = shapeKey(r, template);
+        const hit = cache.get(key);
+        if (hit) {
+          pushAll(r, hit);
+          continue;
+        }
+        const index = todo.length;
+        todo.push({ r, key, call: callForRecord(r, template, 0) });
+        if (!pendingKeys.has(key)) pendingKeys.set(key, index);
+      }
+      if (todo.length === 0) return out;
+      // One engine run per distinct new shape, grouped by language (rules read the file's language).
+      const firsts = [...pendingKeys.values()].map((line) => todo[line]);
+      const groups = new Map<SourceLanguage, typeof firsts>();
+      for (const t of firsts) {
+        const g = groups.get(t.call.language) ?? [];
+        g.push(t);
+        groups.set(t.call.language, g);
+      }
+      for (const [language, group] of groups) {
+        const calls = group.map((t, i) => withLine(t.call, i));
+        const byLine = new Map<number, Found[]>();
+        for (const f of checkCalls(calls, schema, { rules, settings, filePath: '<runtime>', language })) {
+          const list = byLine.get(f.range.start.line) ?? [];
+          list.push({ code: f.code, rule: f.rule ?? ruleName.get(f.code) ?? f.code, severity: f.severity, message: f.message, eventId: f.eventId ?? null });
+          byLine.set(f.range.start.line, list);
+        }
+        group.forEach((t, i) => {
+          if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+          cache.set(t.key, byLine.get(i) ?? []);
+        });
+      }
+      for (const t of todo) pushAll(t.r, cache.get(t.key) ?? []);
+      return out;
+    },
+  };
+}
