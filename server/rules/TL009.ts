@@ -24,6 +24,11 @@ const BASE_VERBS = new Set(
     ' ',
   ),
 );
+/** Verbs that start operation-style names (`validate_order`): the object becomes the category. */
+const LEADING_VERBS = new Set([
+  ...BASE_VERBS,
+  ...'apply calculate call charge check classify compute convert decode embed encode find get index list lookup notify plan query rank read refresh render resolve retrieve run score search serialize set summarize transform translate update'.split(' '),
+]);
 const PAST: Record<string, string> = { build: 'built', send: 'sent', write: 'written', emit: 'emitted', stop: 'stopped', submit: 'submitted', commit: 'committed', cancel: 'cancelled' };
 const ONGOING: Record<string, string> = { emit: 'emitting', stop: 'stopping', submit: 'submitting', commit: 'committing', cancel: 'cancelling' };
 
@@ -48,7 +53,10 @@ function conventional(name: string, style: 'dotted.snake_case' | 'snake_case'): 
   const segments = name.split('.').map(toSnakeCase).filter(Boolean);
   if (segments.length >= 2) return segments.join('.');
   const w = words(name);
-  return w.length >= 2 ? `${w[0]}.${w.slice(1).join('_')}` : w.join('_');
+  if (w.length < 2) return w.join('_');
+  // `validate_order` → `order.validate`; `agent_created` → `agent.created`.
+  if (LEADING_VERBS.has(w[0])) return `${w.slice(1).join('_')}.${w[0]}`;
+  return `${w[0]}.${w.slice(1).join('_')}`;
 }
 
 function styleOk(name: string, style: 'dotted.snake_case' | 'snake_case'): boolean {

@@ -42,6 +42,7 @@ function logfireBindings(ctx: FileContext): { modules: Set<string>; bareConfigur
     for (const m of src.matchAll(new RegExp(`import\\s+(?:\\*\\s+as\\s+)?([\\w$]+)[^;\\n]*from\\s+${pkg}`, 'g'))) modules.add(m[1]);
     for (const m of src.matchAll(new RegExp(`(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\(\\s*${pkg}`, 'g'))) modules.add(m[1]);
     if (new RegExp(`import\\s*(?:[\\w$]+\\s*,\\s*)?\\{[^}]*\\bconfigure\\b[^}]*\\}\\s*from\\s+${pkg}`).test(src)) bareConfigure = true;
+    if (new RegExp(`(?:const|let|var)\\s*\\{[^}]*\\bconfigure\\b[^}]*\\}\\s*=\\s*require\\(\\s*${pkg}`).test(src)) bareConfigure = true;
   }
   return { modules, bareConfigure };
 }

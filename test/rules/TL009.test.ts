@@ -50,6 +50,12 @@ ruleTable(rule, {
       output: "import structlog\nlog = structlog.get_logger()\nlog.info('ir.generated', prompt_length=3)\n",
     },
     {
+      name: 'operation-style span names: the leading verb becomes the action (seed 004)',
+      code: "import logfire\nwith logfire.span('validate_order'):\n    pass\n",
+      errors: [{ message: '`validate_order`', fixes: ['Rename to `order.validate`'] }],
+      output: "import logfire\nwith logfire.span('order.validate'):\n    pass\n",
+    },
+    {
       name: 'error events end with .error or _error (seed 002 example)',
       code: "import logfire\nlogfire.error('database.query_failed', table='messages')\n",
       errors: [{ message: 'Error event `database.query_failed` should end with `.error` or `_error`', fixes: ['Rename to `database.query_error`'] }],

@@ -76,6 +76,13 @@ ruleTable(rule, {
       output: "import * as logfire from '@pydantic/logfire-node'\nlogfire.configure({ token: process.env.LOGFIRE_TOKEN, serviceName: 'api' })\n",
     },
     {
+      name: 'CommonJS destructured configure',
+      language: 'javascript',
+      code: "const { configure } = require('@pydantic/logfire-node')\nconfigure({ token: 'abc' })\n",
+      errors: [{ line: 2, column: 20 }],
+      output: "const { configure } = require('@pydantic/logfire-node')\nconfigure({ token: process.env.LOGFIRE_TOKEN })\n",
+    },
+    {
       name: 'JS token elsewhere',
       language: 'javascript',
       code: `const headers = { Authorization: "${SECRET}" }\n`,
