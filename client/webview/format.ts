@@ -41,7 +41,8 @@ export function relativeTime(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   const s = Math.round((now - t) / 1000);
-  if (s < 0) return 'in the future';
+  // Small negative differences are clock skew between the server and the view.
+  if (s < -60) return 'in the future';
   if (s < 45) return 'just now';
   if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;

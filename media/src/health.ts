@@ -230,6 +230,9 @@ function drawCharts(data: ChartData): HTMLElement {
   const capacity = chartBox('chart-capacity', 'Capacity used per model and provider',
     `Capacity: ${data.capacity.map((c) => `${c.model} on ${c.provider} max ${Math.round(c.maxPct)}%, average ${Math.round(c.avgPct)}%`).join('; ') || 'No data'}`);
   section.append(capacity.box);
+  // One row per model: grow the chart instead of skipping labels.
+  const capArea = capacity.box.querySelector<HTMLElement>('.chart-area');
+  if (capArea && data.capacity.length > 5) capArea.style.height = `${Math.min(900, 100 + data.capacity.length * 36)}px`;
   const capacityCfg: ChartConfiguration<'bar'> = {
     type: 'bar',
     data: {
@@ -241,7 +244,7 @@ function drawCharts(data: ChartData): HTMLElement {
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { min: 0, max: 100, title: { display: true, text: '% of limit' } } },
+      scales: { x: { min: 0, max: 100, title: { display: true, text: '% of limit' } }, y: { ticks: { autoSkip: false } } },
       plugins: { legend: LEGEND, tooltip: { callbacks: { title: (items) => { const c = data.capacity[items[0]?.dataIndex ?? 0]; return c ? `${c.model} (${c.provider})` : ''; } } } },
     },
   };

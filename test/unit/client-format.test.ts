@@ -21,6 +21,8 @@ test('formatDuration, formatCount and relativeTime', () => {
   assert.equal(relativeTime('2026-11-23T11:58:30Z', now), '2 min ago');
   assert.equal(relativeTime('2026-11-23T09:00:00Z', now), '3 h ago');
   assert.equal(relativeTime('2026-11-20T12:00:00Z', now), '3 d ago');
+  assert.equal(relativeTime('2026-11-23T12:00:20Z', now), 'just now', 'small clock skew');
+  assert.equal(relativeTime('2026-11-23T12:05:00Z', now), 'in the future');
   assert.equal(relativeTime('not a date', now), 'not a date');
 });
 
@@ -82,6 +84,8 @@ test('the webview HTML carries a strict CSP with a fresh nonce and escapes what 
   const csp = contentSecurityPolicy('https://x.vscode-cdn.net', a);
   assert.equal(csp, `default-src 'none'; style-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:; font-src https://x.vscode-cdn.net; script-src 'nonce-${a}'; connect-src 'none'; base-uri 'none'; form-action 'none'`);
   assert.throws(() => contentSecurityPolicy("x; script-src 'unsafe-inline'", a), /invalid CSP source/);
+  assert.throws(() => contentSecurityPolicy("'unsafe-inline'", a), /invalid CSP source/);
+  assert.match(contentSecurityPolicy("'self' https://x.test", a), /^default-src 'none'; style-src 'self' https:\/\/x\.test;/);
   // code-server's webview.cspSource
   assert.match(contentSecurityPolicy("'self' https://*.vscode-cdn.net", a), /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
   assert.throws(() => contentSecurityPolicy("'unsafe-inline' x", a), /invalid CSP source/);

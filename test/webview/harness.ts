@@ -55,7 +55,8 @@ export const THEMES = {
 export interface Harness {
   browser: Browser;
   origin: string;
-  open(page: WebviewHtmlOptions['page'], opts?: { width?: number; height?: number; state?: unknown }): Promise<Page>;
+  /** `realClock: false` (default) pins the page clock to 2026-11-23T12:00:00Z so relative times are stable. */
+  open(page: WebviewHtmlOptions['page'], opts?: { width?: number; height?: number; state?: unknown; realClock?: boolean }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -107,7 +108,7 @@ export async function startHarness(): Promise<Harness> {
       });
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}${process.env.TL_DEBUG ? `\n${e.stack}` : ''}`));
       (page as Page & { problems: string[] }).problems = problems;
-      await page.clock.setFixedTime(new Date('2026-11-23T12:00:00.000Z'));
+      if (!opts.realClock) await page.clock.setFixedTime(new Date('2026-11-23T12:00:00.000Z'));
       await page.addInitScript(({ theme, state }) => {
         const w = window as unknown as Record<string, unknown>;
         const posted: unknown[] = [];
