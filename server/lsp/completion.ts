@@ -131,7 +131,9 @@ export function complete(
       const quote = /^[a-zA-Z]*(["'`])/.exec(m.text)?.[1] ?? '"';
       const prefix = /^[a-zA-Z]*/.exec(m.text)?.[0] ?? '';
       if (prefix.includes('f') || prefix.includes('F') || m.kind === 'fstring') return [];
-      const hasAttributes = call.attributes.length > 0 || call.hasSplat;
+      // only a call whose message is its last argument gets the attributes inserted
+      const rest = text.getText().slice(text.offsetAt(m.range.end), text.offsetAt(call.range.end));
+      const hasAttributes = call.attributes.length > 0 || call.hasSplat || !/^\s*\)?\s*$/.test(rest);
       const whole = m.text.split('\n').length === 1 && !prefix && (quote === '"' || quote === "'");
       if (whole) return eventItems(schema, language, quote, m.range, !hasAttributes, false);
       const content = m.contentRange ?? m.range;
