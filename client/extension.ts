@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     eventsView,
     vscode.window.registerWebviewViewProvider(HEALTH_VIEW, health),
     ...registerCommands(lens, { health, runs, events, query, waterfall, statusBar }),
-    lens.onStoreChanged(() => void waterfall.refreshAll()),
+    lens.onStoreChanged(() => waterfall.refreshSoon()),
   );
   client.onNotification(SchemaChanged, () => events.refresh());
 

@@ -86,7 +86,7 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
       case 'setBackend':
         return void vscode.commands.executeCommand('telemetryLens.switchBackend', m.backend);
       case 'setTimeRange':
-        return void cfg.update('health.timeRange', m.timeRange, vscode.ConfigurationTarget.Workspace);
+        return void cfg.update('health.timeRange', m.timeRange, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
       case 'runDemo':
         return void vscode.commands.executeCommand('telemetryLens.runDemo');
       case 'setToken':

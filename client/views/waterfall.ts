@@ -103,8 +103,18 @@ export class WaterfallPanels {
     return trace;
   }
 
-  /** Reload every open waterfall (live runs grow while the panel is open). */
-  async refreshAll(): Promise<void> {
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  /** Reload every open waterfall (live runs grow while the panel is open), at most once a second. */
+  refreshSoon(): void {
+    if (this.refreshTimer || this.panels.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshAll();
+    }, 1000);
+  }
+
+  private async refreshAll(): Promise<void> {
     for (const [traceId, entry] of this.panels) {
       const trace = await this.lens.client.sendRequest(GetTrace, { traceId }).catch(() => null);
       if (!trace) continue;
