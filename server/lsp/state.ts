@@ -177,6 +177,7 @@ export class LanguageServerState {
       source: this.primaryFolder()?.load.schema.source ?? 'bundled:default',
       errors: this.folders.reduce((n, f) => n + f.load.errors.length, 0),
     });
+    this.telemetry?.schemaChanged();
     if (relint) this.relintEverything();
   }
 

@@ -16,6 +16,11 @@ import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sq
 import { logfireBackend, validateToken } from '../telemetry/logfire-client';
 import { generateDemoRecords } from '../telemetry/demo';
 import { chartData, getTrace, listRuns, listTraces, runtimeCounts } from '../telemetry/views';
+import { createConformance } from '../telemetry/conformance';
+import { StoreSpanExporter } from '../telemetry/selftrace';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { effectiveTemplate } from '../lint/engine';
 import { RUNTIME_SOURCE, ruleDocHref, toSeverity } from './diagnostics';
 import type { LanguageServerState, RuntimeDiagnostic } from './state';
@@ -88,6 +93,7 @@ export class TelemetryService {
   private counts: { range: string; byMessage: Map<string, EventCount>; at: number } | undefined;
   private countsLoading: Promise<void> | undefined;
   private stopped = false;
+  private selfTrace: BasicTracerProvider | undefined;
 
   constructor(private readonly state: LanguageServerState) {}
 
@@ -108,6 +114,7 @@ export class TelemetryService {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.receiver?.close().catch(() => undefined);
     this.receiver = undefined;
+    await this.disableSelfTrace();
     await this.queue?.drain().catch(() => undefined);
     await this.store?.close().catch(() => undefined);
     this.store = undefined;
@@ -140,6 +147,8 @@ export class TelemetryService {
       this.store = store;
       this.queue = new IngestQueue(store);
       this.queue.onCommitted((b) => this.committed(b));
+      this.applyConformance(s);
+      await this.applySelfTrace(s);
       return store;
     })();
     this.opening.finally(() => (this.opening = undefined)).catch(() => undefined);
@@ -437,6 +446,48 @@ export class TelemetryService {
     return undefined;
   }
 
+  // ---------- runtime conformance checker and self-tracing ----------
+
+  /** Every ingested record is checked against the primary folder's schema, with the user's severities. */
+  applyConformance(s: Settings): void {
+    if (!this.queue) return;
+    if (!s.runtimeConformance) {
+      this.queue.setCheck(undefined);
+      return;
+    }
+    const schema = this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
+    const checker = createConformance(schema, { ruleSeverities: s.rules });
+    this.queue.setCheck((records) => checker.check(records));
+  }
+
+  /** `debug.selfTrace`: the server's own spans (lint, ingest, queries) go into the store as service 'telemetry-lens'. */
+  async applySelfTrace(s: Settings): Promise<void> {
+    if (s['debug.selfTrace'] && !this.selfTrace && this.queue) {
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'telemetry-lens', 'service.version': this.state.version }),
+        spanProcessors: [new BatchSpanProcessor(new StoreSpanExporter(this.queue), { scheduledDelayMillis: 500 })],
+      });
+      trace.setGlobalTracerProvider(provider);
+      this.selfTrace = provider;
+      this.state.log('self-tracing into the local store');
+    } else if (!s['debug.selfTrace'] && this.selfTrace) {
+      await this.disableSelfTrace();
+    }
+  }
+
+  private async disableSelfTrace(): Promise<void> {
+    const p = this.selfTrace;
+    if (!p) return;
+    this.selfTrace = undefined;
+    trace.disable();
+    await p.shutdown().catch(() => undefined);
+  }
+
+  /** Schema reloaded: runtime checks follow it. */
+  schemaChanged(): void {
+    void this.settings().then((s) => this.applyConformance(s));
+  }
+
   // ---------- state hooks ----------
 
   onWorkspaceLinted(): void {
@@ -447,6 +498,8 @@ export class TelemetryService {
     this.counts = undefined;
     void this.settings().then(async (s) => {
       this.store?.setRetention({ maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] });
+      this.applyConformance(s);
+      await this.applySelfTrace(s);
       if (s['receiver.autoStart'] && !this.receiver) await this.startReceiver();
       await this.refreshRuntimeDiagnostics();
       this.refreshCodeLens();

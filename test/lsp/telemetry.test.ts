@@ -1,0 +1,171 @@
+// The telemetry requests over LSP: receiver status, demo data + RunQuery, health checks, agent runs
+// through the real OTLP receiver, runtime-conformance diagnostics, CodeLens, clearing the store.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol';
+import {
+  ClearLocalData,
+  GenerateDemoData,
+  GetReceiverStatus,
+  LintWorkspace,
+  ListEvents,
+  ListRuns,
+  PrepareRun,
+  RunHealthChecks,
+  RunQuery,
+  SavedQueries,
+  SchemaInfo,
+} from '../../protocol/protocol';
+import { makeWorkspace, TestClient } from './client';
+import { SEED_PY } from './fixtures';
+
+function post(port: number, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+function logfireLog(opts: { template: string; message: string; attrs: Record<string, string | number>; runId?: string; file?: string; line?: number; level?: number }) {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const attributes = [
+    { key: 'logfire.msg_template', value: { stringValue: opts.template } },
+    { key: 'logfire.msg', value: { stringValue: opts.message } },
+    { key: 'logfire.span_type', value: { stringValue: 'log' } },
+    { key: 'logfire.level_num', value: { intValue: String(opts.level ?? 9) } },
+    ...Object.entries(opts.attrs).map(([key, v]) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } })),
+    ...(opts.file ? [{ key: 'code.filepath', value: { stringValue: opts.file } }, { key: 'code.lineno', value: { intValue: String(opts.line ?? 1) } }] : []),
+  ];
+  const resource = [{ key: 'service.name', value: { stringValue: 'agent' } }, ...(opts.runId ? [{ key: 'telemetry_lens.run_id', value: { stringValue: opts.runId } }] : [])];
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: resource },
+        scopeSpans: [
+          {
+            scope: { name: 'logfire' },
+            spans: [
+              {
+                traceId: [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join(''),
+                spanId: [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join(''),
+                name: opts.template,
+                kind: 1,
+                startTimeUnixNano: now.toString(),
+                endTimeUnixNano: now.toString(),
+                attributes,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+test('receiver, demo data, queries, health checks, runs, runtime diagnostics and code lens over LSP', async () => {
+  const ws = makeWorkspace({ 'agent.py': SEED_PY });
+  const { client } = await TestClient.start({ workspace: ws, settings: { receiver: { autoStart: true, port: 0 } } });
+  try {
+    await client.conn.sendRequest(LintWorkspace);
+    const status = await client.conn.sendRequest(GetReceiverStatus);
+    assert.equal(status.running, true, JSON.stringify(status));
+    assert.ok(status.port && status.port > 0);
+    assert.match(status.dbPath, /\.telemetry-lens\/telemetry\.duckdb$/);
+    assert.equal(status.recordCount, 0);
+
+    const info = await client.conn.sendRequest(SchemaInfo);
+    assert.equal(info.bundled, true);
+    assert.equal(info.events, 6);
+
+    const demo = await client.conn.sendRequest(GenerateDemoData, { records: 400 });
+    assert.ok(demo.records > 300, JSON.stringify(demo));
+    const q = await client.conn.sendRequest(RunQuery, { sql: 'SELECT count(*) AS n FROM records', backend: 'local' });
+    assert.deepEqual(q.columns.map((c) => c.name), ['n']);
+    assert.equal(Number(q.rows[0][0]), demo.records);
+    assert.equal(q.backend, 'local');
+    // a bad query is an error with the position, not a crash
+    await assert.rejects(client.conn.sendRequest(RunQuery, { sql: 'DELETE FROM records', backend: 'local' }), /read-only|not allowed|SELECT/i);
+    // StoreChanged notification after the committed demo batch
+    for (let i = 0; i < 100 && !client.notifications.some((n) => n.method === 'telemetryLens/storeChanged'); i++) await new Promise((r) => setTimeout(r, 50));
+    const changed = client.notifications.find((n) => n.method === 'telemetryLens/storeChanged')!.params as { recordCount: number; added: number; port: number };
+    assert.equal(changed.added, demo.records);
+    assert.equal(changed.port, status.port);
+
+    const saved = await client.conn.sendRequest(SavedQueries);
+    assert.ok(saved.length > 0 && saved.every((s) => s.name && s.sql));
+    const report = await client.conn.sendRequest(RunHealthChecks, { backend: 'local', timeRange: '24h' });
+    assert.ok(report.checks.length >= 4);
+    assert.ok(report.checks.every((c) => ['pass', 'warn', 'fail', 'error'].includes(c.verdict)));
+    assert.ok(report.checks.some((c) => c.verdict !== 'error'), JSON.stringify(report.checks.map((c) => [c.id, c.verdict, c.error])));
+
+    // code lens above the seed call counts the demo's routing records
+    const uri = await client.open('agent.py', 'python');
+    await client.diagnostics(uri, 1);
+    const lenses = (await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses.length, 1);
+    assert.match(lenses[0].command!.title, /^fired \d[\d,]*× in 24h · last \d\d:\d\d$/);
+    assert.equal(lenses[0].range.start.line, 4);
+
+    // an editor-launched run: env for the agent, spans through the real receiver, listed as a run
+    const run = await client.conn.sendRequest(PrepareRun, { label: 'python agent.py' });
+    assert.equal(run.env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${status.port}`);
+    assert.equal(run.env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+    assert.equal(run.env.OTEL_RESOURCE_ATTRIBUTES, `telemetry_lens.run_id=${run.runId}`);
+    assert.equal(run.env.LOGFIRE_SEND_TO_LOGFIRE, 'false');
+    const nodeRun = await client.conn.sendRequest(PrepareRun, { label: 'fixture', command: 'node agent.mjs' } as { label: string });
+    assert.equal(nodeRun.env.LOGFIRE_BASE_URL, `http://127.0.0.1:${status.port}`);
+    assert.equal(nodeRun.env.LOGFIRE_SEND_TO_LOGFIRE, 'true', 'logfire-node sends nothing when this is false');
+    assert.ok(nodeRun.env.LOGFIRE_TOKEN);
+
+    // a runtime violation at agent.py line 5: wrong workload value, seen twice
+    const before = client.published.length;
+    for (let i = 0; i < 2; i++) {
+      const code = await post(
+        status.port!,
+        logfireLog({
+          template: 'Workload routing: {agent} → {workload} → {model}',
+          message: 'Workload routing: husky → BAKING → glm',
+          attrs: { agent: 'husky', workload: 'BAKING', orchestrated_model: 'glm', default_model: 'x' },
+          runId: run.runId,
+          file: 'agent.py',
+          line: 5,
+        }),
+      );
+      assert.equal(code, 200);
+    }
+    const runtime = await client.waitFor(
+      (p) => p.params.uri === uri && p.params.diagnostics.some((d) => d.source === 'Telemetry Lens (runtime)' && /2×/.test(d.message)),
+      20_000,
+      before,
+    );
+    const rd = runtime.params.diagnostics.find((d) => d.source === 'Telemetry Lens (runtime)')!;
+    assert.equal(rd.code, 'TL005');
+    assert.equal(rd.range.start.line, 4);
+    assert.match(rd.message, /BAKING.*\(seen at runtime: 2×, last \d\d:\d\d\)$/);
+    // the static TL007 finding is still there next to it
+    assert.ok(runtime.params.diagnostics.some((d) => d.source === 'Telemetry Lens' && d.code === 'TL007'));
+
+    const runs = await client.conn.sendRequest(ListRuns);
+    const mine = runs.find((r) => r.runId === run.runId);
+    assert.ok(mine, JSON.stringify(runs));
+    assert.equal(mine.spanCount, 2);
+    assert.equal(mine.label, 'python agent.py');
+
+    const events = await client.conn.sendRequest(ListEvents);
+    const routing = events.find((e) => e.template?.startsWith('Workload routing'))!;
+    assert.equal(routing.callSites, 1);
+    assert.ok(routing.runtimeCount >= 2);
+
+    const cleared = await client.conn.sendRequest(ClearLocalData);
+    assert.equal(cleared.recordCount, 0);
+    const gone = await client.waitFor((p) => p.params.uri === uri && !p.params.diagnostics.some((d) => d.source === 'Telemetry Lens (runtime)'), 20_000, client.published.length - 1);
+    assert.ok(gone.params.diagnostics.some((d) => d.code === 'TL007'), 'static findings stay after the runtime ones are cleared');
+  } finally {
+    await client.stop();
+  }
+});
