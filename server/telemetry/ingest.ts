@@ -37,6 +37,11 @@ export interface IngestOptions {
   check?: (records: RecordRow[]) => ViolationRow[];
 }
 
+/** DuckDB errors caused by the data itself (retrying the same request cannot succeed). */
+export function isDataError(e: unknown): boolean {
+  return /\b(Conversion|Invalid Input|Constraint|Out of Range) Error\b/.test(e instanceof Error ? e.message : String(e));
+}
+
 export class QueueFullError extends Error {
   constructor(
     readonly queuedRows: number,
@@ -198,6 +203,12 @@ export class IngestQueue {
       }
       return true;
     } catch (e) {
+      if (group.length > 1) {
+        // One bad request must not fail the requests it was merged with: write them one by one.
+        let ok = true;
+        for (const p of group) ok = (await this.write([p])) && ok;
+        return ok;
+      }
       this.totals.failedBatches++;
       for (const p of group) p.reject(e);
       return false;

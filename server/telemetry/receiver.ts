@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { decodeLogs, decodeMetrics, decodeTraces, encodeResponse, encodeStatus, OtlpDecodeError, type Encoding, type Signal } from './otlp/decode';
 import { mapLogs, mapMetrics, mapTraces } from './map';
-import { IngestQueue, QueueFullError, type CommittedBatch } from './ingest';
+import { IngestQueue, QueueFullError, isDataError, type CommittedBatch } from './ingest';
 
 export const DEFAULT_OTLP_PORT = 4318;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -176,7 +176,9 @@ export class OtlpReceiver {
         await this.queue.submit(item);
       } catch (e) {
         if (e instanceof QueueFullError) throw new HttpError(503, RPC.UNAVAILABLE, e.message, { 'retry-after': String(e.retryAfterSeconds) });
-        throw new HttpError(503, RPC.UNAVAILABLE, `could not store telemetry: ${e instanceof Error ? e.message : String(e)}`, { 'retry-after': '5' });
+        const why = e instanceof Error ? e.message : String(e);
+        if (isDataError(e)) throw new HttpError(400, RPC.INVALID_ARGUMENT, `the store refused this request's data: ${why}`);
+        throw new HttpError(503, RPC.UNAVAILABLE, `could not store telemetry: ${why}`, { 'retry-after': '5' });
       }
       this.stats.accepted++;
       this.stats.rejectedItems += rejected;

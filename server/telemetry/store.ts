@@ -406,7 +406,11 @@ export class TelemetryStore {
         const v = r[n];
         o[n] = v === undefined ? null : v;
       }
-      parts[i] = JSON.stringify(o);
+      let line = JSON.stringify(o);
+      // JSON.stringify escapes lone UTF-16 surrogates (\udXXX), which DuckDB's JSON reader refuses;
+      // such rows get their strings made well-formed (U+FFFD) instead of failing the transaction.
+      if (LONE_SURROGATE_ESCAPE.test(line)) line = JSON.stringify(wellFormed(o));
+      parts[i] = line;
     }
     await fs.promises.writeFile(this.scratchFile, parts.join('\n') + '\n');
   }
@@ -645,6 +649,19 @@ export class TelemetryStore {
       fs.rmSync(this.scratchFile, { force: true });
     }
   }
+}
+
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
+
+function wellFormed(v: unknown): unknown {
+  if (typeof v === 'string') return (v as string & { toWellFormed(): string }).toWellFormed();
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[wellFormed(k) as string] = wellFormed(x);
+    return out;
+  }
+  return v;
 }
 
 const HOUR_US = 3600e6;

@@ -156,6 +156,16 @@ export function toBigInt(v: unknown, signed = false): bigint {
   throw new TypeError(`expected a 64-bit integer, got ${typeof v}`);
 }
 
+const U64 = 1n << 64n;
+const I64 = 1n << 63n;
+
+/** toBigInt plus the 64-bit range check JSON input needs (protobuf values are in range by construction). */
+function int64(v: unknown, signed = false): bigint {
+  const b = toBigInt(v, signed);
+  if (signed ? b < -I64 || b >= I64 : b < 0n || b >= U64) throw new TypeError(`${b} is out of range for a ${signed ? 'signed' : 'unsigned'} 64-bit integer`);
+  return b;
+}
+
 function toNumber(v: unknown): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'number') return v;
@@ -165,7 +175,7 @@ function toNumber(v: unknown): number {
     if (Number.isNaN(n) && v !== 'NaN') throw new TypeError(`expected a number, got ${JSON.stringify(v.slice(0, 40))}`);
     return n;
   }
-  if (isLongLike(v)) return Number(toBigInt(v, true));
+  if (isLongLike(v)) return Number(int64(v, true));
   throw new TypeError(`expected a number, got ${typeof v}`);
 }
 
@@ -226,7 +236,7 @@ function anyValue(v: unknown, depth = 0): AttrValue {
   if (has('stringValue')) return toStr(a.stringValue);
   if (has('boolValue')) return Boolean(a.boolValue);
   if (has('intValue')) {
-    const b = toBigInt(a.intValue, true);
+    const b = int64(a.intValue, true);
     // Beyond 2^53 a JS number would silently change the value; keep the exact decimal text.
     return b > MAX_SAFE || b < -MAX_SAFE ? b.toString() : Number(b);
   }
@@ -383,8 +393,8 @@ function spanOf(raw: unknown): OtlpSpan {
   if (!traceId || isZeroId(traceId)) throw new TypeError('traceId is missing or all zero');
   if (!spanId || isZeroId(spanId)) throw new TypeError('spanId is missing or all zero');
   const parent = toId(s.parentSpanId, 8, 'parentSpanId');
-  const start = toBigInt(s.startTimeUnixNano);
-  const end = toBigInt(s.endTimeUnixNano);
+  const start = int64(s.startTimeUnixNano);
+  const end = int64(s.endTimeUnixNano);
   if (start <= 0n) throw new TypeError('startTimeUnixNano is missing');
   if (end < start) throw new TypeError(`endTimeUnixNano (${end}) is before startTimeUnixNano (${start})`);
   const status = (s.status ?? {}) as Record<string, unknown>;
@@ -400,7 +410,7 @@ function spanOf(raw: unknown): OtlpSpan {
     attributes: kvList(s.attributes),
     events: asArray(s.events, 'events').map((ev) => {
       const e = (ev ?? {}) as Record<string, unknown>;
-      return { name: toStr(e.name), timeUnixNano: toBigInt(e.timeUnixNano), attributes: kvList(e.attributes) };
+      return { name: toStr(e.name), timeUnixNano: int64(e.timeUnixNano), attributes: kvList(e.attributes) };
     }),
     links: asArray(s.links, 'links').map((lk) => {
       const l = (lk ?? {}) as Record<string, unknown>;
@@ -422,8 +432,8 @@ function logOf(raw: unknown): OtlpLogRecord {
   const sev = enumInt(l.severityNumber, SEVERITIES);
   if (sev < 0 || sev > 24) throw new TypeError(`severityNumber ${sev} is outside 0..24`);
   return {
-    timeUnixNano: toBigInt(l.timeUnixNano),
-    observedTimeUnixNano: toBigInt(l.observedTimeUnixNano),
+    timeUnixNano: int64(l.timeUnixNano),
+    observedTimeUnixNano: int64(l.observedTimeUnixNano),
     severityNumber: sev,
     severityText: toStr(l.severityText),
     body: anyValue(l.body),
@@ -438,18 +448,18 @@ function logOf(raw: unknown): OtlpLogRecord {
 // Metrics
 
 function pointBase(p: Record<string, unknown>): Pick<OtlpDataPoint, 'attributes' | 'startTimeUnixNano' | 'timeUnixNano' | 'exemplars'> {
-  const time = toBigInt(p.timeUnixNano);
+  const time = int64(p.timeUnixNano);
   if (time <= 0n) throw new TypeError('timeUnixNano is missing');
   return {
     attributes: kvList(p.attributes),
-    startTimeUnixNano: toBigInt(p.startTimeUnixNano),
+    startTimeUnixNano: int64(p.startTimeUnixNano),
     timeUnixNano: time,
     exemplars: asArray(p.exemplars, 'exemplars').map((x) => {
       const e = (x ?? {}) as Record<string, unknown>;
-      const value = e.asDouble != null ? toNumber(e.asDouble) : e.asInt != null ? Number(toBigInt(e.asInt, true)) : null;
+      const value = e.asDouble != null ? toNumber(e.asDouble) : e.asInt != null ? Number(int64(e.asInt, true)) : null;
       return {
         filtered_attributes: kvList(e.filteredAttributes),
-        time_unix_nano: toBigInt(e.timeUnixNano).toString(),
+        time_unix_nano: int64(e.timeUnixNano).toString(),
         value,
         trace_id: toId(e.traceId, 16, 'exemplar traceId') || null,
         span_id: toId(e.spanId, 8, 'exemplar spanId') || null,
@@ -460,7 +470,7 @@ function pointBase(p: Record<string, unknown>): Pick<OtlpDataPoint, 'attributes'
 
 function numberPoint(raw: unknown): OtlpDataPoint {
   const p = (raw ?? {}) as Record<string, unknown>;
-  const value = p.asDouble != null ? toNumber(p.asDouble) : p.asInt != null ? Number(toBigInt(p.asInt, true)) : null;
+  const value = p.asDouble != null ? toNumber(p.asDouble) : p.asInt != null ? Number(int64(p.asInt, true)) : null;
   if (value === null) throw new TypeError('data point has neither asDouble nor asInt');
   return { ...pointBase(p), value };
 }
@@ -471,28 +481,28 @@ function optNumber(v: unknown): number | null {
 
 function histogramPoint(raw: unknown): OtlpDataPoint {
   const p = (raw ?? {}) as Record<string, unknown>;
-  const bucketCounts = asArray(p.bucketCounts, 'bucketCounts').map((x) => toBigInt(x));
+  const bucketCounts = asArray(p.bucketCounts, 'bucketCounts').map((x) => int64(x));
   const explicitBounds = asArray(p.explicitBounds, 'explicitBounds').map(toNumber);
   if (bucketCounts.length && bucketCounts.length !== explicitBounds.length + 1) {
     throw new TypeError(`bucketCounts has ${bucketCounts.length} entries; expected explicitBounds + 1 = ${explicitBounds.length + 1}`);
   }
-  return { ...pointBase(p), count: toBigInt(p.count), sum: optNumber(p.sum), min: optNumber(p.min), max: optNumber(p.max), bucketCounts, explicitBounds };
+  return { ...pointBase(p), count: int64(p.count), sum: optNumber(p.sum), min: optNumber(p.min), max: optNumber(p.max), bucketCounts, explicitBounds };
 }
 
 function expHistogramPoint(raw: unknown): OtlpDataPoint {
   const p = (raw ?? {}) as Record<string, unknown>;
   const buckets = (b: unknown) => {
     const o = (b ?? {}) as Record<string, unknown>;
-    return { offset: toNumber(o.offset), bucketCounts: asArray(o.bucketCounts, 'bucketCounts').map((x) => toBigInt(x)) };
+    return { offset: toNumber(o.offset), bucketCounts: asArray(o.bucketCounts, 'bucketCounts').map((x) => int64(x)) };
   };
   return {
     ...pointBase(p),
-    count: toBigInt(p.count),
+    count: int64(p.count),
     sum: optNumber(p.sum),
     min: optNumber(p.min),
     max: optNumber(p.max),
     scale: toNumber(p.scale),
-    zeroCount: toBigInt(p.zeroCount),
+    zeroCount: int64(p.zeroCount),
     zeroThreshold: toNumber(p.zeroThreshold),
     positive: buckets(p.positive),
     negative: buckets(p.negative),
