@@ -19,10 +19,10 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Is `name` bound as a variable in `before` (the source up to the call)? A cheap, conservative look. */
-export function boundBefore(before: string, name: string, python: boolean): boolean {
+/** Patterns that bind `name` as a variable: assignments, parameters, loop and `as` targets, declarations. */
+function bindingPatterns(name: string, python: boolean): RegExp[] {
   const n = escapeRe(name);
-  const patterns = python
+  return python
     ? [
         new RegExp(`^[ \\t]*${n}[ \\t]*(?::[^=\\n]+)?=(?!=)`, 'm'), // name = … / name: T = …
         new RegExp(`^[ \\t]*(?:async[ \\t]+)?for[ \\t]+(?:[\\w, ]*,[ \\t]*)?${n}\\b[^\\n]*\\bin\\b`, 'm'),
@@ -36,7 +36,26 @@ export function boundBefore(before: string, name: string, python: boolean): bool
         new RegExp(`\\(([^)]*[,\\s])?${n}\\b[ \\t]*(?::[^,)=]+)?(?:=[^,)]+)?\\)[ \\t]*(?::[^=]+)?=>`),
         new RegExp(`(?<![\\w$.])${n}[ \\t]*=>`),
       ];
-  return patterns.some((re) => re.test(before));
+}
+
+/** Offset of the first binding of `name` in `source` (Infinity when none); one scan per file and name. */
+let bindingCache: { source: string; python: boolean; first: Map<string, number> } | undefined;
+export function firstBinding(source: string, name: string, python: boolean): number {
+  if (!bindingCache || bindingCache.source !== source || bindingCache.python !== python) bindingCache = { source, python, first: new Map() };
+  const cached = bindingCache.first.get(name);
+  if (cached !== undefined) return cached;
+  let first = Infinity;
+  for (const re of bindingPatterns(name, python)) {
+    const m = re.exec(source);
+    if (m && m.index < first) first = m.index;
+  }
+  bindingCache.first.set(name, first);
+  return first;
+}
+
+/** Is `name` bound as a variable before `offset` (a cheap, conservative look)? */
+export function boundBefore(source: string, offset: number, name: string, python: boolean): boolean {
+  return firstBinding(source, name, python) < offset;
 }
 
 function sameMessage(a: ArgValue | undefined, b: ArgValue | undefined): boolean {
@@ -60,8 +79,7 @@ function providedKeys(ctx: CallContext): Set<string> | undefined {
 
 function placeholder(ctx: CallContext, call: TelemetryCall, a: AttributeSpec): string {
   const python = ctx.language === 'python';
-  const before = ctx.source.slice(0, offsetAt(ctx.source, call.range.start));
-  if (/^[A-Za-z_$][\w$]*$/.test(a.name) && boundBefore(before, a.name, python)) return a.name;
+  if (/^[A-Za-z_$][\w$]*$/.test(a.name) && boundBefore(ctx.source, offsetAt(ctx.source, call.range.start), a.name, python)) return a.name;
   return python ? 'None' : 'undefined';
 }
 

@@ -11,7 +11,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Fix, Rule, TelemetryAttribute } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
 import { templateFieldNames } from '../schema/template';
-import { clip } from '../schema/values';
+import { attributeSpecs, clip } from '../schema/values';
 import { deleteAttributeEdit, words } from './helpers';
 
 /** The declared attribute `key` most plausibly meant, among those not already passed. */
@@ -55,7 +55,7 @@ export const rule: Rule = {
     const { call, match, schema, source } = ctx;
     const event = match.event;
     if (!event || event.attributes.length === 0 || call.kind === 'instrument') return;
-    const declared = new Map(event.attributes.map((a) => [a.name, a]));
+    const declared = attributeSpecs(event);
     // Context keys are allowed everywhere; a field of the declared template needs its attribute.
     const context = new Set([...schema.conventions.requiredContext, ...(event.template ? templateFieldNames(event.template) : [])]);
     const used = new Set(call.attributes.map((a) => a.key));

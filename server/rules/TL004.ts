@@ -13,7 +13,7 @@
 // the fraction (`2.0` → `2`).
 import type { ArgValue, Fix, Rule, SourceLanguage, TelemetryAttribute } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
-import { clip, literalFor, staticType, typeFits, typeLabel } from '../schema/values';
+import { attributeSpecs, clip, literalFor, staticType, typeFits, typeLabel } from '../schema/values';
 
 function article(label: string): string {
   return /^(one|a |an )/.test(label) ? label : `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
@@ -58,7 +58,7 @@ export const rule: Rule = {
     const { call, match, language } = ctx;
     const event = match.event;
     if (!event || call.kind === 'instrument') return;
-    const specs = new Map(event.attributes.map((a) => [a.name, a]));
+    const specs = attributeSpecs(event);
     const label = clip(event.name ?? event.template ?? event.id, 60);
     for (const attr of call.attributes) {
       const spec = specs.get(attr.key);

@@ -10,19 +10,11 @@
 // and separators, or a small edit distance), keeping the literal's quotes.
 import type { Fix, Rule } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
-import { clip, closestValue, literalFor, literalValue } from '../schema/values';
+import { attributeSpecs, clip, closestValue, literalFor, literalValue, matchesPattern } from '../schema/values';
 
 function list(values: readonly (string | number | boolean)[]): string {
   const shown = values.slice(0, 8).map((v) => JSON.stringify(v).replace(/^"|"$/g, "'"));
   return shown.join(', ') + (values.length > 8 ? ', …' : '');
-}
-
-function patternMatches(pattern: string, value: string): boolean | undefined {
-  try {
-    return new RegExp(pattern, 'u').test(value);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Problems of one literal value under a spec: [message tail, allowed replacement]. */
@@ -42,7 +34,7 @@ function problem(spec: AttributeSpec, value: string | number | boolean): { why: 
     }
   }
   if (typeof value === 'string' && spec.pattern !== undefined && (spec.type === 'string' || spec.type === 'enum' || spec.type === 'any')) {
-    if (patternMatches(spec.pattern, value) === false) return { why: `does not match the pattern \`${spec.pattern}\`` };
+    if (matchesPattern(spec.pattern, value) === false) return { why: `does not match the pattern \`${spec.pattern}\`` };
   }
   return undefined;
 }
@@ -59,7 +51,7 @@ export const rule: Rule = {
     const { call, match, language } = ctx;
     const event = match.event;
     if (!event || call.kind === 'instrument') return;
-    const specs = new Map(event.attributes.map((a) => [a.name, a]));
+    const specs = attributeSpecs(event);
     const label = clip(event.name ?? event.template ?? event.id, 60);
     for (const attr of call.attributes) {
       const spec = specs.get(attr.key);

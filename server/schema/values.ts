@@ -268,3 +268,30 @@ export function newAttributeItem(
   }
   return `${q}${key}${q}: ${valueText}`;
 }
+
+const specMaps = new WeakMap<object, Map<string, AttributeSpec>>();
+/** An event's attribute specs by name (cached per event). */
+export function attributeSpecs(event: { attributes: AttributeSpec[] }): Map<string, AttributeSpec> {
+  let m = specMaps.get(event);
+  if (!m) {
+    m = new Map(event.attributes.map((a) => [a.name, a]));
+    specMaps.set(event, m);
+  }
+  return m;
+}
+
+const patterns = new Map<string, RegExp | null>();
+/** Does `value` match the schema pattern? Undefined when the pattern is not a valid regex. Compiled once per pattern. */
+export function matchesPattern(pattern: string, value: string): boolean | undefined {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch {
+      re = null;
+    }
+    if (patterns.size > 1000) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re ? re.test(value) : undefined;
+}
