@@ -58,8 +58,19 @@ function isSafeValue(v: ArgValue): boolean {
   }
 }
 
-/** `conventions.sensitiveNames`: regular expressions matched against the whole key, case-insensitively. */
+const matchers = new WeakMap<readonly string[], (key: string) => string | undefined>();
+
+/** `conventions.sensitiveNames`: regular expressions matched against the whole key, case-insensitively (compiled once per schema). */
 function conventionMatcher(entries: readonly string[]): (key: string) => string | undefined {
+  let m = matchers.get(entries);
+  if (!m) {
+    m = compileMatcher(entries);
+    matchers.set(entries, m);
+  }
+  return m;
+}
+
+function compileMatcher(entries: readonly string[]): (key: string) => string | undefined {
   const tests = entries.map((e) => {
     let re: RegExp;
     try {
