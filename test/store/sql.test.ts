@@ -118,6 +118,60 @@ describe('seed queries run verbatim on the local store', () => {
     }
   });
 
+  test('the MIN-over-inequality-join rewrite returns exactly the verbatim plan\'s rows', async () => {
+    const sort = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
+    const sql = bundled.health[7].sql;
+    const t = await translateLogfireSql(sql);
+    assert.match(t.sql, /LEFT JOIN \(\s*SELECT model AS model, min\(warn_time\) AS warn_time FROM warnings GROUP BY model\s*\) AS w/);
+    const fast = await runLogfireQuery(store, sql);
+    const slow = await runLogfireQuery(store, sql, { optimize: false });
+    assert.ok(fast.rowCount > 10);
+    assert.deepEqual(sort(fast.rows), sort(slow.rows));
+    // limits before any warning, between warnings, duplicate (model, time) pairs, an unknown model
+    const t0 = NOW.getTime() - HOUR;
+    const at = (m: number) => new Date(t0 + m * 60_000);
+    const small = await memoryStore([
+      row({ at: at(10), message: 'Capacity warning: A at 90% (x)', attributes: { model: 'A' } }),
+      row({ at: at(30), message: 'Capacity warning: A at 95% (x)', attributes: { model: 'A' } }),
+      row({ at: at(5), message: 'Rate limit: A', attributes: { model: 'A' } }),
+      row({ at: at(20), message: 'Rate limit: A', attributes: { model: 'A' } }),
+      row({ at: at(20), message: 'Rate limit: A', attributes: { model: 'A' } }),
+      row({ at: at(40), message: 'Rate limit: A', attributes: { model: 'A' } }),
+      row({ at: at(41), message: 'Rate limit: B', attributes: { model: 'B' } }),
+      row({ at: at(42), message: 'Rate limit: none', attributes: {} }),
+    ]);
+    try {
+      const a = await runLogfireQuery(small, sql);
+      const b = await runLogfireQuery(small, sql, { optimize: false });
+      assert.deepEqual(sort(a.rows), sort(b.rows));
+      const got = a.rows.map((r) => [r[0], r[1] === null ? null : (Date.parse(r[1] as string) - t0) / 60_000, (Date.parse(r[2] as string) - t0) / 60_000, r[3]]);
+      assert.deepEqual(sort(got), sort([['A', null, 5, null], ['A', 10, 20, 600], ['A', 10, 40, 1800], ['B', null, 41, null], [null, null, 42, null]]));
+    } finally {
+      await small.close();
+    }
+    // MAX with the mirrored inequality, and a NULL-producing case (warnings only after the limit)
+    const mirrored = `WITH w0 AS (SELECT start_timestamp AS t, attributes->>'model' AS m FROM records WHERE message LIKE 'Capacity warning%'),
+      l0 AS (SELECT start_timestamp AS t, attributes->>'model' AS m FROM records WHERE message LIKE 'Rate limit%')
+      SELECT l.m, l.t, MAX(w.t) AS last_after FROM l0 l LEFT JOIN w0 w ON w.m = l.m AND l.t < w.t GROUP BY l.m, l.t`;
+    assert.match((await translateLogfireSql(mirrored)).sql, /max\(t\) AS t FROM w0 GROUP BY m/);
+    assert.deepEqual(sort((await runLogfireQuery(store, mirrored)).rows), sort((await runLogfireQuery(store, mirrored, { optimize: false })).rows));
+  });
+
+  test('queries where the rewrite would change results are left alone', async () => {
+    const base = `WITH a AS (SELECT start_timestamp AS t, attributes->>'model' AS m FROM records WHERE message LIKE 'Rate limit%'),
+      b AS (SELECT start_timestamp AS t, attributes->>'model' AS m FROM records WHERE message LIKE 'Capacity warning%')`;
+    for (const tail of [
+      'SELECT l.m, l.t, COUNT(w.t) FROM a l LEFT JOIN b w ON l.m = w.m AND w.t < l.t GROUP BY l.m, l.t',
+      'SELECT l.m, l.t, MAX(w.t) FROM a l LEFT JOIN b w ON l.m = w.m AND w.t < l.t GROUP BY l.m, l.t',
+      'SELECT l.m, l.t, MIN(w.t), w.m FROM a l LEFT JOIN b w ON l.m = w.m AND w.t < l.t GROUP BY l.m, l.t, w.m',
+      'SELECT l.m, l.t, MIN(t) FROM a l LEFT JOIN b w ON l.m = w.m AND w.t < l.t GROUP BY l.m, l.t',
+    ]) {
+      const opt = await translateLogfireSql(`${base} ${tail}`);
+      const plain = await translateLogfireSql(`${base} ${tail}`, { optimize: false });
+      assert.equal(opt.sql, plain.sql, tail);
+    }
+  });
+
   test('the panel window restricts records like Logfire min_timestamp', async () => {
     const { min } = parseTimeRange('1h', NOW);
     const r = await runLogfireQuery(store, 'SELECT COUNT(*) AS n FROM records', { minTimestamp: min });
