@@ -82,7 +82,8 @@ function fixFromFString(ctx: CallContext): Fix | undefined {
     if (!ins) return undefined;
     edits.push(ins);
   }
-  return { title: 'Convert to a template with attributes', edits, isPreferred: true };
+  // With `**kwargs` a new keyword could collide at runtime: offered, but not applied by fix-all.
+  return { title: 'Convert to a template with attributes', edits, isPreferred: !call.hasSplat };
 }
 
 /** `"user {} did {n}".format(uid, n=n)` → `"user {uid} did {n}", uid=uid, n=n`. */
@@ -136,7 +137,8 @@ function fixFromFormat(ctx: CallContext): Fix | undefined {
     if (!ins) return undefined;
     edits.push(ins);
   }
-  return { title: 'Convert to a template with attributes', edits, isPreferred: true };
+  // With `**kwargs` a new keyword could collide at runtime: offered, but not applied by fix-all.
+  return { title: 'Convert to a template with attributes', edits, isPreferred: !call.hasSplat };
 }
 
 /** Keep a `.format(name=expr)` keyword's own name as the attribute name. */

@@ -59,6 +59,12 @@ ruleTable(rule, {
       output: "import logfire\nlf = logfire.Logfire()\nlf.with_tags('x').info('n={n}', n=n)\n",
     },
     {
+      name: 'with **kwargs the conversion is offered but not preferred',
+      code: "import logfire\nlogfire.info(f'job {job_id}', **ctx)\n",
+      errors: [{ fixes: ['Convert to a template with attributes'] }],
+      output: "import logfire\nlogfire.info('job {job_id}', **ctx, job_id=job_id)\n",
+    },
+    {
       name: 'span: f-string span name',
       code: "import logfire\nwith logfire.span(f'load {path}'):\n    pass\n",
       errors: [{ message: 'span name' }],
