@@ -8,10 +8,10 @@
 // Fix: change the method (or the level string) to the declared level, spelled as the library
 // spells it: Python Logfire `warn`, Logfire JS `warning`, structlog/loguru/stdlib `warning` and
 // `critical`. Levels a library has no method for (e.g. `notice` in structlog) get no fix.
-import type { Library, Range, Rule, SourceLanguage, TelemetryCall } from '../lint/types';
+import type { Library, Range, Rule, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
 import type { LevelName } from '../schema/model';
 import { clip } from '../schema/values';
-import { textIn } from './helpers';
+import { offsetAt, positionAt, textIn } from './helpers';
 
 type Spelling = Partial<Record<LevelName, string>>;
 
@@ -35,22 +35,55 @@ export function methodFor(library: Library, language: SourceLanguage, level: Lev
   }
 }
 
-/** The replacement text for the level range: a method name, or the content of a level string argument. */
-function replacementFor(ctx: { source: string }, call: TelemetryCall, range: Range, level: LevelName): string | undefined {
-  const current = textIn(ctx.source, range);
-  const asMethod = current === call.method;
-  if (asMethod) {
-    // `logfire.exception` and `logger.exception` also attach the traceback: leave them alone
-    // unless the target is another error-ish level (reported, not rewritten).
-    if (call.method === 'exception') return undefined;
-    return methodFor(call.library, call.language, level);
+/**
+ * For a function imported by name (`from logfire import info`, `import { info } from 'logfire'`), the
+ * edit that imports `name` too; null when it is imported already, undefined when the import is not found.
+ */
+function importEdit(source: string, call: TelemetryCall, name: string): TextEdit | null | undefined {
+  const re =
+    call.language === 'python'
+      ? /^from[ \t]+(logfire|structlog|loguru|logging)[ \t]+import[ \t]+(\(([^)]*)\)|([^\n#]*))/gm
+      : /\bimport[ \t]*(?:type[ \t]+)?\{([^}]*)\}[ \t]*from[ \t]*['"](logfire|@pydantic\/logfire-[a-z]+)['"]/g;
+  for (const m of source.matchAll(re)) {
+    const list = call.language === 'python' ? m[3] ?? m[4] ?? '' : m[1] ?? '';
+    const names = list.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]!.trim());
+    if (!names.includes(call.method)) continue;
+    if (names.includes(name)) return null;
+    // Insert after the last imported name (before a trailing comma, whitespace or the closing bracket).
+    const listStart = m.index! + m[0].indexOf(list);
+    let end = listStart + list.length;
+    while (end > listStart && /[\s,]/.test(source[end - 1]!)) end--;
+    const at = positionAt(source, end);
+    return { range: { start: at, end: at }, newText: `, ${name}` };
   }
-  // A level given as a string argument: Logfire's level names (`warn`), stdlib/loguru upper case.
-  if (!/^[A-Za-z]+$/.test(current)) return undefined;
-  const upper = current === current.toUpperCase();
-  const name = call.library === 'logfire' ? (call.language === 'python' ? level : LOGFIRE_JS[level] ?? level) : methodFor(call.library, call.language, level);
-  if (!name) return undefined;
-  return upper ? name.toUpperCase() : name;
+  return undefined;
+}
+
+/** The edits that change the level: rename the method (and import it), or rewrite the level string argument. */
+function levelEdits(source: string, call: TelemetryCall, range: Range, level: LevelName): TextEdit[] | undefined {
+  const current = textIn(source, range);
+  const start = offsetAt(source, range.start);
+  const before = source[start - 1];
+  if (before === "'" || before === '"' || before === '`') {
+    // A level given as a string argument: Logfire's level names (`warn`), stdlib/loguru names; case kept.
+    if (!/^[A-Za-z]+$/.test(current)) return undefined;
+    const name = call.library === 'logfire' ? (call.language === 'python' ? level : LOGFIRE_JS[level]) : methodFor(call.library, call.language, level);
+    if (!name) return undefined;
+    return [{ range, newText: current === current.toUpperCase() ? name.toUpperCase() : name }];
+  }
+  // The method itself. An aliased import (`info as log_info`) or `exception` (it attaches the
+  // traceback) is left alone.
+  if (current !== call.method || call.method === 'exception') return undefined;
+  const method = methodFor(call.library, call.language, level);
+  if (!method) return undefined;
+  const edits: TextEdit[] = [{ range, newText: method }];
+  if (source.slice(Math.max(0, start - 200), start).trimEnd().slice(-1) !== '.') {
+    // Called bare: the new name must be imported as well.
+    const imp = importEdit(source, call, method);
+    if (imp === undefined) return undefined;
+    if (imp) edits.push(imp);
+  }
+  return edits;
 }
 
 export const rule: Rule = {
@@ -68,12 +101,12 @@ export const rule: Rule = {
     if (call.level === event.level) return;
     const label = clip(event.name ?? event.template ?? event.id, 60);
     const range = call.levelRange ?? call.calleeRange;
-    const newText = call.levelRange && call.library !== 'wrapper' ? replacementFor(ctx, call, call.levelRange, event.level) : undefined;
+    const edits = call.levelRange && call.library !== 'wrapper' ? levelEdits(ctx.source, call, call.levelRange, event.level) : undefined;
     const declared = event.level.toUpperCase();
     report({
       message: `Event \`${label}\` is logged at ${call.level.toUpperCase()}, the schema declares ${declared}`,
       range,
-      fixes: newText ? [{ title: `Change level to \`${newText}\``, edits: [{ range: call.levelRange!, newText }], isPreferred: true }] : [],
+      fixes: edits ? [{ title: `Change level to \`${edits[0]!.newText}\``, edits, isPreferred: true }] : [],
     });
   },
 };
