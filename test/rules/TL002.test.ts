@@ -68,6 +68,13 @@ ruleTable(rule, {
       output: "from loguru import logger\nlogger.info('agent.created', extra={'model': 'm', 'session_id': None})\n",
     },
     {
+      name: 'wrapper span function from the schema conventions',
+      code: 'from app.telemetry import start_span\nwith start_span("order.processed", total=1.5):\n    pass\n',
+      schema: SPANS.replace('events:', 'conventions:\n  wrappers:\n    - {name: start_span, kind: span}\nevents:'),
+      errors: [{ message: 'Missing required attribute `order_id` for event `order.processed`', line: 2, column: 6 }],
+      output: 'from app.telemetry import start_span\nwith start_span("order.processed", total=1.5, order_id=None):\n    pass\n',
+    },
+    {
       name: 'span without the attribute set anywhere',
       code: 'import logfire\nwith logfire.span("order.processed", order_id=oid):\n    pass\n',
       schema: SPANS,

@@ -71,6 +71,19 @@ ruleTable(rule, {
       output: "from loguru import logger\nlogger.info('Routed {agent} to {model}', agent=a, model=None)\n",
     },
     {
+      name: "a project wrapper (seed 001's log_info) formats like Logfire",
+      code: 'from weaver_ai.telemetry import log_info\nlog_info("Starting {task}", task_id=task.task_id)\n',
+      schema: 'version: 1\nconventions:\n  wrappers:\n    - {name: log_info, level: info}\n',
+      errors: [{ message: '`{task}` has no attribute `task`; Logfire will render the raw template; did you mean `task_id`?', line: 2, column: 21 }],
+      output: 'from weaver_ai.telemetry import log_info\nlog_info("Starting {task_id}", task_id=task.task_id)\n',
+    },
+    {
+      name: 'span template with a missing field, from-import',
+      code: 'from logfire import span\nwith span("Loading {session}", session_id=sid):\n    pass\n',
+      errors: [{ message: '`{session}` has no attribute `session`', line: 2, column: 21, fixes: ['Rename `{session}` to `{session_id}`', 'Add `session=sid`'] }],
+      output: 'from logfire import span\nwith span("Loading {session_id}", session_id=sid):\n    pass\n',
+    },
+    {
       name: 'escaped quotes in the literal: reported on the whole message',
       code: 'import logfire\nlogfire.info("Say \\"{word}\\"", other=1)\n',
       errors: [{ message: '`{word}` has no attribute `word`', line: 2, column: 14, fixes: ['Add `word=None`'] }],
