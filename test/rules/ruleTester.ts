@@ -2,6 +2,21 @@
 // case. Each case runs the real extraction + lint engine with only `rule` enabled, against the
 // bundled default schema (or a schema given as YAML text or as overrides), then compares findings
 // (message, 1-based line/column) and the source after applying every finding's preferred fix.
+//
+//   ruleTable(rule, {
+//     schema: { conventions: { maxAttributes: 2 } },          // optional, for every case
+//     valid: ["import logfire\nlogfire.info('a.b', x=1)"],   // a string = a Python case
+//     invalid: [{
+//       code: "import logfire\nlogfire.info('a', x=1, y=2, z=3)\n",
+//       language: 'python',                                   // | 'typescript' | 'javascript'
+//       errors: [{ message: 'Too many', line: 2, column: 1, fixes: [] }],
+//       output: null,                                         // null: no fix offered; else the fixed text
+//     }],
+//   });
+//
+// A case fails when a valid case reports anything, an invalid case reports a different number of
+// findings, a rule throws, a fix is offered without `output`, any fix has edits outside the document
+// or overlapping each other, or applying the preferred fixes does not reduce the findings.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
