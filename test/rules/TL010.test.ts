@@ -71,5 +71,12 @@ ruleTable(rule, {
       errors: [{ message: "matches `(.*_)?ip` in the schema's sensitive names" }],
       output: null,
     },
+    {
+      name: 'OTel setAttribute in TypeScript: reported, no fix',
+      language: 'typescript',
+      code: "import { trace } from '@opentelemetry/api'\nconst tracer = trace.getTracer('x')\ntracer.startActiveSpan('checkout', (span) => {\n  span.setAttribute('user.email', email)\n  span.end()\n})\n",
+      errors: [{ message: '`user.email` identifies a person', line: 4 }],
+      output: null,
+    },
   ],
 });

@@ -42,5 +42,12 @@ ruleTable(rule, {
       errors: [{ line: 3 }],
       output: "import { info } from 'logfire'\nexport function f(sessionId: string, call_id: string) {\n  info('agent.created', { model: 'x', session_id: sessionId, call_id })\n}\n",
     },
+    {
+      name: 'JS: a call without an attributes object gets one',
+      language: 'javascript',
+      code: "import * as logfire from 'logfire'\nfunction f(session_id, callId) {\n  logfire.info('agent.created')\n}\n",
+      errors: [{ line: 3, column: 3 }],
+      output: "import * as logfire from 'logfire'\nfunction f(session_id, callId) {\n  logfire.info('agent.created', { session_id, call_id: callId })\n}\n",
+    },
   ],
 });

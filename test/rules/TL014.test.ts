@@ -43,6 +43,12 @@ ruleTable(rule, {
       output: "from logfire import Logfire\nlf = Logfire()\nlf.exception('boom', _exc_info=e)\n",
     },
     {
+      name: 'columns are UTF-16 code units (LSP), also after astral characters',
+      code: "import logfire\nlogfire.info('🚀 → launch', _bad=1)\n",
+      errors: [{ line: 2, column: 29, endColumn: 33 }],
+      output: "import logfire\nlogfire.info('🚀 → launch')\n",
+    },
+    {
       name: 'multi-line call keeps the layout',
       code: "import logfire\nlogfire.info(\n    'x',\n    _level='debug',\n    a=1,\n)\n",
       errors: [{ line: 4, column: 5 }],
