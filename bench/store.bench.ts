@@ -1,0 +1,135 @@
+// Store benchmark: 1M generated Code Puppy records in a file-backed DuckDB store; bulk load time, the
+// seed's queries through the Logfire SQL front end (p50 over repeated runs), the health-check run,
+// RSS and database size. `npm run bench -- store [records]` (default 1,000,000).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import healthYaml from '../server/schema/default-health.yaml';
+import { generateDemoRecords } from '../server/telemetry/demo';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { TelemetryStore } from '../server/telemetry/store';
+import { RECORD_COLUMNS } from '../server/telemetry/records';
+import { localBackend, runLogfireQuery } from '../server/telemetry/sql/index';
+import { runHealthChecks } from '../server/telemetry/health';
+import { chartData } from '../server/telemetry/views';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const RUNS = 7;
+const bundled = parse(healthYaml) as { health: { id: string; name: string; sql: string; verdict?: { sql: string } }[] };
+
+function p50(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-bench-'));
+  const dbPath = path.join(dir, 'bench.duckdb');
+  const results: [string, string, string][] = [];
+  try {
+    let t = performance.now();
+    const rows = generateDemoRecords({ records: N, seed: 1 });
+    results.push(['generate records (JS)', `${rows.length.toLocaleString()} rows`, `${((performance.now() - t) / 1000).toFixed(2)} s`]);
+
+    // The store's own tables (migrations), then DuckDB's bulk path: one NDJSON file through read_json.
+    await (await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 })).close();
+    const ndjson = path.join(dir, 'records.ndjson');
+    t = performance.now();
+    const names = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
+    const fd = fs.openSync(ndjson, 'w');
+    let buf: string[] = [];
+    for (const r of rows) {
+      buf.push(JSON.stringify(r, names));
+      if (buf.length === 50_000) {
+        fs.writeSync(fd, buf.join('\n') + '\n');
+        buf = [];
+      }
+    }
+    if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n');
+    fs.closeSync(fd);
+    results.push(['write NDJSON (JS)', mb(fs.statSync(ndjson).size), `${((performance.now() - t) / 1000).toFixed(2)} s`]);
+    const sample = rows.slice(rows.length - 100_000);
+    rows.length = 0;
+    {
+      const db = await DuckDBInstance.create(dbPath);
+      const c = await db.connect();
+      const ts = new Set(['start_timestamp', 'end_timestamp']);
+      const spec = `{${RECORD_COLUMNS.filter(([n]) => n !== 'created_at').map(([n, ty]) => `${n}: '${ts.has(n) ? 'BIGINT' : ty.replace(/\s+NOT NULL.*$/, '').replace(/\s+DEFAULT.*$/, '')}'`).join(', ')}}`;
+      const select = names.map((n) => (ts.has(n) ? `make_timestamp(${n})::TIMESTAMPTZ` : n)).join(', ');
+      t = performance.now();
+      await c.run(`INSERT INTO records_all (${names.join(', ')}) SELECT ${select} FROM read_json('${ndjson}', format = 'newline_delimited', columns = ${spec})`);
+      await c.run('CHECKPOINT');
+      results.push(['bulk load 1 file (read_json → records_all)', 'target ≤ 3 s', `${((performance.now() - t) / 1000).toFixed(2)} s`]);
+      c.closeSync();
+      db.closeSync();
+    }
+    fs.rmSync(ndjson);
+    const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+    // The receiver's path (JS rows → de-duplicating insert) on top of the loaded table, for comparison.
+    const shifted = sample.map((r) => ({ ...r, span_id: `z${r.span_id.slice(1)}` }));
+    t = performance.now();
+    await store.insertBatch({ records: shifted });
+    const s = (performance.now() - t) / 1000;
+    results.push(['store.insertBatch, 100k rows into 1M', `${Math.round(100_000 / s).toLocaleString()} rows/s`, `${s.toFixed(2)} s`]);
+
+    const queries: [string, string][] = [
+      ['Q1 workload routing', bundled.health[0].sql],
+      ['Q2 failover chain per hour', bundled.health[1].sql],
+      ['Q3 capacity utilization', bundled.health[2].sql],
+      ['Q4 EAR completion', bundled.health[3].sql],
+      ['plan 1 CODING uses GLM-4.7', bundled.health[4].sql],
+      ['plan 2 failover respects workload', bundled.health[5].sql],
+      ['plan 3 format errors', bundled.health[6].sql],
+      ['plan 4 warnings before rate limits (join)', bundled.health[7].sql],
+    ];
+    for (const [name, sql] of queries) {
+      const times: number[] = [];
+      let rowsOut = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const s = performance.now();
+        const r = await runLogfireQuery(store, sql);
+        times.push(performance.now() - s);
+        rowsOut = r.rowCount;
+      }
+      const target = name.includes('join') ? '≤ 1000 ms' : name.startsWith('Q') ? '≤ 100 ms' : '';
+      results.push([`${name} (p50 of ${RUNS})`, `${rowsOut} rows ${target}`.trim(), `${p50(times).toFixed(0)} ms`]);
+    }
+
+    let times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = performance.now();
+      await runHealthChecks({ health: bundled.health as never, events: [] }, localBackend(store), { includeRows: false });
+      times.push(performance.now() - s);
+    }
+    results.push(['all 8 health checks incl. verdicts (p50 of 3)', '', `${p50(times).toFixed(0)} ms`]);
+    times = [];
+    for (let i = 0; i < 3; i++) {
+      const s = performance.now();
+      await chartData(localBackend(store), '24h');
+      times.push(performance.now() - s);
+    }
+    results.push(['Health panel chart data (p50 of 3)', '', `${p50(times).toFixed(0)} ms`]);
+
+    const count = await store.count();
+    await store.close();
+    results.push(['records in store', '', count.toLocaleString()]);
+    const size = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+    results.push(['database size on disk', '', mb(size)]);
+    results.push(['peak RSS (process)', '', mb(process.resourceUsage().maxRSS * 1024)]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const w0 = Math.max(...results.map((r) => r[0].length));
+  const w1 = Math.max(...results.map((r) => r[1].length));
+  console.log(`store benchmark, ${N.toLocaleString()} records, node ${process.version}, ${os.cpus().length} CPUs`);
+  console.log(`| ${'measure'.padEnd(w0)} | ${'note'.padEnd(w1)} | result |`);
+  console.log(`| ${'-'.repeat(w0)} | ${'-'.repeat(w1)} | ------ |`);
+  for (const [a, b, c] of results) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c} |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
