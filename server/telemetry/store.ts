@@ -203,6 +203,8 @@ export class TelemetryStore {
   private writeChain: Promise<unknown> = Promise.resolve();
   private retentionTimer: NodeJS.Timeout | undefined;
   private mayHavePending = true;
+  /** Run ids known to have a `runs` row (saves a statement per batch). */
+  private readonly knownRuns = new Set<string>();
   private closed = false;
   private readonly scratchFile: string;
   private retention: RetentionOptions;
@@ -337,14 +339,17 @@ export class TelemetryStore {
     await w.run('BEGIN TRANSACTION');
     try {
       if (rows.length) {
-        await this.loadScratch(rows, RECORD_LOADER.names);
-        await w.run(`INSERT INTO _batch SELECT ${RECORD_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${RECORD_LOADER.spec})`);
+        await this.loadScratch(rows);
+        const source = `read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${RECORD_LOADER.spec})`;
+        // Pending-span bookkeeping needs the batch twice: stage it. Otherwise insert straight from the file.
+        const staged = hasPending || (hasReal && this.mayHavePending);
+        if (staged) await w.run(`INSERT INTO _batch SELECT ${RECORD_LOADER.select} FROM ${source}`);
         // Literal bounds (not expressions) so DuckDB prunes row groups by their min/max statistics.
         const lo = tsLiteral(minTs);
         const hi = tsLiteral(maxTs);
         const inserted = await w.run(
           `INSERT INTO records_all (${RECORD_LOADER.names.join(', ')})
-           SELECT ${RECORD_LOADER.names.map((n) => `b.${n}`).join(', ')} FROM _batch b
+           SELECT ${RECORD_LOADER.names.map((n) => `b.${n}`).join(', ')} FROM ${staged ? '_batch' : `(SELECT ${RECORD_LOADER.select} FROM ${source})`} b
            WHERE NOT EXISTS (
              SELECT 1 FROM records_all r
              WHERE r.start_timestamp BETWEEN ${lo} AND ${hi}
@@ -370,24 +375,26 @@ export class TelemetryStore {
           );
           result.pendingReplaced = del.rowsChanged;
         }
-        await w.run('DELETE FROM _batch');
+        if (staged) await w.run('DELETE FROM _batch');
       }
       if (metrics.length) {
-        await this.loadScratch(metrics, METRIC_LOADER.names);
+        await this.loadScratch(metrics);
         const m = await w.run(
-          `INSERT INTO metrics (${METRIC_LOADER.names.join(', ')}) SELECT ${METRIC_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${METRIC_LOADER.spec})`,
+          `INSERT INTO metrics (${METRIC_LOADER.names.join(', ')}) SELECT ${METRIC_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${METRIC_LOADER.spec})`,
         );
         result.metrics = m.rowsChanged;
       }
       if (violations.length) result.violations = await this.writeViolations(violations);
-      if (runIds.size) {
+      const newRuns = [...runIds].filter((r) => !this.knownRuns.has(r));
+      if (newRuns.length) {
         await w.run(
           `INSERT INTO runs (run_id, label, started_at)
            SELECT v.run_id, v.run_id, (SELECT min(start_timestamp) FROM records_all r WHERE r.run_id = v.run_id)
-           FROM (SELECT unnest(${listLiteral([...runIds])}) AS run_id) v ON CONFLICT DO NOTHING`,
+           FROM (SELECT unnest(${listLiteral(newRuns)}) AS run_id) v ON CONFLICT DO NOTHING`,
         );
       }
       await w.run('COMMIT');
+      for (const r of newRuns) this.knownRuns.add(r);
     } catch (e) {
       await w.run('ROLLBACK').catch(() => undefined);
       throw e;
@@ -397,22 +404,16 @@ export class TelemetryStore {
     return result;
   }
 
-  private async loadScratch(rows: object[], names: string[]): Promise<void> {
-    const parts: string[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as Record<string, unknown>;
-      const o: Record<string, unknown> = {};
-      for (const n of names) {
-        const v = r[n];
-        o[n] = v === undefined ? null : v;
-      }
-      let line = JSON.stringify(o);
-      // JSON.stringify escapes lone UTF-16 surrogates (\udXXX), which DuckDB's JSON reader refuses;
-      // such rows get their strings made well-formed (U+FFFD) instead of failing the transaction.
-      if (LONE_SURROGATE_ESCAPE.test(line)) line = JSON.stringify(wellFormed(o));
-      parts[i] = line;
-    }
-    await fs.promises.writeFile(this.scratchFile, parts.join('\n') + '\n');
+  /**
+   * Writes rows as one JSON array for read_json (one native JSON.stringify call; missing keys and
+   * keys that are not columns are handled by read_json's explicit column list).
+   */
+  private async loadScratch(rows: object[]): Promise<void> {
+    let text = JSON.stringify(rows);
+    // JSON.stringify escapes lone UTF-16 surrogates (\udXXX), which DuckDB's JSON reader refuses;
+    // such batches get their strings made well-formed (U+FFFD) instead of failing the transaction.
+    if (LONE_SURROGATE_ESCAPE.test(text)) text = JSON.stringify(wellFormed(rows));
+    await fs.promises.writeFile(this.scratchFile, text);
   }
 
   private async writeViolations(vs: ViolationRow[]): Promise<number> {
@@ -446,14 +447,13 @@ export class TelemetryStore {
       last_span_id: a.span_id,
       last_run_id: a.run_id,
     }));
-    const names = Object.keys(aggRows[0]);
-    await this.loadScratch(aggRows, names);
+    await this.loadScratch(aggRows);
     const spec = `{key: 'VARCHAR', code: 'VARCHAR', rule: 'VARCHAR', severity: 'VARCHAR', message: 'VARCHAR', event_id: 'VARCHAR', span_name: 'VARCHAR', service_name: 'VARCHAR', code_filepath: 'VARCHAR', code_lineno: 'INTEGER', count: 'BIGINT', first_seen: 'BIGINT', last_seen: 'BIGINT', last_trace_id: 'VARCHAR', last_span_id: 'VARCHAR', last_run_id: 'VARCHAR'}`;
     await this.writer.run(
       `INSERT INTO conformance_violations
        SELECT key, code, rule, severity, message, event_id, span_name, service_name, code_filepath, code_lineno, count,
               make_timestamp(first_seen)::TIMESTAMPTZ, make_timestamp(last_seen)::TIMESTAMPTZ, last_trace_id, last_span_id, last_run_id
-       FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited', columns = ${spec})
+       FROM read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${spec})
        ON CONFLICT (key) DO UPDATE SET count = conformance_violations.count + excluded.count,
          first_seen = least(conformance_violations.first_seen, excluded.first_seen),
          last_seen = greatest(conformance_violations.last_seen, excluded.last_seen),
@@ -463,10 +463,10 @@ export class TelemetryStore {
          event_id = excluded.event_id`,
     );
     const spanRows = vs.map((v) => ({ trace_id: v.trace_id, span_id: v.span_id, run_id: v.run_id, seen_at: v.seen_at, code: v.code, message: v.message, event_id: v.event_id }));
-    await this.loadScratch(spanRows, Object.keys(spanRows[0]));
+    await this.loadScratch(spanRows);
     await this.writer.run(
       `INSERT INTO span_violations SELECT trace_id, span_id, run_id, make_timestamp(seen_at)::TIMESTAMPTZ, code, message, event_id
-       FROM read_json(${sqlString(this.scratchFile)}, format = 'newline_delimited',
+       FROM read_json(${sqlString(this.scratchFile)}, format = 'array',
          columns = {trace_id: 'VARCHAR', span_id: 'VARCHAR', run_id: 'VARCHAR', seen_at: 'BIGINT', code: 'VARCHAR', message: 'VARCHAR', event_id: 'VARCHAR'})`,
     );
     return vs.length;
@@ -533,6 +533,7 @@ export class TelemetryStore {
         throw e;
       }
       this.mayHavePending = false;
+      this.knownRuns.clear();
       await this.writer.run('CHECKPOINT');
     });
   }

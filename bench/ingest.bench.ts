@@ -1,0 +1,190 @@
+// Sustained OTLP ingest over loopback: several sender processes create spans with the OpenTelemetry
+// SDK and send them with @opentelemetry/exporter-trace-otlp-proto (protobuf, the exporter's own HTTP
+// transport and retries) to the receiver, which commits them to a DuckDB file, while the bundled
+// health checks run every second on the same store. Reports spans/s, exporter-observed batch latency,
+// receiver RSS and count in (acknowledged) == count stored.
+//
+//   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4]
+// The same compiled file is the sender (BENCH_INGEST_SENDER=1).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { SpanKind } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { TelemetryStore } from '../server/telemetry/store';
+import { IngestQueue, type CommittedBatch } from '../server/telemetry/ingest';
+import { OtlpReceiver } from '../server/telemetry/receiver';
+import { runHealthChecks } from '../server/telemetry/health';
+import { localBackend } from '../server/telemetry/sql/index';
+import { bundledSchema } from '../server/schema/loader';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+interface SenderReport {
+  acked: number;
+  failed: number;
+  latencies: number[];
+}
+
+async function sender(): Promise<void> {
+  const url = process.env.BENCH_URL!;
+  const seconds = Number(process.env.BENCH_SECONDS);
+  const batch = Number(process.env.BENCH_BATCH);
+  const inflight = Number(process.env.BENCH_INFLIGHT);
+  const index = Number(process.env.BENCH_INDEX);
+  const exporter = new OTLPTraceExporter({ url, timeoutMillis: 60_000, concurrencyLimit: inflight * 2 });
+  const ended: ReadableSpan[] = [];
+  const collect: SpanProcessor = {
+    onStart: () => undefined,
+    onEnd: (s) => void ended.push(s),
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'telemetry_lens.run_id': `bench-${index}`, 'telemetry.sdk.language': 'nodejs' }),
+    spanProcessors: [collect],
+  });
+  const tracer = provider.getTracer('logfire', '0.0.0');
+  const names = ['Workload routing: {agent} → {workload} → {model}', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'EAR loop complete'];
+  const models = ['Cerebras-GLM-4.7', 'claude-opus-4', 'gpt-5.2-codex'];
+  const report: SenderReport = { acked: 0, failed: 0, latencies: [] };
+  let running = 0;
+  let wake: (() => void) | undefined;
+  const deadline = Date.now() + seconds * 1000;
+  let n = 0;
+  while (Date.now() < deadline) {
+    for (let i = 0; i < batch; i++, n++) {
+      const tmpl = names[n % names.length];
+      const span = tracer.startSpan(tmpl, {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'logfire.msg_template': tmpl,
+          'logfire.msg': tmpl,
+          'logfire.span_type': n % 3 === 0 ? 'span' : 'log',
+          'logfire.level_num': n % 50 === 0 ? 13 : 9,
+          agent: 'husky',
+          workload: 'CODING',
+          model: models[n % models.length],
+          cooldown: n % 60,
+        },
+      });
+      span.end();
+    }
+    const spans = ended.splice(0);
+    while (running >= inflight) await new Promise<void>((r) => (wake = r));
+    running++;
+    const t0 = performance.now();
+    exporter.export(spans, (res) => {
+      report.latencies.push(performance.now() - t0);
+      if (res.code === 0) report.acked += spans.length;
+      else report.failed += spans.length;
+      running--;
+      wake?.();
+    });
+  }
+  while (running > 0) await new Promise<void>((r) => (wake = r));
+  await exporter.shutdown();
+  process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 10);
+  const senders = arg('senders', 2);
+  const batch = arg('batch', 1024);
+  const inflight = arg('inflight', 4);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
+  const dbPath = path.join(dir, 'bench.duckdb');
+  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+  const queue = new IngestQueue(store);
+  const receiver = await OtlpReceiver.start({ queue, port: 0 });
+  const commits: CommittedBatch[] = [];
+  receiver.onCommitted((b) => commits.push(b));
+  const backend = localBackend(store);
+  const schema = bundledSchema();
+
+  const t0 = performance.now();
+  const children = Array.from({ length: senders }, (_, index) =>
+    new Promise<SenderReport>((resolve, reject) => {
+      const p = spawn(process.execPath, [__filename], {
+        env: { ...process.env, BENCH_INGEST_SENDER: '1', BENCH_URL: `${receiver.url}/v1/traces`, BENCH_SECONDS: String(seconds), BENCH_BATCH: String(batch), BENCH_INFLIGHT: String(inflight), BENCH_INDEX: String(index) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      p.stdout.on('data', (c) => (out += c));
+      p.on('exit', (code) => {
+        const m = /REPORT (.*)/.exec(out);
+        if (code === 0 && m) resolve(JSON.parse(m[1]) as SenderReport);
+        else reject(new Error(`sender ${index} exited ${code}`));
+      });
+    }),
+  );
+
+  // Health checks every second while ingest runs; RSS sampled alongside.
+  const healthMs: number[] = [];
+  const rss: number[] = [];
+  let healthErrors = 0;
+  let sendersDone = false;
+  const all = Promise.all(children).finally(() => (sendersDone = true));
+  const healthLoop = (async () => {
+    while (!sendersDone) {
+      const h0 = performance.now();
+      const report = await runHealthChecks(schema, backend, { includeRows: false });
+      healthMs.push(performance.now() - h0);
+      healthErrors += report.checks.filter((c) => (c as { status: string }).status === 'error').length;
+      rss.push(process.memoryUsage().rss);
+      const wait = 1000 - (performance.now() - h0);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  const reports = await all;
+  const sendSeconds = (performance.now() - t0) / 1000;
+  await healthLoop;
+  await queue.drain();
+  const acked = reports.reduce((n, r) => n + r.acked, 0);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  const stored = await store.count({});
+  const latencies = reports.flatMap((r) => r.latencies);
+  const commitLat = commits.map((c) => c.latencyMs);
+  const rows: [string, string][] = [
+    ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['duration (s)', sendSeconds.toFixed(1)],
+    ['spans acknowledged (count in)', String(acked)],
+    ['spans stored (count stored)', String(stored)],
+    ['lost', String(acked - stored)],
+    ['exports failed (not acknowledged)', String(failed)],
+    ['throughput (spans/s)', Math.round(stored / sendSeconds).toLocaleString('en-US')],
+    ['export latency p50 / p95 (ms)', `${pct(latencies, 50).toFixed(0)} / ${pct(latencies, 95).toFixed(0)}`],
+    ['commit latency p50 / p95 (ms)', `${pct(commitLat, 50).toFixed(0)} / ${pct(commitLat, 95).toFixed(0)}`],
+    ['transactions (requests merged)', `${commits.length} (${commits.reduce((n, c) => n + c.requests, 0)})`],
+    ['503 answers (exporter retried)', String(receiver.stats.errors[503] ?? 0)],
+    ['health runs / p50 / max (ms)', `${healthMs.length} / ${pct(healthMs, 50).toFixed(0)} / ${Math.max(...healthMs).toFixed(0)}`],
+    ['health checks in error', String(healthErrors)],
+    ['receiver RSS max (MB)', (Math.max(...rss) / 1024 / 1024).toFixed(0)],
+    ['database file (MB)', (fs.statSync(dbPath).size / 1024 / 1024).toFixed(0)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'metric'.padEnd(w)} | value |\n| ${'-'.repeat(w)} | ----- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
+  await receiver.close();
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (acked !== stored) {
+    console.error(`LOSS: ${acked} acknowledged, ${stored} stored`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.env.BENCH_INGEST_SENDER) void sender();
+else void main();
