@@ -171,8 +171,12 @@ export function loadSchemaFromText(text: string, file: string): LoadResult {
   }
   if (r.extendsDefault) {
     const base = bundledSchema();
-    const own = new Set(r.schema.events.map((e) => e.id));
-    r.schema.events = [...base.events.filter((e) => !own.has(e.id)), ...r.schema.events];
+    const own = r.conventionKeys ?? new Set<string>();
+    const conv = r.schema.conventions as unknown as Record<string, unknown>;
+    const baseConv = base.conventions as unknown as Record<string, unknown>;
+    for (const k of Object.keys(baseConv)) if (!own.has(k)) conv[k] = structuredClone(baseConv[k]);
+    const ownEvents = new Set(r.schema.events.map((e) => e.id));
+    r.schema.events = [...base.events.filter((e) => !ownEvents.has(e.id)), ...r.schema.events];
     const ownChecks = new Set(r.schema.health.map((h) => h.id));
     r.schema.health = [...base.health.filter((h) => !ownChecks.has(h.id)), ...r.schema.health];
     const ownQueries = new Set(r.schema.queries.map((q) => q.name));
@@ -202,6 +206,8 @@ function formatBytes(n: number): string {
 interface ParseResult extends LoadResult {
   fatal?: SchemaError;
   extendsDefault: boolean;
+  /** Convention keys the file sets (the others come from the base: defaults, or the bundled schema with `extends`). */
+  conventionKeys?: Set<string>;
 }
 
 function emptySchema(file: string): Schema {
@@ -270,6 +276,7 @@ function parseSchema(text: string, file: string): ParseResult {
     return result(fatal);
   }
   let extendsDefault = false;
+  const conventionKeys = new Set<string>();
   for (const pair of root.items) {
     const key = v.key(pair);
     if (key === undefined) continue;
@@ -298,6 +305,7 @@ function parseSchema(text: string, file: string): ParseResult {
       }
       case 'conventions':
         v.conventions(value, schema.conventions);
+        if (isMap(value)) for (const p of value.items) if (isScalar(p.key)) conventionKeys.add(String(p.key.value));
         break;
       case 'events':
         schema.events = v.events(value);
@@ -317,6 +325,7 @@ function parseSchema(text: string, file: string): ParseResult {
   }
   const r = result();
   r.extendsDefault = extendsDefault;
+  r.conventionKeys = conventionKeys;
   return r;
 }
 

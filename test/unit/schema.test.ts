@@ -335,6 +335,13 @@ test('extends: default merges the bundled events; own events with the same id wi
   assert.equal(schema.events.length, 7);
   assert.equal(schema.events.find((e) => e.id.startsWith('Failover success'))!.level, 'notice');
   assert.equal(schema.source, F);
+  assert.equal(schema.health.length, bundledSchema().health.length);
+  // conventions come from the bundled schema unless the file sets them
+  assert.deepEqual(schema.conventions.sensitiveNames, bundledSchema().conventions.sensitiveNames);
+  const own = loadSchemaFromText('extends: default\nconventions:\n  maxAttributes: 10\n  sensitiveNames: []\n', F).schema;
+  assert.equal(own.conventions.maxAttributes, 10);
+  assert.deepEqual(own.conventions.sensitiveNames, []);
+  assert.deepEqual(own.conventions.errorSuffixes, bundledSchema().conventions.errorSuffixes);
 });
 
 test('findSchemaFile: configured path wins, else yaml, yml, json in that order; loadSchemaFile reads it', () => {
