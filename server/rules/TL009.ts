@@ -77,12 +77,15 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
   if (!msg || msg.kind !== 'string' || typeof msg.value !== 'string' || call.kind === 'set-attribute') return;
   const name = msg.value;
   if (!looksLikeEventName(name)) return;
-  if (match.event?.name === name || schema.events.some((e) => e.name === name)) return;
+  // Declared in the schema: the schema is the source of truth (a case/spacing variant is still checked).
+  if ((match.event && match.how !== 'normalized') || schema.events.some((e) => e.name === name || e.template === name)) return;
   const conv = schema.conventions;
   const style = conv.eventNameStyle;
   if (style === 'any') return;
   if (!styleOk(name, style)) {
-    const fixed = conventional(name, style);
+    // A spelling variant of a declared event is renamed to the declared name.
+    const declared = match.how === 'normalized' ? match.event?.name : undefined;
+    const fixed = declared ?? conventional(name, style);
     const edit = fixed !== name && styleOk(fixed, style) ? renameEdit(ctx, fixed) : undefined;
     report({
       message:

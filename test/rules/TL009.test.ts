@@ -44,6 +44,13 @@ ruleTable(rule, {
       output: "import logfire\nlogfire.error('session.load_error')\n",
     },
     {
+      name: 'a case variant of a declared event is renamed to the declared name',
+      code: "import logfire\nlogfire.info('Agent.Created')\n",
+      schema: 'version: 1\nevents:\n  - name: agent.created\n    level: info\n',
+      errors: [{ fixes: ['Rename to `agent.created`'] }],
+      output: "import logfire\nlogfire.info('agent.created')\n",
+    },
+    {
       name: 'snake_case without a category: split at the first word',
       code: "import structlog\nlog = structlog.get_logger()\nlog.info('ir_generated', prompt_length=3)\n",
       errors: [{ message: '`ir_generated`' }],
