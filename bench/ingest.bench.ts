@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       const h0 = performance.now();
       const report = await runHealthChecks(schema, backend, { includeRows: false });
       healthMs.push(performance.now() - h0);
-      healthErrors += report.checks.filter((c) => (c as { status: string }).status === 'error').length;
+      healthErrors += report.checks.filter((c) => c.verdict === 'error').length;
       rss.push(process.memoryUsage().rss);
       const wait = 1000 - (performance.now() - h0);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
