@@ -159,3 +159,49 @@ export function matchWrapper(calleeText: string, language: SourceLanguage, wrapp
   }
   return undefined;
 }
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Nodes found from text matches instead of a whole-tree walk (walking every node costs as much as
+ * parsing): for each match of `re` (global, with the `d` flag), take the smallest node spanning
+ * capture group 1 and walk up (at most `maxUp` levels, stopping at `stop`) to the first node whose
+ * type is in `types`. Returned in pre-order (start ascending, outer first), without duplicates.
+ * `accept` checks the path (e.g. that the name is the callee of the call).
+ */
+export function nodesAtMatches(
+  root: Node,
+  source: string,
+  re: RegExp,
+  types: ReadonlySet<string>,
+  maxUp: number,
+  stop?: (type: string) => boolean,
+  accept?: (leaf: Node, found: Node) => boolean,
+): Node[] {
+  const seen = new Set<number>();
+  const out: { n: Node; s: number; e: number }[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(source))) {
+    if (m[0].length === 0) re.lastIndex++;
+    const span = m.indices?.[1] ?? [m.index, m.index + m[0].length];
+    const leaf = root.descendantForIndex(span[0], span[1]);
+    if (!leaf) continue;
+    let n: Node | null = leaf;
+    for (let up = 0; n && up <= maxUp; up++) {
+      const t: string = n.type;
+      if (types.has(t)) {
+        if (!seen.has(n.id) && (!accept || accept(leaf, n))) {
+          seen.add(n.id);
+          out.push({ n, s: n.startIndex, e: n.endIndex });
+        }
+        break;
+      }
+      if (stop?.(t)) break;
+      n = n.parent;
+    }
+  }
+  return out.sort((a, b) => a.s - b.s || b.e - a.e).map((x) => x.n);
+}

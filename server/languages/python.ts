@@ -10,11 +10,13 @@ import type { LevelName } from '../schema/model';
 import {
   type ExtractOptions,
   decodeEscapes,
+  escapeRegExp,
   levelFromOtelNumber,
   levelFromStdlibNumber,
   listInsertion,
   matchWrapper,
   nodeRange,
+  nodesAtMatches,
   normalizeLevel,
   pos,
 } from './common';
@@ -45,44 +47,121 @@ const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
 const STRUCTLOG_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'fatal', 'msg', 'log']);
 const LOGURU_LOG = new Set(['trace', 'debug', 'info', 'success', 'warning', 'error', 'critical', 'exception', 'log']);
 const STDLIB_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
+/** Every method name that can make a call telemetry (the cheap first test in classify). */
+const PY_METHODS = new Set([
+  ...LOGFIRE_FNS,
+  ...STRUCTLOG_LOG,
+  ...[...STRUCTLOG_LOG].map((m) => `a${m}`),
+  ...LOGURU_LOG,
+  ...STDLIB_LOG,
+  'set_attribute',
+  'set_attributes',
+  'add_event',
+  'start_span',
+  'start_as_current_span',
+]);
 /** structlog/stdlib keywords that are options, not event attributes. */
 const LOG_OPTIONS = new Set(['exc_info', 'stack_info', 'stacklevel']);
 
 const LOGFIRE_MODULES = new Set(['logfire', 'logfire_api']);
 
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
+const BINDING_TYPES = new Set(['assignment']);
+const AS_TYPES = new Set(['as_pattern']);
+const CALL_TYPES = new Set(['call']);
+const DECORATOR_TYPES = new Set(['decorator']);
+/** Names whose presence on an assignment's right side can bind a telemetry receiver. */
+const BINDING_NEEDLES = [
+  'logfire',
+  'logfire_api',
+  'Logfire',
+  'with_tags',
+  'with_settings',
+  'span',
+  'structlog',
+  'get_logger',
+  'getLogger',
+  'wrap_logger',
+  'bind',
+  'new',
+  'opt',
+  'patch',
+  'getChild',
+  'loguru',
+  'logger',
+  'logging',
+  'trace',
+  'get_tracer',
+  'get_current_span',
+  'start_span',
+  'start_as_current_span',
+];
+
+function isStatementBoundary(type: string): boolean {
+  return type.endsWith('statement') || type === 'block' || type === 'module' || type.endsWith('definition') || type === 'lambda';
+}
+
+/** The matched name is the callee of the call: `x.name(` (attribute → call) or `name(`. */
+function isCallee(leaf: Node, call: Node): boolean {
+  if (leaf.type !== 'identifier') return false;
+  const p = leaf.parent;
+  if (!p) return false;
+  if (p.type === 'call') return p.startIndex === leaf.startIndex;
+  return p.type === 'attribute' && p.endIndex === leaf.endIndex && p.parent?.type === 'call' && call.startIndex === p.startIndex;
+}
+
+
 class PyExtractor {
   private env = new Map<string, Recv>();
   private calls: TelemetryCall[] = [];
+  /** Last name segment of every configured wrapper (`telemetry.log_info` → `log_info`). */
+  private readonly wrapperNames: Set<string>;
 
   constructor(
     private readonly source: string,
     private readonly opts: ExtractOptions,
-  ) {}
+  ) {
+    this.wrapperNames = new Set((opts.wrappers ?? []).filter((w) => !w.languages || w.languages.includes('python')).map((w) => w.name.slice(w.name.lastIndexOf('.') + 1)));
+  }
 
   run(root: Node): TelemetryCall[] {
-    for (const n of root.descendantsOfType(['import_statement', 'import_from_statement', 'assignment', 'as_pattern'])) {
-      switch (n.type) {
-        case 'import_statement':
-          this.importStatement(n);
-          break;
-        case 'import_from_statement':
-          this.importFrom(n);
-          break;
-        case 'assignment':
-          this.assignment(n);
-          break;
-        default:
-          this.asPattern(n);
-      }
+    const src = this.source;
+    // 1. Imports (statements starting a line).
+    for (const n of nodesAtMatches(root, src, /^[ \t]*(import|from)\b/dgm, IMPORT_TYPES, 2)) {
+      if (n.type === 'import_statement') this.importStatement(n);
+      else this.importFrom(n);
     }
-    for (const n of root.descendantsOfType(['call', 'decorator'])) {
-      if (n.type === 'decorator') {
-        const expr = n.firstNamedChild;
-        if (expr && expr.type !== 'call') this.decoratorWithoutCall(n, expr);
-        continue;
-      }
+    // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
+    //    line), and `with … as x` targets.
+    const needles = new Set(BINDING_NEEDLES);
+    for (const k of this.env.keys()) needles.add(k.split('.')[0]);
+    const bindRe = new RegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
+    const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
+    if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
+    bindings.sort((x, y) => x.startIndex - y.startIndex);
+    for (const n of bindings) {
+      if (n.type === 'assignment') this.assignment(n);
+      else this.asPattern(n);
+    }
+    // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
+    const bare = [...this.wrapperNames];
+    for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
+    const methods = [...PY_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|');
+    const alts = [`(?<=\\.\\s*)(?:${methods})`];
+    if (bare.length) alts.push(`(?<![\\w.])(?:${bare.map(escapeRegExp).join('|')})`);
+    const callRe = new RegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
+    const callNodes = nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee);
+    for (const n of callNodes) {
       const c = this.classify(n);
       if (c) this.calls.push(c);
+    }
+    // 4. `@logfire.instrument` without arguments.
+    if (src.includes('instrument')) {
+      for (const n of nodesAtMatches(root, src, /@[\w.\s]*?\b(instrument)\b(?!\s*\()/dg, DECORATOR_TYPES, 3)) {
+        const expr = n.firstNamedChild;
+        if (expr && expr.type !== 'call') this.decoratorWithoutCall(n, expr);
+      }
+      this.calls.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
     }
     return this.calls;
   }
@@ -149,7 +228,8 @@ class PyExtractor {
   }
 
   /** What an expression holds, as far as we can tell statically. */
-  private resolve(n: Node): Recv | undefined {
+  private resolve(n: Node, depth = 0): Recv | undefined {
+    if (depth > 64) return undefined;
     switch (n.type) {
       case 'identifier':
         return this.env.get(n.text);
@@ -159,14 +239,14 @@ class PyExtractor {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
         if (!obj || !attr) return undefined;
-        const r = this.resolve(obj);
+        const r = this.resolve(obj, depth + 1);
         if (!r) return undefined;
         return memberRecv(r, attr);
       }
       case 'call': {
         const fn = n.childForFieldName('function');
         if (!fn) return undefined;
-        const rf = this.resolve(fn);
+        const rf = this.resolve(fn, depth + 1);
         if (rf) {
           switch (rf.t) {
             case 'logfire-class':
@@ -189,7 +269,7 @@ class PyExtractor {
         const obj = fn.childForFieldName('object');
         const m = fn.childForFieldName('attribute')?.text;
         if (!obj || !m) return undefined;
-        const r = this.resolve(obj);
+        const r = this.resolve(obj, depth + 1);
         if (!r) return undefined;
         switch (r.t) {
           case 'logfire':
@@ -214,7 +294,7 @@ class PyExtractor {
       }
       case 'parenthesized_expression': {
         const inner = n.firstNamedChild;
-        return inner ? this.resolve(inner) : undefined;
+        return inner ? this.resolve(inner, depth + 1) : undefined;
       }
       default:
         return undefined;
@@ -224,27 +304,34 @@ class PyExtractor {
   // ---- calls ------------------------------------------------------------------------------------
 
   private classify(call: Node): TelemetryCall | undefined {
+    // Cheap rejection first (most calls in a file are not telemetry): only the callee's last name
+    // is looked at before anything else is read from the tree.
     const fn = call.childForFieldName('function');
-    const args = call.childForFieldName('arguments');
-    if (!fn || !args || args.type !== 'argument_list') return undefined;
-    const decorator = call.parent?.type === 'decorator' ? call.parent : undefined;
+    if (!fn) return undefined;
+    const ftype = fn.type;
     let recv: Recv | undefined;
     let method = '';
     let methodNode: Node | null = null;
-    if (fn.type === 'attribute') {
+    if (ftype === 'attribute') {
       methodNode = fn.childForFieldName('attribute');
-      const obj = fn.childForFieldName('object');
-      if (!methodNode || !obj) return undefined;
+      if (!methodNode) return undefined;
       method = methodNode.text;
+      if (!PY_METHODS.has(method) && !this.wrapperNames.has(method)) return undefined;
+      const obj = fn.childForFieldName('object');
+      if (!obj) return undefined;
       recv = this.resolve(obj);
-    } else if (fn.type === 'identifier') {
-      const r = this.env.get(fn.text);
+    } else if (ftype === 'identifier') {
+      const name = fn.text;
+      const r = this.env.get(name);
       if (r?.t === 'logfire-fn') {
         recv = { t: 'logfire' };
         method = r.method;
         methodNode = fn;
-      }
-    }
+      } else if (!this.wrapperNames.has(name)) return undefined;
+    } else return undefined;
+    const args = call.childForFieldName('arguments');
+    if (!args || args.type !== 'argument_list') return undefined;
+    const decorator = call.parent?.type === 'decorator' ? call.parent : undefined;
     if (recv && methodNode) {
       switch (recv.t) {
         case 'logfire':
@@ -610,9 +697,16 @@ class PyExtractor {
 
   // ---- values -----------------------------------------------------------------------------------
 
-  value(n: Node): ArgValue {
-    const text = n.text;
-    const range = nodeRange(n);
+  value(outer: Node): ArgValue {
+    const text = outer.text;
+    const range = nodeRange(outer);
+    // (x) is x: unwrap parentheses iteratively (deeply nested input must not exhaust the stack).
+    let n = outer;
+    while (n.type === 'parenthesized_expression') {
+      const inner = n.firstNamedChild;
+      if (!inner || inner.type === 'comment') return { kind: 'other', text, range };
+      n = inner;
+    }
     switch (n.type) {
       case 'string':
         return this.stringValue(n, text, range);
@@ -624,11 +718,11 @@ class PyExtractor {
         return { kind: 'string', text, range, value: parts.map((p) => String(p.value ?? '')).join('') };
       }
       case 'integer': {
-        const num = Number(text.replace(/_/g, '').replace(/[lL]$/, ''));
+        const num = Number(n.text.replace(/_/g, '').replace(/[lL]$/, ''));
         return Number.isFinite(num) ? { kind: 'int', text, range, value: num } : { kind: 'other', text, range };
       }
       case 'float': {
-        const num = Number(text.replace(/_/g, ''));
+        const num = Number(n.text.replace(/_/g, ''));
         return Number.isFinite(num) ? { kind: 'float', text, range, value: num } : { kind: 'other', text, range };
       }
       case 'true':
@@ -669,14 +763,6 @@ class PyExtractor {
           if (obj && (obj.type === 'string' || obj.type === 'concatenated_string')) return { kind: 'concat', text, range };
         }
         return { kind: 'call', text, range };
-      }
-      case 'parenthesized_expression': {
-        const inner = n.firstNamedChild;
-        if (inner && inner.type !== 'comment') {
-          const v = this.value(inner);
-          return { ...v, text, range };
-        }
-        return { kind: 'other', text, range };
       }
       default:
         return { kind: 'other', text, range };

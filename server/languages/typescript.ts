@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, decodeEscapes, levelFromOtelNumber, listInsertion, matchWrapper, nodeRange, normalizeLevel, pos } from './common';
+import { type ExtractOptions, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, nodeRange, nodesAtMatches, normalizeLevel, pos } from './common';
 
 type Recv =
   | { t: 'logfire' }
@@ -19,45 +19,77 @@ const OTEL_API = '@opentelemetry/api';
 const LOG_METHODS = new Set(['trace', 'debug', 'info', 'notice', 'warning', 'error', 'fatal']);
 const LOGFIRE_FNS = new Set([...LOG_METHODS, 'log', 'span', 'startSpan', 'startPendingSpan', 'reportError', 'instrument', 'withTags', 'withSettings']);
 const SPAN_METHODS = new Set(['setAttribute', 'setAttributes', 'addEvent']);
+const IMPORT_TYPES = new Set(['import_statement']);
+const BINDING_TYPES = new Set(['variable_declarator', 'assignment_expression', 'public_field_definition']);
+const CALL_TYPES = new Set(['call_expression']);
+/** Names whose presence in a declaration's value can bind a telemetry receiver. */
+const BINDING_NEEDLES = ['require', 'getTracer', 'startSpan', 'startPendingSpan', 'withTags', 'withSettings', 'getActiveSpan', 'getSpan', 'trace', 'logfire'];
+
+function isBoundary(type: string): boolean {
+  return type.endsWith('statement') || type === 'statement_block' || type === 'program' || type === 'class_body' || type === 'arrow_function' || type.startsWith('function') || type === 'method_definition';
+}
+
+/** The matched name is the callee: `x.name(` (member → call) or `name(`. */
+function isCallee(leaf: Node, call: Node): boolean {
+  const t = leaf.type;
+  const p = leaf.parent;
+  if (!p) return false;
+  if (t === 'identifier' && p.type === 'call_expression') return p.startIndex === leaf.startIndex;
+  return t === 'property_identifier' && p.type === 'member_expression' && p.endIndex === leaf.endIndex && call.startIndex === p.startIndex;
+}
+
+/** Every method name that can make a call telemetry (the cheap first test in classify). */
+const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, 'startActiveSpan']);
 
 class TsExtractor {
   private env = new Map<string, Recv>();
   private calls: TelemetryCall[] = [];
+  private readonly wrapperNames: Set<string>;
 
   constructor(
     private readonly source: string,
     private readonly language: SourceLanguage,
     private readonly opts: ExtractOptions,
-  ) {}
+  ) {
+    this.wrapperNames = new Set((opts.wrappers ?? []).filter((w) => !w.languages || w.languages.includes(language)).map((w) => w.name.slice(w.name.lastIndexOf('.') + 1)));
+  }
 
   run(root: Node): TelemetryCall[] {
-    const callNodes: Node[] = [];
-    for (const n of root.descendantsOfType(['import_statement', 'variable_declarator', 'assignment_expression', 'public_field_definition', 'call_expression'])) {
+    const src = this.source;
+    // 1. Imports (ES imports; require() is handled with the bindings).
+    if (src.includes('import')) {
+      for (const n of nodesAtMatches(root, src, /^[ \t]*(import)\b/dgm, IMPORT_TYPES, 2)) this.importStatement(n);
+    }
+    // 2. Declarations / assignments / class fields whose value mentions a telemetry name or factory.
+    const needles = new Set(BINDING_NEEDLES);
+    for (const k of this.env.keys()) needles.add(k.split('.')[0]);
+    const bindRe = new RegExp(`=[^=>\\n][^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dg');
+    for (const n of nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isBoundary)) {
       switch (n.type) {
-        case 'import_statement':
-          this.importStatement(n);
-          break;
         case 'variable_declarator':
           this.bind(n.childForFieldName('name'), n.childForFieldName('value'));
           break;
         case 'assignment_expression':
           this.bind(n.childForFieldName('left'), n.childForFieldName('right'));
           break;
-        case 'public_field_definition': {
+        default: {
           const name = n.childForFieldName('name');
           const value = n.childForFieldName('value');
           if (name && value) {
             const r = this.resolve(value);
             if (r) this.env.set(`this.${name.text}`, r);
           }
-          break;
         }
-        default:
-          callNodes.push(n);
-          this.callbackBinding(n);
       }
     }
-    for (const n of callNodes) {
+    // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name. They
+    //    come in pre-order, so a span callback's parameter is bound before the calls inside it.
+    const bare = [...this.wrapperNames];
+    for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
+    const alts = [`(?<=\\.\\s*)(?:${[...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|')})`];
+    if (bare.length) alts.push(`(?<![\\w.$])(?:${bare.map(escapeRegExp).join('|')})`);
+    const callRe = new RegExp(`(${alts.join('|')})\\s*(?:<[^()]*>\\s*)?\\(`, 'dg');
+    for (const n of nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee)) {
       const c = this.classify(n);
       if (c) this.calls.push(c);
     }
@@ -144,7 +176,8 @@ class TsExtractor {
     if (param) this.env.set(param, { t: 'span', lib, message: args[0] });
   }
 
-  private resolve(n: Node): Recv | undefined {
+  private resolve(n: Node, depth = 0): Recv | undefined {
+    if (depth > 64) return undefined;
     switch (n.type) {
       case 'identifier':
         return this.env.get(n.text);
@@ -154,7 +187,7 @@ class TsExtractor {
         const obj = n.childForFieldName('object');
         const prop = n.childForFieldName('property')?.text;
         if (!obj || !prop) return undefined;
-        const r = this.resolve(obj);
+        const r = this.resolve(obj, depth + 1);
         if (r?.t === 'otel-api' && prop === 'trace') return { t: 'otel-trace' };
         if (r?.t === 'logfire' && prop === 'default') return r;
         return undefined;
@@ -169,7 +202,7 @@ class TsExtractor {
         if (fn.type === 'member_expression') {
           const obj = fn.childForFieldName('object');
           m = fn.childForFieldName('property')?.text;
-          r = obj ? this.resolve(obj) : undefined;
+          r = obj ? this.resolve(obj, depth + 1) : undefined;
         } else if (fn.type === 'identifier') {
           const f = this.env.get(fn.text);
           if (f?.t === 'logfire-fn') {
@@ -195,7 +228,7 @@ class TsExtractor {
       case 'as_expression':
       case 'satisfies_expression': {
         const inner = n.firstNamedChild;
-        return inner ? this.resolve(inner) : undefined;
+        return inner ? this.resolve(inner, depth + 1) : undefined;
       }
       default:
         return undefined;
@@ -205,26 +238,33 @@ class TsExtractor {
   // ---- calls ------------------------------------------------------------------------------------
 
   private classify(call: Node): TelemetryCall | undefined {
+    // Cheap rejection first: only the callee's last name is read before anything else.
     const fn = call.childForFieldName('function');
-    const argsNode = call.childForFieldName('arguments');
-    if (!fn || !argsNode || argsNode.type !== 'arguments') return undefined;
+    if (!fn) return undefined;
+    const ftype = fn.type;
     let recv: Recv | undefined;
     let method = '';
     let methodNode: Node | null = null;
-    if (fn.type === 'member_expression') {
-      const obj = fn.childForFieldName('object');
+    if (ftype === 'member_expression') {
       methodNode = fn.childForFieldName('property');
-      if (!obj || !methodNode) return undefined;
+      if (!methodNode) return undefined;
       method = methodNode.text;
+      if (!JS_METHODS.has(method) && !this.wrapperNames.has(method)) return undefined;
+      const obj = fn.childForFieldName('object');
+      if (!obj) return undefined;
       recv = this.resolve(obj);
-    } else if (fn.type === 'identifier') {
-      const r = this.env.get(fn.text);
+    } else if (ftype === 'identifier') {
+      const name = fn.text;
+      const r = this.env.get(name);
       if (r?.t === 'logfire-fn') {
         recv = { t: 'logfire' };
         method = r.method;
         methodNode = fn;
-      }
-    }
+      } else if (!this.wrapperNames.has(name)) return undefined;
+    } else return undefined;
+    const argsNode = call.childForFieldName('arguments');
+    if (!argsNode || argsNode.type !== 'arguments') return undefined;
+    if (recv && (method === 'startActiveSpan' || method === 'span')) this.callbackBinding(call);
     if (recv && methodNode) {
       if (recv.t === 'logfire') return this.logfireCall(call, fn, argsNode, method, methodNode);
       if (recv.t === 'otel-tracer') return method === 'startSpan' || method === 'startActiveSpan' ? this.otelSpan(call, fn, argsNode, method) : undefined;
@@ -402,15 +442,22 @@ class TsExtractor {
 
   // ---- values -----------------------------------------------------------------------------------
 
-  value(n: Node): ArgValue {
-    const text = n.text;
-    const range = nodeRange(n);
+  value(outer: Node): ArgValue {
+    const text = outer.text;
+    const range = nodeRange(outer);
+    // Parentheses and type assertions do not change the value: unwrap them iteratively.
+    let n = outer;
+    while (n.type === 'parenthesized_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression') {
+      const inner = n.firstNamedChild;
+      if (!inner) return { kind: 'other', text, range };
+      n = inner;
+    }
     switch (n.type) {
       case 'string': {
         const first = n.firstChild;
         const last = n.lastChild;
         const contentRange = first && last && n.childCount >= 2 ? { start: pos(first.endPosition), end: pos(last.startPosition) } : undefined;
-        const body = first && last && n.childCount >= 2 ? this.source.slice(first.endIndex, last.startIndex) : text.slice(1, -1);
+        const body = first && last && n.childCount >= 2 ? this.source.slice(first.endIndex, last.startIndex) : n.text.slice(1, -1);
         return { kind: 'string', text, range, value: decodeEscapes(body), contentRange };
       }
       case 'template_string': {
@@ -421,14 +468,16 @@ class TsExtractor {
             if (e) parts.push({ expr: e.text, range: nodeRange(e) });
           }
         }
-        const contentRange = { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
+        const nr = nodeRange(n);
+        const contentRange = { start: { line: nr.start.line, character: nr.start.character + 1 }, end: { line: nr.end.line, character: nr.end.character - 1 } };
         if (parts.length) return { kind: 'fstring', text, range, parts, contentRange };
-        return { kind: 'string', text, range, value: decodeEscapes(text.slice(1, -1)), contentRange };
+        return { kind: 'string', text, range, value: decodeEscapes(n.text.slice(1, -1)), contentRange };
       }
       case 'number': {
-        const num = Number(text.replace(/_/g, '').replace(/n$/, ''));
+        const lit = n.text;
+        const num = Number(lit.replace(/_/g, '').replace(/n$/, ''));
         if (!Number.isFinite(num)) return { kind: 'other', text, range };
-        return { kind: /^[0-9_]+n?$|^0[xXoObB]/.test(text) ? 'int' : Number.isInteger(num) && !/[.eE]/.test(text) ? 'int' : 'float', text, range, value: num };
+        return { kind: /^[0-9_]+n?$|^0[xXoObB]/.test(lit) ? 'int' : Number.isInteger(num) && !/[.eE]/.test(lit) ? 'int' : 'float', text, range, value: num };
       }
       case 'true':
         return { kind: 'bool', text, range, value: true };
@@ -442,7 +491,7 @@ class TsExtractor {
       case 'array':
         return { kind: 'list', text, range };
       case 'identifier':
-        return text === 'undefined' ? { kind: 'none', text, range, value: null } : { kind: 'identifier', text, range };
+        return n.text === 'undefined' ? { kind: 'none', text, range, value: null } : { kind: 'identifier', text, range };
       case 'unary_expression': {
         const arg = n.childForFieldName('argument');
         const op = n.childForFieldName('operator')?.text;
@@ -459,13 +508,6 @@ class TsExtractor {
       }
       case 'call_expression':
         return { kind: 'call', text, range };
-      case 'parenthesized_expression':
-      case 'as_expression':
-      case 'satisfies_expression':
-      case 'non_null_expression': {
-        const inner = n.firstNamedChild;
-        return inner ? { ...this.value(inner), text, range } : { kind: 'other', text, range };
-      }
       default:
         return { kind: 'other', text, range };
     }

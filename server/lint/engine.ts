@@ -84,6 +84,8 @@ interface SchemaIndex {
   byName: Map<string, EventSpec>;
   byNormalized: Map<string, EventSpec>;
   keys: { event: EventSpec; norm: string; words: string[] }[];
+  /** Memoised results by message text (the same messages are matched on every re-lint). */
+  memo: Map<string, EventMatch>;
 }
 const indexes = new WeakMap<Schema, SchemaIndex>();
 
@@ -107,7 +109,7 @@ function words(norm: string): string[] {
 function schemaIndex(schema: Schema): SchemaIndex {
   let idx = indexes.get(schema);
   if (idx) return idx;
-  idx = { byTemplate: new Map(), byName: new Map(), byNormalized: new Map(), keys: [] };
+  idx = { byTemplate: new Map(), byName: new Map(), byNormalized: new Map(), keys: [], memo: new Map() };
   for (const ev of schema.events) {
     if (ev.template !== undefined && !idx.byTemplate.has(ev.template)) idx.byTemplate.set(ev.template, ev);
     if (ev.name !== undefined && !idx.byName.has(ev.name)) idx.byName.set(ev.name, ev);
@@ -171,6 +173,15 @@ export function matchEvent(call: Pick<TelemetryCall, 'message' | 'language' | 'k
 /** `matchEvent` for a message text (runtime records carry the template as text). */
 export function matchMessage(text: string, schema: Schema): EventMatch {
   const idx = schemaIndex(schema);
+  const memo = idx.memo.get(text);
+  if (memo) return memo;
+  const m = computeMatch(text, idx);
+  if (idx.memo.size >= 20000) idx.memo.clear();
+  idx.memo.set(text, m);
+  return m;
+}
+
+function computeMatch(text: string, idx: SchemaIndex): EventMatch {
   const byTemplate = idx.byTemplate.get(text);
   if (byTemplate) return { event: byTemplate, how: 'template', candidates: [] };
   const byName = idx.byName.get(text);
