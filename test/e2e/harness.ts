@@ -157,6 +157,12 @@ export class CodeServer {
       // Keep code-server's own config and state out of the user's home directory.
       XDG_CONFIG_HOME: path.join(this.base, 'config'),
       XDG_DATA_HOME: path.join(this.base, 'data'),
+      // No marketplace: gallery queries go to a closed loopback port instead of the internet.
+      EXTENSIONS_GALLERY: JSON.stringify({
+        serviceUrl: 'http://127.0.0.1:9/gallery',
+        itemUrl: 'http://127.0.0.1:9/item',
+        resourceUrlTemplate: 'http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}',
+      }),
       PATH: `${this.opts.tools.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
     };
   }
@@ -342,7 +348,8 @@ export class Workbench {
     await page.keyboard.press('Control+P');
     await waitFor('quick open', () => this.quickInputVisible(), 10_000);
     await page.keyboard.type(name, { delay: 5 });
-    await this.pickRow((l) => l === name, `"${name}"`, 20_000);
+    // File search indexes the folder first; on a loaded machine that can take a while.
+    await this.pickRow((l) => l === name, `"${name}"`, 60_000);
     await waitFor(`editor tab ${name}`, () => page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().isVisible(), 15_000);
   }
 
@@ -353,12 +360,51 @@ export class Workbench {
     return panel.innerText();
   }
 
+  /**
+   * Problems panel entries in display order: each marker row with the file group it sits under,
+   * its text (message, source, code) and its line.
+   */
+  async problems(): Promise<{ file: string; text: string; line: number }[]> {
+    const rows = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
+      els.map((el) => ({
+        text: ((el as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim(),
+        name: el.querySelector('.label-name')?.textContent?.trim() ?? '',
+      })),
+    );
+    const out: { file: string; text: string; line: number }[] = [];
+    let file = '';
+    for (const r of rows) {
+      const ln = /\[Ln (\d+), Col \d+\]/.exec(r.text);
+      if (ln) out.push({ file, text: r.text, line: Number(ln[1]) });
+      else file = r.name || r.text.split(' ')[0] || '';
+    }
+    return out;
+  }
+
   async showProblems(): Promise<void> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)').catch(async () => {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('Control+Shift+M');
     });
     await waitFor('the Problems panel', () => this.page.locator('.markers-panel').isVisible(), 15_000);
+  }
+
+  /** Drag the primary side bar's edge to `width` pixels (for readable screenshots of the views). */
+  async setSidebarWidth(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) return;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Expand or collapse a view pane by its title. */
+  async setPaneExpanded(title: string, expanded: boolean): Promise<void> {
+    const header = this.page.locator(`.pane-header[aria-label^="${title}"]`).first();
+    if (!(await header.isVisible().catch(() => false))) return;
+    if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
   }
 
   /** Text of the notification toasts currently shown. */
