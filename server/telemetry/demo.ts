@@ -367,3 +367,14 @@ export function demoOtlpRequests(rows: RecordRow[], spansPerRequest = 2000): obj
   }
   return out;
 }
+
+/** Generates demo traffic and writes it into the store in batches; returns how many records were stored. */
+export async function loadDemoData(
+  store: { insertBatch(b: { records: RecordRow[] }): Promise<{ records: number }> },
+  opts: DemoOptions = {},
+): Promise<{ records: number }> {
+  const rows = generateDemoRecords(opts);
+  let records = 0;
+  for (let i = 0; i < rows.length; i += 50_000) records += (await store.insertBatch({ records: rows.slice(i, i + 50_000) })).records;
+  return { records };
+}

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateDemoRecords, DEMO_EVENTS } from '../../server/telemetry/demo';
+import { generateDemoRecords, DEMO_EVENTS, demoOtlpRequests } from '../../server/telemetry/demo';
 import { localBackend } from '../../server/telemetry/sql/index';
 import { logfireBackend } from '../../server/telemetry/logfire-client';
 import { listRuns, listTraces, getTrace, chartData, eventRuntimeCounts, callCounts } from '../../server/telemetry/views';
@@ -118,6 +118,42 @@ describe('views over demo traffic', () => {
       assert.equal(cc['Cache {{literal}}'].count, 0);
     } finally {
       await s2.close();
+    }
+  });
+});
+
+describe('demo generator', () => {
+  test('deterministic per seed, different across seeds', () => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    const a = generateDemoRecords({ records: 800, seed: 1, now });
+    const b = generateDemoRecords({ records: 800, seed: 1, now });
+    const c = generateDemoRecords({ records: 800, seed: 2, now });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.map((r) => r.message), c.map((r) => r.message));
+    assert.ok(Math.abs(a.length - 800) < 200, `about the requested size (${a.length})`);
+    for (const r of a) assert.ok(r.start_timestamp <= now.getTime() * 1000 + 60e6 && r.start_timestamp >= (now.getTime() - 24 * 3600_000) * 1000);
+  });
+
+  test('the OTLP/JSON form maps back to the same records through the receiver decoder', async () => {
+    const { decodeTraces } = await import('../../server/telemetry/otlp/decode');
+    const { mapTraces } = await import('../../server/telemetry/map');
+    const rows = generateDemoRecords({ records: 500, seed: 8 });
+    const mapped = demoOtlpRequests(rows, 100).flatMap((req) => mapTraces(decodeTraces(Buffer.from(JSON.stringify(req)), 'json')));
+    assert.equal(mapped.length, rows.length);
+    const key = (r: RecordRow) => [r.trace_id, r.span_id, r.parent_span_id ?? '', r.kind, r.level, r.span_name, r.message, r.start_timestamp, r.run_id, (r.attributes as Record<string, unknown>).workload ?? ''].join('|');
+    assert.deepEqual(new Set(mapped.map(key)), new Set(rows.map(key)));
+  });
+
+  test('loadDemoData stores what it generates', async () => {
+    const { loadDemoData } = await import('../../server/telemetry/demo');
+    const s = await memoryStore();
+    try {
+      const now = new Date();
+      const { records } = await loadDemoData(s, { records: 1000, seed: 3, now });
+      assert.equal(records, generateDemoRecords({ records: 1000, seed: 3, now }).length);
+      assert.equal(await s.count(), records);
+    } finally {
+      await s.close();
     }
   });
 });
