@@ -3,9 +3,32 @@
 // Seeds 002 and 004 ask for the same correlation keys on every record (`session_id`, `call_id`,
 // `agent_id`…) so that a single query can follow one conversation or one call. Which keys are
 // required is `conventions.requiredContext` (empty by default, so the rule is silent until a
-// schema asks for it). Keys bound earlier with structlog/loguru `.bind()` count as present.
+// schema asks for it). Keys bound earlier with structlog/loguru `.bind()` count as present, as do keys
+// the file binds to the context (`bind_contextvars`, `contextualize`, `set_baggage`).
 import type { Rule, TelemetryCall } from '../lint/types';
-import { attributeItem, insertAttributesEdit, mentionsIdentifier, offsetAt, toCamelCase } from './helpers';
+import { attributeItem, closingBracket, insertAttributesEdit, mentionsIdentifier, offsetAt, toCamelCase } from './helpers';
+
+/**
+ * Keys the file binds to the whole context rather than one logger: structlog
+ * `bind_contextvars(k=…)`, loguru `contextualize(k=…)`, Logfire `set_baggage(k=…)`. Records emitted
+ * while they are bound carry them, so calls in the same file are given the benefit of the doubt.
+ */
+let lastSource: string | undefined;
+let lastKeys = new Set<string>();
+function contextKeysInFile(source: string, language: string): ReadonlySet<string> {
+  if (source === lastSource) return lastKeys;
+  const keys = new Set<string>();
+  if (language === 'python' && /bind_contextvars|contextualize|set_baggage/.test(source)) {
+    for (const m of source.matchAll(/\b(?:bind_contextvars|contextualize|set_baggage)\s*\(/g)) {
+      const open = m.index! + m[0].length;
+      const inner = source.slice(open, closingBracket(source, open));
+      for (const k of inner.matchAll(/(?:^|[,(\s])([A-Za-z_]\w*)\s*=(?!=)/g)) keys.add(k[1]);
+    }
+  }
+  lastSource = source;
+  lastKeys = keys;
+  return keys;
+}
 
 /** OTel spans get their attributes from later `set_attribute` calls, so only log records and Logfire-style spans are checked. */
 function checked(call: TelemetryCall): boolean {
@@ -27,7 +50,7 @@ export const rule: Rule = {
     if (required.length === 0 || !checked(call)) return;
     // `**context` / `...ctx` may well carry them: only a fully known attribute set is judged.
     if (call.hasSplat) return;
-    const present = new Set([...call.attributes.map((a) => a.key), ...(call.boundKeys ?? [])]);
+    const present = new Set([...call.attributes.map((a) => a.key), ...(call.boundKeys ?? []), ...contextKeysInFile(source, call.language)]);
     const missing = required.filter((k) => !present.has(k));
     if (missing.length === 0) return;
     // Offer `key=key` only for names the file already uses (likely in scope); never invent a value.

@@ -12,6 +12,10 @@ ruleTable(rule, {
     // bound context counts (structlog / loguru)
     "import structlog\nlog = structlog.get_logger().bind(session_id=sid)\nlog.info('agent.created', call_id=cid)",
     "from loguru import logger\nlog = logger.bind(session_id=sid, call_id=cid)\nlog.info('agent.created')",
+    // context-wide binding in the same file
+    "import logfire\nimport structlog\nstructlog.contextvars.bind_contextvars(session_id=sid, call_id=cid)\nlogfire.info('agent.created')",
+    "from loguru import logger\nwith logger.contextualize(session_id=sid):\n    logger.info('agent.created', call_id=cid)",
+    "import logfire\nwith logfire.set_baggage(session_id=sid, call_id=cid):\n    logfire.info('agent.created')",
     // **context may carry them
     "import logfire\nlogfire.info('agent.created', **ctx)",
     // OTel spans get attributes later through set_attribute
