@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { distance } from 'fastest-levenshtein';
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import defaultHealthText from './default-health.yaml';
 import defaultSchemaText from './default.schema.yaml';
@@ -215,12 +215,22 @@ function emptySchema(file: string): Schema {
 }
 
 function parseSchema(text: string, file: string): ParseResult {
-  const lc = new LineCounter();
   const errors: SchemaError[] = [];
   const schema = emptySchema(file);
+  // Offsets → 0-based line/character from our own line table: yaml's LineCounter misses line breaks
+  // inside some malformed block scalars, which put columns past the end of their line.
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const pos = (offset: number) => {
-    const p = lc.linePos(Math.max(0, Math.min(offset, text.length)));
-    return { line: p.line - 1, character: p.col - 1 };
+    const o = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - starts[lo]! };
   };
   const result = (fatal?: SchemaError): ParseResult => {
     const r: ParseResult = { schema, errors, extendsDefault: false };
@@ -230,7 +240,7 @@ function parseSchema(text: string, file: string): ParseResult {
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
   } catch (e) {
     const fatal: SchemaError = { file, line: 0, character: 0, severity: 'error', message: `cannot parse schema: ${String(e)}` };
     errors.push(fatal);
@@ -259,7 +269,9 @@ function parseSchema(text: string, file: string): ParseResult {
     const reason = String((e as Error).message ?? e);
     const message = /Excessive alias count/.test(reason)
       ? `YAML aliases expand beyond ${MAX_ALIAS_COUNT} nodes (an alias bomb?); the schema is refused`
-      : `YAML alias cannot be resolved: ${reason}`;
+      : at
+        ? `YAML alias cannot be resolved: ${reason}`
+        : `cannot read the YAML document: ${reason}`;
     const fatal: SchemaError = { file, ...pos(r[0]), severity: 'error', message };
     errors.push(fatal);
     return result(fatal);
