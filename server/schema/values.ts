@@ -133,7 +133,27 @@ function expressionType(text: string, language: SourceLanguage): StaticType | un
     const method = callee.includes('.') ? callee.slice(callee.lastIndexOf('.') + 1) : undefined;
     if (method) return (py ? PY_METHODS : JS_METHODS).get(method);
   }
-  return undefined;
+  // A chain ending in a known method: `datetime.now().isoformat()`, `x.toFixed(1)`.
+  const last = trailingMethod(text);
+  return last ? (py ? PY_METHODS : JS_METHODS).get(last) : undefined;
+}
+
+/** The method name of a trailing `.name(...)` call that ends the expression. */
+function trailingMethod(text: string): string | undefined {
+  if (!text.endsWith(')')) return undefined;
+  let depth = 0;
+  let i = text.length - 1;
+  for (; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      depth--;
+      if (depth === 0) break;
+    } else if (c === '"' || c === "'" || c === '`') return undefined;
+  }
+  if (i <= 0 || text[i] !== '(') return undefined;
+  const m = /\.\s*([A-Za-z_$][\w$]*)\s*$/.exec(text.slice(0, i));
+  return m?.[1];
 }
 
 /** True when the parenthesis opened at `open` closes at the very end of `text` (the whole text is one call). */
