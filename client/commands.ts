@@ -130,11 +130,10 @@ async function switchBackend(lens: Lens, to?: Backend): Promise<void> {
 }
 
 export function registerCommands(lens: Lens, p: Parts): vscode.Disposable[] {
-  const c = lens.client;
   const table: [string, (...args: never[]) => unknown][] = [
     ['telemetryLens.lintWorkspace', () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Telemetry Lens: linting workspace…' }, async () => {
-        const r = await c.sendRequest(LintWorkspace).then((x) => x, (err: unknown) => lens.fail('lint failed', err));
+        const r = await lens.client.sendRequest(LintWorkspace).then((x) => x, (err: unknown) => lens.fail('lint failed', err));
         if (r) void vscode.window.showInformationMessage(`Telemetry Lens: ${r.files} files, ${r.findings} findings (${Math.round(r.durationMs)} ms).`);
       })],
     ['telemetryLens.createSchema', () => createSchema(lens)],
@@ -168,21 +167,21 @@ export function registerCommands(lens: Lens, p: Parts): vscode.Disposable[] {
       void vscode.window.showInformationMessage('Telemetry Lens: Logfire token removed.');
     }],
     ['telemetryLens.switchBackend', (to?: Backend) => switchBackend(lens, to)],
-    ['telemetryLens.startReceiver', () => receiver(lens, () => c.sendRequest(StartReceiver), 'start')],
-    ['telemetryLens.stopReceiver', () => receiver(lens, () => c.sendRequest(StopReceiver), 'stop')],
+    ['telemetryLens.startReceiver', () => receiver(lens, () => lens.client.sendRequest(StartReceiver), 'start')],
+    ['telemetryLens.stopReceiver', () => receiver(lens, () => lens.client.sendRequest(StopReceiver), 'stop')],
     ['telemetryLens.clearLocalData', async () => {
       const n = p.statusBar.current?.recordCount;
       const pick = await vscode.window.showWarningMessage(
         `Delete ${n === undefined ? 'all' : `all ${n}`} records from the local telemetry store?`,
         { modal: true, detail: 'Agent runs, traces and health history in the local store are removed. Logfire is not affected.' }, 'Delete');
       if (pick !== 'Delete') return;
-      await receiver(lens, () => c.sendRequest(ClearLocalData), 'clear');
+      await receiver(lens, () => lens.client.sendRequest(ClearLocalData), 'clear');
       p.runs.refresh();
       p.events.refresh();
     }],
     ['telemetryLens.runDemo', () => HealthView.runDemo(lens)],
     ['telemetryLens.restartServer', async () => {
-      await c.restart().then(() => p.statusBar.load(), (err: unknown) => lens.fail('restart failed', err));
+      await lens.client.restart().then(() => p.statusBar.load(), (err: unknown) => lens.fail('restart failed', err));
     }],
     ['telemetryLens.refreshRuns', () => p.runs.refresh()],
     ['telemetryLens.refreshEvents', () => p.events.refresh()],

@@ -1,11 +1,9 @@
 // Telemetry Lens extension entry point. Activation only wires things up: the language server
-// process does every piece of real work (parsing, linting, receiving, querying).
+// process does every piece of real work (parsing, linting, receiving, querying), and even the
+// language client library is loaded after activate() has returned.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { SchemaChanged } from '../protocol/protocol';
 import { registerCommands } from './commands';
 import { Lens } from './lens';
-import { createClient } from './lsp';
 import { QueryPanel } from './query';
 import { ReceiverStatusBar } from './statusBar';
 import { EVENTS_VIEW, EventsTree } from './views/events';
@@ -13,26 +11,25 @@ import { HEALTH_VIEW, HealthView } from './views/health';
 import { RUNS_VIEW, RunsTree } from './views/runs';
 import { WaterfallPanels } from './views/waterfall';
 
-let client: LanguageClient | undefined;
+let lens: Lens | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Telemetry Lens');
-  client = createClient(context, output);
-  const lens = new Lens(context, client, output);
+  const l = (lens = new Lens(context, output));
 
-  const query = new QueryPanel(lens);
-  const health = new HealthView(lens, (title, sql, result) => query.showResult(title, sql, result));
-  const runs = new RunsTree(lens);
-  const events = new EventsTree(lens);
-  const waterfall = new WaterfallPanels(lens);
-  const statusBar = new ReceiverStatusBar(lens);
+  const query = new QueryPanel(l);
+  const health = new HealthView(l, (title, sql, result) => query.showResult(title, sql, result));
+  const runs = new RunsTree(l);
+  const events = new EventsTree(l);
+  const waterfall = new WaterfallPanels(l);
+  const statusBar = new ReceiverStatusBar(l);
 
   const runsView = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: runs, showCollapseAll: true });
   const eventsView = vscode.window.createTreeView(EVENTS_VIEW, { treeDataProvider: events });
   context.subscriptions.push(
     output,
-    lens,
+    l,
     health,
     runs,
     events,
@@ -40,21 +37,27 @@ export function activate(context: vscode.ExtensionContext): void {
     runsView,
     eventsView,
     vscode.window.registerWebviewViewProvider(HEALTH_VIEW, health),
-    ...registerCommands(lens, { health, runs, events, query, waterfall, statusBar }),
-    lens.onStoreChanged(() => waterfall.refreshSoon()),
-  );
-  client.onNotification(SchemaChanged, () => events.refresh());
-
-  // Start the server without holding up activation; requests made meanwhile wait for it.
-  client.start().then(
-    () => void statusBar.load(),
-    (err: unknown) => lens.fail('the language server did not start', err),
+    ...registerCommands(l, { health, runs, events, query, waterfall, statusBar }),
+    l.onStoreChanged(() => waterfall.refreshSoon()),
+    l.onSchemaChanged(() => events.refresh()),
   );
   output.appendLine(`[client] activated in ${(performance.now() - started).toFixed(1)} ms`);
+
+  // Start the server once activation has returned; requests made meanwhile wait for it.
+  setImmediate(() => {
+    const t = performance.now();
+    l.start().then(
+      () => {
+        output.appendLine(`[client] language server ready in ${(performance.now() - t).toFixed(0)} ms`);
+        void statusBar.load();
+      },
+      (err: unknown) => l.fail('the language server did not start', err),
+    );
+  });
 }
 
 export async function deactivate(): Promise<void> {
-  const c = client;
-  client = undefined;
-  if (c) await c.stop().catch(() => undefined);
+  const l = lens;
+  lens = undefined;
+  await l?.stop();
 }

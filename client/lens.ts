@@ -2,9 +2,9 @@
 // an event fired when the store changes. Every view and command gets this one object.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ShowOutput, StoreChanged, type ReceiverStatus } from '../protocol/protocol';
+import { SchemaChanged, ShowOutput, StoreChanged, type ReceiverStatus } from '../protocol/protocol';
 import type { Backend } from '../protocol/settings';
-import { readSettings } from './lsp';
+import { createClient, readSettings } from './lsp';
 
 export const TOKEN_KEY = 'telemetryLens.logfireReadToken';
 
@@ -13,21 +13,43 @@ export type StoreChange = { recordCount: number; added: number; port?: number; r
 export class Lens implements vscode.Disposable {
   private readonly storeEmitter = new vscode.EventEmitter<StoreChange>();
   private readonly receiverEmitter = new vscode.EventEmitter<ReceiverStatus>();
+  private readonly schemaEmitter = new vscode.EventEmitter<void>();
+  private languageClient: LanguageClient | undefined;
   /** Fires when the server reports new or deleted records. */
   readonly onStoreChanged = this.storeEmitter.event;
   /** Fires when this extension learns a new receiver status (start/stop/clear). */
   readonly onReceiverStatus = this.receiverEmitter.event;
+  /** Fires when the server reloaded the schema. */
+  readonly onSchemaChanged = this.schemaEmitter.event;
 
   constructor(
     readonly context: vscode.ExtensionContext,
-    readonly client: LanguageClient,
     readonly output: vscode.OutputChannel,
-  ) {
+  ) {}
+
+  /** The language client, created on first use (requests made before `start()` wait for the server). */
+  get client(): LanguageClient {
+    if (this.languageClient) return this.languageClient;
+    const client = (this.languageClient = createClient(this.context, this.output));
     client.onNotification(StoreChanged, (e) => this.storeEmitter.fire(e));
+    client.onNotification(SchemaChanged, () => this.schemaEmitter.fire());
     client.onNotification(ShowOutput, (e) => {
-      output.appendLine(`[client] ${e.reason}`);
-      output.show(true);
+      this.output.appendLine(`[client] ${e.reason}`);
+      this.output.show(true);
     });
+    return client;
+  }
+
+  /** Start the server process. */
+  start(): Promise<void> {
+    return this.client.start();
+  }
+
+  /** Stop the server process if it was ever started. */
+  async stop(): Promise<void> {
+    const c = this.languageClient;
+    this.languageClient = undefined;
+    if (c) await c.stop().catch(() => undefined);
   }
 
   get backend(): Backend {
@@ -62,6 +84,7 @@ export class Lens implements vscode.Disposable {
   dispose(): void {
     this.storeEmitter.dispose();
     this.receiverEmitter.dispose();
+    this.schemaEmitter.dispose();
   }
 }
 

@@ -1,12 +1,7 @@
 // The language client: starts dist/server/server.js over IPC and answers the server's
 // `workspace/configuration` pulls for `telemetryLens` with the flat settings object.
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { DEFAULT_SETTINGS, type Settings } from '../protocol/settings';
 
 export const SCHEMA_GLOB = '**/telemetry.schema.{yaml,yml,json}';
@@ -20,7 +15,10 @@ export function readSettings(scope?: vscode.Uri | null): Settings {
   return out as unknown as Settings;
 }
 
+/** Builds the client; the library is loaded here, on first use, not while the extension activates. */
 export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
   const module = context.asAbsolutePath('dist/server/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },

@@ -25,6 +25,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
   readonly onDidChangeTreeData = this.changed.event;
   private readonly traceCache = new Map<string, Promise<SpanNode<SpanDetail>[]>>();
   private debounce: NodeJS.Timeout | undefined;
+  private liveTimer: NodeJS.Timeout | undefined;
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly lens: Lens) {
@@ -91,7 +92,13 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
   async getChildren(n?: RunNode): Promise<RunNode[]> {
     try {
-      if (!n) return (await this.lens.client.sendRequest(ListRuns)).map((run) => ({ kind: 'run' as const, run }));
+      if (!n) {
+        const runs = await this.lens.client.sendRequest(ListRuns);
+        // A run stops being live after a quiet spell without new data: poll while any run is live.
+        if (this.liveTimer) clearTimeout(this.liveTimer);
+        this.liveTimer = runs.some((r) => r.live) ? setTimeout(() => this.refresh(), 30_000) : undefined;
+        return runs.map((run) => ({ kind: 'run' as const, run }));
+      }
       if (n.kind === 'run') {
         const traces = await this.lens.client.sendRequest(ListTraces, { runId: n.run.runId });
         return traces.map((trace) => ({ kind: 'trace' as const, trace, runId: n.run.runId }));
@@ -119,6 +126,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
+    if (this.liveTimer) clearTimeout(this.liveTimer);
     this.sub.dispose();
     this.changed.dispose();
   }
