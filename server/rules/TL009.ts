@@ -54,8 +54,10 @@ function conventional(name: string, style: 'dotted.snake_case' | 'snake_case'): 
   if (segments.length >= 2) return segments.join('.');
   const w = words(name);
   if (w.length < 2) return w.join('_');
-  // `validate_order` → `order.validate`; `agent_created` → `agent.created`.
-  if (LEADING_VERBS.has(w[0])) return `${w.slice(1).join('_')}.${w[0]}`;
+  // `validate_order` → `order.validate`; but `run_started`/`agent_created` → `run.started`/`agent.created`.
+  const tail = w[w.length - 1];
+  const happened = /(?:ed|ing)$/.test(tail) || Object.values(PAST).includes(tail) || tail === 'error';
+  if (!happened && LEADING_VERBS.has(w[0])) return `${w.slice(1).join('_')}.${w[0]}`;
   return `${w[0]}.${w.slice(1).join('_')}`;
 }
 

@@ -63,6 +63,12 @@ ruleTable(rule, {
       output: "import logfire\nwith logfire.span('order.validate'):\n    pass\n",
     },
     {
+      name: 'noun that is also a verb, followed by what happened: no swap',
+      code: "import logfire\nlogfire.info('run_started')\nlogfire.info('index_built')\n",
+      errors: [{ fixes: ['Rename to `run.started`'] }, { fixes: ['Rename to `index.built`'] }],
+      output: "import logfire\nlogfire.info('run.started')\nlogfire.info('index.built')\n",
+    },
+    {
       name: 'error events end with .error or _error (seed 002 example)',
       code: "import logfire\nlogfire.error('database.query_failed', table='messages')\n",
       errors: [{ message: 'Error event `database.query_failed` should end with `.error` or `_error`', fixes: ['Rename to `database.query_error`'] }],
