@@ -128,14 +128,60 @@ function tagsOf(v: AttrValue | undefined): string[] {
 
 const STATUS = ['UNSET', 'OK', 'ERROR'];
 
-function httpColumns(a: Attributes): Pick<RecordRow, 'http_response_status_code' | 'http_method' | 'http_route' | 'url_full' | 'url_path' | 'url_query'> {
+type HttpColumns = Pick<RecordRow, 'http_response_status_code' | 'http_method' | 'http_route' | 'url_full' | 'url_path' | 'url_query'>;
+
+type ScopeColumns = Pick<RecordRow, 'otel_scope_name' | 'otel_scope_version' | 'otel_scope_attributes'>;
+type OwnColumns = Omit<RecordRow, keyof ResourceColumns | keyof ScopeColumns | keyof HttpColumns>;
+
+/**
+ * A records row with every column set in one fixed order: one object shape for all rows (object
+ * spreads of this many keys are several times slower and heavier on the garbage collector).
+ */
+function record(res: ResourceColumns, scope: ScopeColumns, o: OwnColumns): RecordRow {
+  const a = o.attributes as Attributes;
   return {
+    start_timestamp: o.start_timestamp,
+    end_timestamp: o.end_timestamp,
+    duration: o.duration,
+    trace_id: o.trace_id,
+    span_id: o.span_id,
+    parent_span_id: o.parent_span_id,
+    kind: o.kind,
+    level: o.level,
+    span_name: o.span_name,
+    message: o.message,
+    log_body: o.log_body,
+    attributes: a,
+    attributes_json_schema: o.attributes_json_schema,
+    tags: o.tags,
+    is_exception: o.is_exception,
+    exception_type: o.exception_type,
+    exception_message: o.exception_message,
+    exception_stacktrace: o.exception_stacktrace,
+    otel_status_code: o.otel_status_code,
+    otel_status_message: o.otel_status_message,
+    otel_events: o.otel_events,
+    otel_links: o.otel_links,
+    otel_scope_name: scope.otel_scope_name,
+    otel_scope_version: scope.otel_scope_version,
+    otel_scope_attributes: scope.otel_scope_attributes,
+    otel_resource_attributes: res.otel_resource_attributes,
+    service_name: res.service_name,
+    service_version: res.service_version,
+    service_namespace: res.service_namespace,
+    service_instance_id: res.service_instance_id,
+    process_pid: res.process_pid,
+    deployment_environment: res.deployment_environment,
+    telemetry_sdk_name: res.telemetry_sdk_name,
+    telemetry_sdk_language: res.telemetry_sdk_language,
+    telemetry_sdk_version: res.telemetry_sdk_version,
     http_response_status_code: int(a['http.response.status_code'] ?? a['http.status_code']),
     http_method: str(a['http.request.method'] ?? a['http.method']),
     http_route: str(a['http.route']),
     url_full: str(a['url.full'] ?? a['http.url']),
     url_path: str(a['url.path'] ?? a['http.target']),
     url_query: str(a['url.query']),
+    run_id: res.run_id,
   };
 }
 
@@ -152,7 +198,7 @@ export function mapTraces(decoded: Decoded<OtlpSpan>): RecordRow[] {
   return out;
 }
 
-function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ReturnType<typeof scopeColumns>, out: RecordRow[]): void {
+function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out: RecordRow[]): void {
   const raw = span.attributes;
   const spanType = raw['logfire.span_type'];
   const kind: RecordKind = spanType === 'log' ? 'log' : spanType === 'pending_span' ? 'pending_span' : 'span';
@@ -171,36 +217,32 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ReturnType<typeof 
       exc = { type: str(ev.attributes['exception.type']), message: str(ev.attributes['exception.message']) ?? '', stacktrace: str(ev.attributes['exception.stacktrace']) };
     }
   }
-  const base = {
-    trace_id: span.traceId,
-    ...res,
-    ...scope,
-  };
-  out.push({
-    ...base,
-    start_timestamp: start,
-    end_timestamp: isLog ? start : us(span.endTimeUnixNano),
-    duration: isLog ? null : Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId,
-    kind,
-    level,
-    span_name: spanName,
-    message,
-    log_body: null,
-    attributes,
-    attributes_json_schema: jsonSchema,
-    tags: tagsOf(raw['logfire.tags']),
-    is_exception: exc !== null,
-    exception_type: exc?.type ?? null,
-    exception_message: exc?.message ?? null,
-    exception_stacktrace: exc?.stacktrace ?? null,
-    otel_status_code: STATUS[span.statusCode] ?? String(span.statusCode),
-    otel_status_message: span.statusMessage || null,
-    otel_events: events,
-    otel_links: span.links.map((l) => ({ trace_id: l.traceId, span_id: l.spanId, attributes: l.attributes })),
-    ...httpColumns(attributes),
-  });
+  out.push(
+    record(res, scope, {
+      trace_id: span.traceId,
+      start_timestamp: start,
+      end_timestamp: isLog ? start : us(span.endTimeUnixNano),
+      duration: isLog ? null : Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9,
+      span_id: span.spanId,
+      parent_span_id: span.parentSpanId,
+      kind,
+      level,
+      span_name: spanName,
+      message,
+      log_body: null,
+      attributes,
+      attributes_json_schema: jsonSchema,
+      tags: tagsOf(raw['logfire.tags']),
+      is_exception: exc !== null,
+      exception_type: exc?.type ?? null,
+      exception_message: exc?.message ?? null,
+      exception_stacktrace: exc?.stacktrace ?? null,
+      otel_status_code: STATUS[span.statusCode] ?? String(span.statusCode),
+      otel_status_message: span.statusMessage || null,
+      otel_events: events,
+      otel_links: span.links.map((l) => ({ trace_id: l.traceId, span_id: l.spanId, attributes: l.attributes })),
+    }),
+  );
   if (kind === 'pending_span') return;
   // Span events other than exceptions become rows of their own, children of the span.
   for (const ev of span.events) {
@@ -208,31 +250,32 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ReturnType<typeof 
     const t = us(ev.timeUnixNano || span.startTimeUnixNano);
     const evLevel = int(ev.attributes['logfire.level_num']);
     const cleaned = cleanAttributes(ev.attributes);
-    out.push({
-      ...base,
-      start_timestamp: t,
-      end_timestamp: t,
-      duration: null,
-      span_id: span.spanId,
-      parent_span_id: span.spanId,
-      kind: 'span_event',
-      level: evLevel !== null && evLevel >= 0 && evLevel <= 24 ? evLevel : LEVELS.info,
-      span_name: ev.name,
-      message: str(ev.attributes['logfire.msg']) ?? ev.name,
-      log_body: null,
-      attributes: cleaned.attributes,
-      attributes_json_schema: cleaned.jsonSchema,
-      tags: tagsOf(ev.attributes['logfire.tags']),
-      is_exception: false,
-      exception_type: null,
-      exception_message: null,
-      exception_stacktrace: null,
-      otel_status_code: null,
-      otel_status_message: null,
-      otel_events: null,
-      otel_links: null,
-      ...httpColumns(cleaned.attributes),
-    });
+    out.push(
+      record(res, scope, {
+        trace_id: span.traceId,
+        start_timestamp: t,
+        end_timestamp: t,
+        duration: null,
+        span_id: span.spanId,
+        parent_span_id: span.spanId,
+        kind: 'span_event',
+        level: evLevel !== null && evLevel >= 0 && evLevel <= 24 ? evLevel : LEVELS.info,
+        span_name: ev.name,
+        message: str(ev.attributes['logfire.msg']) ?? ev.name,
+        log_body: null,
+        attributes: cleaned.attributes,
+        attributes_json_schema: cleaned.jsonSchema,
+        tags: tagsOf(ev.attributes['logfire.tags']),
+        is_exception: false,
+        exception_type: null,
+        exception_message: null,
+        exception_stacktrace: null,
+        otel_status_code: null,
+        otel_status_message: null,
+        otel_events: null,
+        otel_links: null,
+      }),
+    );
   }
 }
 
@@ -273,33 +316,32 @@ export function mapLogs(decoded: Decoded<OtlpLogRecord>, receivedAtNs: bigint = 
         if (rec.attributes['exception.type'] != null || rec.attributes['exception.message'] != null) {
           exc = { type: str(rec.attributes['exception.type']), message: str(rec.attributes['exception.message']) ?? '', stacktrace: str(rec.attributes['exception.stacktrace']) };
         }
-        out.push({
-          trace_id: rec.traceId ?? '0'.repeat(32),
-          ...res,
-          ...scope,
-          start_timestamp: start,
-          end_timestamp: start,
-          duration: null,
-          span_id: spanId,
-          parent_span_id: rec.spanId,
-          kind: 'log',
-          level: logLevel(rec),
-          span_name: spanName,
-          message,
-          log_body: bodyText,
-          attributes,
-          attributes_json_schema: jsonSchema,
-          tags: tagsOf(rec.attributes['logfire.tags']),
-          is_exception: exc !== null,
-          exception_type: exc?.type ?? null,
-          exception_message: exc?.message ?? null,
-          exception_stacktrace: exc?.stacktrace ?? null,
-          otel_status_code: null,
-          otel_status_message: null,
-          otel_events: null,
-          otel_links: null,
-          ...httpColumns(attributes),
-        });
+        out.push(
+          record(res, scope, {
+            trace_id: rec.traceId ?? '0'.repeat(32),
+            start_timestamp: start,
+            end_timestamp: start,
+            duration: null,
+            span_id: spanId,
+            parent_span_id: rec.spanId,
+            kind: 'log',
+            level: logLevel(rec),
+            span_name: spanName,
+            message,
+            log_body: bodyText,
+            attributes,
+            attributes_json_schema: jsonSchema,
+            tags: tagsOf(rec.attributes['logfire.tags']),
+            is_exception: exc !== null,
+            exception_type: exc?.type ?? null,
+            exception_message: exc?.message ?? null,
+            exception_stacktrace: exc?.stacktrace ?? null,
+            otel_status_code: null,
+            otel_status_message: null,
+            otel_events: null,
+            otel_links: null,
+          }),
+        );
       }
     }
   }
