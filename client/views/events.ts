@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { FindCallSites, ListEvents, type EventSummary, type Location } from '../../protocol/protocol';
 import type { Lens } from '../lens';
+import { Throttle } from '../throttle';
 import { formatCount } from '../webview/format';
 
 export const EVENTS_VIEW = 'telemetryLens.events';
@@ -9,13 +10,12 @@ export const EVENTS_VIEW = 'telemetryLens.events';
 export class EventsTree implements vscode.TreeDataProvider<EventSummary>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EventSummary | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private debounce: NodeJS.Timeout | undefined;
+  private readonly throttle = new Throttle(() => this.refresh());
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly lens: Lens) {
     this.sub = lens.onStoreChanged(() => {
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => this.refresh(), 3000);
+      this.throttle.request(3000);
     });
   }
 
@@ -52,7 +52,7 @@ export class EventsTree implements vscode.TreeDataProvider<EventSummary>, vscode
   }
 
   dispose(): void {
-    if (this.debounce) clearTimeout(this.debounce);
+    this.throttle.cancel();
     this.sub.dispose();
     this.changed.dispose();
   }

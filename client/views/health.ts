@@ -1,5 +1,5 @@
 // Health webview view: runs the checks and chart queries on the server and posts the results.
-// Refreshes on a timer (health.refreshSeconds) and, debounced, when the store changes.
+// Refreshes on a timer (health.refreshSeconds) and, throttled, when the store changes.
 import * as vscode from 'vscode';
 import {
   GenerateDemoData,
@@ -13,6 +13,7 @@ import {
 import type { HealthFromWebview, HealthToWebview } from '../../protocol/webview';
 import type { Backend } from '../../protocol/settings';
 import { isCancellation, type Lens } from '../lens';
+import { Throttle } from '../throttle';
 import { readSettings } from '../lsp';
 import { renderPage, webviewOptions } from '../webview/host';
 
@@ -21,7 +22,7 @@ export const HEALTH_VIEW = 'telemetryLens.health';
 export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private debounce: NodeJS.Timeout | undefined;
+  private readonly throttle = new Throttle(() => void this.refresh());
   private running: vscode.CancellationTokenSource | undefined;
   private lastReport: HealthReport | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -110,8 +111,7 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
 
   private scheduleRefresh(ms: number): void {
     if (!this.view?.visible) return;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.refresh(), ms);
+    this.throttle.request(ms);
   }
 
   /** Ask the server for checks, charts and receiver status; post the outcome to the webview. */
@@ -173,7 +173,7 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
   dispose(): void {
     this.view = undefined;
     this.resetTimer();
-    if (this.debounce) clearTimeout(this.debounce);
+    this.throttle.cancel();
     this.running?.cancel();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

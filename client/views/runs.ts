@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { GetTrace, ListRuns, ListTraces, type AgentRun, type SpanDetail, type TraceSummary } from '../../protocol/protocol';
 import type { Lens } from '../lens';
+import { Throttle } from '../throttle';
 import { buildSpanTree, formatDuration, levelName, type SpanNode } from '../webview/format';
 
 export const RUNS_VIEW = 'telemetryLens.runs';
@@ -24,14 +25,13 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
   private readonly changed = new vscode.EventEmitter<RunNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly traceCache = new Map<string, Promise<SpanNode<SpanDetail>[]>>();
-  private debounce: NodeJS.Timeout | undefined;
+  private readonly throttle = new Throttle(() => this.refresh());
   private liveTimer: NodeJS.Timeout | undefined;
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly lens: Lens) {
     this.sub = lens.onStoreChanged(() => {
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => this.refresh(), 750);
+      this.throttle.request(750);
     });
   }
 
@@ -125,7 +125,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
   }
 
   dispose(): void {
-    if (this.debounce) clearTimeout(this.debounce);
+    this.throttle.cancel();
     if (this.liveTimer) clearTimeout(this.liveTimer);
     this.sub.dispose();
     this.changed.dispose();

@@ -97,3 +97,26 @@ test('the webview HTML carries a strict CSP with a fresh nonce and escapes what 
   assert.equal((html.match(/<script/g) ?? []).length, 1, 'exactly one script, the nonced bundle');
   assert.ok(!/style="/.test(html), 'no inline style attributes');
 });
+
+test('Throttle coalesces a burst into one call and keeps firing under a steady stream', async (t) => {
+  const { Throttle } = await import('../../client/throttle');
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let calls = 0;
+  const th = new Throttle(() => calls++);
+  for (let i = 0; i < 50; i++) th.request(1000);
+  assert.equal(calls, 0);
+  t.mock.timers.tick(1000);
+  assert.equal(calls, 1, 'one call for the burst');
+  // A request every 100 ms for 3 s: a debounce would never fire; the throttle fires every second.
+  for (let i = 0; i < 30; i++) {
+    th.request(1000);
+    t.mock.timers.tick(100);
+  }
+  assert.equal(calls, 4);
+  th.request(1000);
+  th.request(0);
+  assert.equal(calls, 5, 'ms = 0 runs now');
+  assert.equal(th.pending, false, 'and drops the pending run');
+  t.mock.timers.tick(2000);
+  assert.equal(calls, 5);
+});
