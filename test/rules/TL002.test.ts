@@ -61,6 +61,13 @@ ruleTable(rule, {
       output: "import * as logfire from '@pydantic/logfire-node';\nconst attempts = 2;\nlogfire.info('Failover success: now using {model}', { model: m, workload: undefined, attempts });\n",
     },
     {
+      name: 'JavaScript call without an attributes object gets one',
+      code: "const logfire = require('logfire');\nlogfire.info('Failover success: now using {model}');\n",
+      language: 'javascript',
+      errors: [{ message: 'Missing required attributes `model`, `workload`, `attempts`' }],
+      output: "const logfire = require('logfire');\nlogfire.info('Failover success: now using {model}', { model: undefined, workload: undefined, attempts: undefined });\n",
+    },
+    {
       name: 'loguru extra dict',
       code: "from loguru import logger\nlogger.info('agent.created', extra={'model': 'm'})\n",
       schema: SPANS,
