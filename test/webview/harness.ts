@@ -11,6 +11,14 @@ import { buildWebviewHtml, makeNonce, type WebviewHtmlOptions } from '../../clie
 import { packageRoot } from '../../server/paths';
 
 export const root = packageRoot();
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here (no Chromium outside CI), or false. CI always runs them. */
+export function skipReason(): string | false {
+  if (fs.existsSync(chromiumPath)) return false;
+  if (process.env.CI && process.env.CI !== 'false') return false;
+  return `no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH); CI runs these tests`;
+}
 export const artifacts = path.join(root, 'test-artifacts');
 
 export function fixture<T>(name: string): T {
@@ -83,7 +91,7 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
   let n = 0;

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { ChartData, HealthReport, ReceiverStatus } from '../../protocol/protocol';
 import type { HealthToWebview } from '../../protocol/webview';
-import { canvasPixels, fixture, hexToRgb, posted, problems, screenshot, send, setTheme, startHarness, THEMES, type Harness } from './harness';
+import { canvasPixels, fixture, hexToRgb, posted, problems, screenshot, send, setTheme, startHarness, THEMES, type Harness, skipReason } from './harness';
+
+const skip = skipReason();
 
 const report = fixture<HealthReport>('health-report.json');
 const charts = fixture<ChartData>('chart-data.json');
@@ -14,6 +16,7 @@ const CANVASES = ['#chart-routing', '#chart-failovers', '#chart-capacity', '#cha
 
 let h: Harness;
 before(async () => {
+  if (skip) return;
   h = await startHarness();
 });
 after(async () => {
@@ -28,7 +31,7 @@ async function withReport(width = 900): Promise<Page> {
   return page;
 }
 
-test('health cards show each check with its verdict, figure and when it ran', async () => {
+test('health cards show each check with its verdict, figure and when it ran', { skip }, async () => {
   const page = await withReport();
   const cards = page.locator('#cards article.card');
   assert.equal(await cards.count(), report.checks.length);
@@ -57,7 +60,7 @@ test('health cards show each check with its verdict, figure and when it ran', as
   await page.close();
 });
 
-test('the four charts render non-empty pixels in theme colours and describe their data', async () => {
+test('the four charts render non-empty pixels in theme colours and describe their data', { skip }, async () => {
   const page = await withReport();
   for (const sel of CANVASES) {
     const px = await canvasPixels(page, sel);
@@ -88,7 +91,7 @@ test('the four charts render non-empty pixels in theme colours and describe thei
   await page.close();
 });
 
-test('charts with no rows say so instead of drawing empty axes', async () => {
+test('charts with no rows say so instead of drawing empty axes', { skip }, async () => {
   const page = await h.open('health');
   await send(page, settings);
   await send(page, { type: 'report', report, charts: { ...charts, capacity: [], earOutcomes: [] }, receiver } satisfies HealthToWebview);
@@ -99,7 +102,7 @@ test('charts with no rows say so instead of drawing empty axes', async () => {
   await page.close();
 });
 
-test('cards and toolbar work from the keyboard and post the right messages', async () => {
+test('cards and toolbar work from the keyboard and post the right messages', { skip }, async () => {
   const page = await withReport();
   // Tab order: backend select, range select, refresh, then the cards.
   await page.keyboard.press('Tab');
@@ -127,7 +130,7 @@ test('cards and toolbar work from the keyboard and post the right messages', asy
   await page.close();
 });
 
-test('empty store shows how to send data and offers demo traffic', async () => {
+test('empty store shows how to send data and offers demo traffic', { skip }, async () => {
   const page = await h.open('health', { height: 600 });
   await send(page, settings);
   await send(page, { type: 'empty', receiver: { running: true, port: 4320, recordCount: 0, dbPath: ':memory:' } } satisfies HealthToWebview);
@@ -145,7 +148,7 @@ test('empty store shows how to send data and offers demo traffic', async () => {
   await page.close();
 });
 
-test('Logfire without a token asks for one; errors offer a retry; refresh keeps the last report', async () => {
+test('Logfire without a token asks for one; errors offer a retry; refresh keeps the last report', { skip }, async () => {
   const page = await h.open('health');
   await send(page, { ...settings, backend: 'logfire' });
   await send(page, { type: 'needsToken' } satisfies HealthToWebview);
@@ -166,7 +169,7 @@ test('Logfire without a token asks for one; errors offer a retry; refresh keeps 
   await page.close();
 });
 
-test('the view restores its last report from webview state after being hidden', async () => {
+test('the view restores its last report from webview state after being hidden', { skip }, async () => {
   const state = { settings, last: { type: 'report', report, charts, receiver } };
   const page = await h.open('health', { state });
   await page.waitForFunction(() => document.body.dataset.chartsRendered === '4');

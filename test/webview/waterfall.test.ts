@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TraceDetail } from '../../protocol/protocol';
 import type { WaterfallToWebview } from '../../protocol/webview';
-import { fixture, posted, problems, screenshot, send, startHarness, type Harness } from './harness';
+import { fixture, posted, problems, screenshot, send, startHarness, type Harness, skipReason } from './harness';
+
+const skip = skipReason();
 
 const trace = fixture<TraceDetail>('trace-detail.json');
 let h: Harness;
 before(async () => {
+  if (skip) return;
   h = await startHarness();
 });
 after(async () => {
@@ -24,7 +27,7 @@ async function open(selectedSpanId?: string): Promise<Page> {
 
 const rowIds = (page: Page): Promise<string[]> => page.locator('.span-row').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.span!));
 
-test('spans render as a tree in start order with levels, durations and violation markers', async () => {
+test('spans render as a tree in start order with levels, durations and violation markers', { skip }, async () => {
   const page = await open();
   assert.deepEqual(await rowIds(page), [
     'a000000000000001', 'a000000000000002', 'a000000000000003', 'a000000000000004',
@@ -43,7 +46,7 @@ test('spans render as a tree in start order with levels, durations and violation
   await page.close();
 });
 
-test('timing bars are placed by start and duration relative to the trace', async () => {
+test('timing bars are placed by start and duration relative to the trace', { skip }, async () => {
   const page = await open();
   const geom = async (id: string): Promise<{ left: number; width: number }> =>
     page.locator(`.span-row[data-span="${id}"] .span-timeline`).evaluate((tl) => {
@@ -62,7 +65,7 @@ test('timing bars are placed by start and duration relative to the trace', async
   await page.close();
 });
 
-test('selecting a span shows its attributes, events and exception and asks to open the source', async () => {
+test('selecting a span shows its attributes, events and exception and asks to open the source', { skip }, async () => {
   const page = await open();
   await page.locator('.span-row[data-span="a000000000000003"]').click();
   const details = page.locator('#details');
@@ -85,7 +88,7 @@ test('selecting a span shows its attributes, events and exception and asks to op
   await page.close();
 });
 
-test('rows are keyboard navigable with a single tab stop', async () => {
+test('rows are keyboard navigable with a single tab stop', { skip }, async () => {
   const page = await open('a000000000000002');
   assert.equal(await page.locator('.span-row[tabindex="0"]').count(), 1);
   assert.equal(await page.locator('.span-row[tabindex="0"]').getAttribute('data-span'), 'a000000000000002');
@@ -104,7 +107,7 @@ test('rows are keyboard navigable with a single tab stop', async () => {
   await page.close();
 });
 
-test('an unknown trace says so; a live update keeps the selection', async () => {
+test('an unknown trace says so; a live update keeps the selection', { skip }, async () => {
   const page = await open('a000000000000006');
   const grown: TraceDetail = {
     ...trace,
