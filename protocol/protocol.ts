@@ -205,5 +205,12 @@ export const StoreChanged = new NotificationType<{ recordCount: number; added: n
 );
 /** server → client: schema reloaded (views that list events refresh). */
 export const SchemaChanged = new NotificationType<{ source: string; errors: number }>('telemetryLens/schemaChanged');
+/**
+ * server → client: time the server spent linting one document version (sent only when the client
+ * passes `initializationOptions.reportTiming: true`; used by the benchmark).
+ */
+export const LintTiming = new NotificationType<{ uri: string; version: number; durationMs: number; queuedMs: number }>(
+  'telemetryLens/lintTiming',
+);
 /** server → client: show the output channel (e.g. after an error the user should read). */
 export const ShowOutput = new NotificationType<{ reason: string }>('telemetryLens/showOutput');

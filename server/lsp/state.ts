@@ -16,7 +16,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import type { Settings } from '../../protocol/settings';
-import { SchemaChanged } from '../../protocol/protocol';
+import { LintTiming, SchemaChanged } from '../../protocol/protocol';
 import type { Finding, TelemetryCall } from '../lint/types';
 import type { Schema } from '../schema/model';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText, SCHEMA_FILE_NAMES, type LoadResult } from '../schema/loader';
@@ -69,6 +69,8 @@ export class LanguageServerState {
   private schemaDiagnosticFiles = new Set<string>();
   /** Milliseconds between a change and its lint; 0 = next turn of the event loop (bursts still coalesce). */
   debounceMs = 0;
+  /** Send LintTiming notifications (initializationOptions.reportTiming). */
+  private reportTiming = false;
   private workspaceLintRunning: Promise<{ files: number; findings: number; durationMs: number }> | undefined;
   private workspaceLintAgain = false;
   private pendingFileEvents: FileEvent[] = [];
@@ -78,8 +80,6 @@ export class LanguageServerState {
   private initialized = false;
   private shuttingDown = false;
   telemetry: TelemetryService | undefined;
-  /** Listeners for lint results of open documents (code lens refresh, tests of timing). */
-  private lintListeners: ((doc: OpenDoc) => void)[] = [];
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsManager(connection, () => !!this.clientCapabilities?.workspace?.configuration);
@@ -100,11 +100,13 @@ export class LanguageServerState {
 
   initialize(params: InitializeParams): void {
     this.clientCapabilities = params.capabilities;
-    const opts = (params.initializationOptions ?? {}) as { debounceMs?: unknown; settings?: unknown };
+    const opts = (params.initializationOptions ?? {}) as { debounceMs?: unknown; settings?: unknown; reportTiming?: unknown };
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) this.debounceMs = opts.debounceMs;
+    this.reportTiming = opts.reportTiming === true;
     const env = Number(process.env.TELEMETRY_LENS_DEBOUNCE_MS);
     if (process.env.TELEMETRY_LENS_DEBOUNCE_MS && Number.isFinite(env) && env >= 0) this.debounceMs = env;
-    this.settings.setInitial(opts.settings);
+    // `settings`, or the whole options object when it is `{ telemetryLens: {...} }` (Helix sends its `config` so)
+    this.settings.setInitial(opts.settings ?? ('telemetryLens' in opts ? opts : undefined));
     const folders: WorkspaceFolder[] =
       params.workspaceFolders ??
       (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri)) }] : params.rootPath ? [{ uri: pathToFileURL(params.rootPath).toString(), name: path.basename(params.rootPath) }] : []);
@@ -114,21 +116,28 @@ export class LanguageServerState {
   async afterInitialized(): Promise<void> {
     this.initialized = true;
     await this.reloadAllSchemas(false);
-    // open documents that arrived before the schemas were ready
+    // open documents first: their diagnostics are what the user is looking at
     for (const d of this.docs.all()) this.scheduleLint(d);
+    await new Promise((r) => setTimeout(r, 0));
     const { TelemetryService } = await import('./telemetry');
-    this.telemetry = new TelemetryService(this);
-    void this.telemetry.start().catch((e) => this.log(`telemetry: ${errorText(e)}`));
-    void this.lintWorkspace().catch((e) => this.log(`workspace lint failed: ${errorText(e)}`));
+    const telemetry = new TelemetryService(this);
+    this.telemetry = telemetry;
+    // the store and receiver start after the workspace lint, or after 1.5 s when that takes longer
+    let started = false;
+    const start = () => {
+      if (started || this.shuttingDown) return;
+      started = true;
+      void telemetry.start().catch((e) => this.log(`telemetry: ${errorText(e)}`));
+    };
+    setTimeout(start, 1500).unref();
+    void this.lintWorkspace()
+      .catch((e) => this.log(`workspace lint failed: ${errorText(e)}`))
+      .finally(start);
   }
 
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     await this.telemetry?.stop();
-  }
-
-  onLint(listener: (doc: OpenDoc) => void): void {
-    this.lintListeners.push(listener);
   }
 
   // ---------- folders and schemas ----------
@@ -301,14 +310,15 @@ export class LanguageServerState {
 
   scheduleLint(doc: OpenDoc): void {
     if (!this.initialized || !doc.engine || doc.timer) return;
+    const queuedAt = performance.now();
     const run = () => {
       doc.timer = undefined;
-      void this.lintDocument(doc);
+      void this.lintDocument(doc, queuedAt);
     };
     doc.timer = this.debounceMs > 0 ? setTimeout(run, this.debounceMs) : setImmediate(run);
   }
 
-  private async lintDocument(doc: OpenDoc): Promise<void> {
+  private async lintDocument(doc: OpenDoc, queuedAt?: number): Promise<void> {
     if (!doc.engine || !doc.language || this.docs.get(doc.uri) !== doc) return;
     const version = doc.text.version;
     const { settings } = await this.settings.get(doc.uri);
@@ -336,7 +346,9 @@ export class LanguageServerState {
     const folder = this.folderOf(doc.path);
     if (folder && doc.path) folder.index.set(doc.path, { path: doc.path, findings: out.findings, calls: out.calls, live: true });
     this.publish(doc.uri, version);
-    for (const l of this.lintListeners) l(doc);
+    if (this.reportTiming) {
+      void this.connection.sendNotification(LintTiming, { uri: doc.uri, version, durationMs, queuedMs: queuedAt === undefined ? 0 : t0 - queuedAt });
+    }
   }
 
   /** The lint result of an open document for its current version (lints now when stale). */

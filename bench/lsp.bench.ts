@@ -1,0 +1,137 @@
+// Language-server latency over the real protocol: the bundled server spawned with --stdio, a
+// 5,000-line Python file with 200 telemetry calls opened, then single-character edits typed one at a
+// time. Measured in the client: didChange sent → publishDiagnostics for that version received, and
+// process spawn → first diagnostics. The server also reports its own lint time per version
+// (initializationOptions.reportTiming), so protocol/IPC overhead and debounce are visible separately.
+//
+//   npm run bench -- lsp [--edits 100] [--debounce 0]
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LintTiming } from '../protocol/protocol';
+import { makeWorkspace, TestClient } from '../test/lsp/client';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const TEMPLATES = [
+  ['logfire.info', 'Workload routing: {agent} → {workload} → {model}', 'agent=a, workload="CODING", model=m, orchestrated_model=m, default_model=d'],
+  ['logfire.warn', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'from_model=a, to_model=b, error_type="timeout", workload="CODING"'],
+  ['logfire.info', 'Failover success: now using {model}', 'model=m, workload="CODING", attempts=2'],
+  ['logfire.warn', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'model=m, workload="CODING", cooldown=30, consecutive_429s=1'],
+  ['logfire.warn', 'Capacity warning: {model} at {pct}% ({limit_type})', 'model=m, pct=85.0, limit_type="day_requests", used=1, limit=2, provider="cerebras"'],
+  ['logfire.info', 'EAR phase: {from_phase} → {to_phase}', 'loop_id=l, agent_id=a, from_phase="observe", to_phase="orient"'],
+  ['logfire.info', 'Failover: {from_model} → {to_model}', 'from_model=a, to_model=b'], // near miss (TL001)
+  ['logfire.info', 'Workload routing: {agent} → {workload} → {model}', 'agent=a, workload="BAKING"'], // several findings
+];
+
+/** 5,000 lines, 200 calls: functions of 25 lines, each with one telemetry call among plain code. */
+function generate(): { text: string; callLines: number[] } {
+  const lines: string[] = ['import logfire', 'import math', ''];
+  const callLines: number[] = [];
+  for (let i = 0; lines.length < 5000; i++) {
+    lines.push(`def handler_${i}(a, b, m, d, l):`);
+    lines.push(`    """Handle case ${i}."""`);
+    lines.push(`    total = 0`);
+    for (let k = 0; k < 8; k++) lines.push(`    total += math.sqrt(${k} + ${i}) * (a or 1)`);
+    if (callLines.length < 200) {
+      const [fn, template, attrs] = TEMPLATES[i % TEMPLATES.length];
+      callLines.push(lines.length);
+      lines.push(`    ${fn}("${template}", ${attrs})`);
+    } else lines.push('    total -= 1');
+    for (let k = 0; k < 10; k++) lines.push(`    if total > ${k * 100}:\n        total = total / 2`.split('\n')[k % 2]);
+    lines.push('    return total');
+    lines.push('');
+  }
+  return { text: lines.slice(0, 5000).join('\n') + '\n', callLines };
+}
+
+async function run(debounceMs: number, edits: number): Promise<Record<string, number>> {
+  const { text, callLines } = generate();
+  const ws = makeWorkspace({ 'big.py': text }, 'tl-lsp-bench-');
+  const spawnAt = performance.now();
+  const { client } = await TestClient.start({
+    workspace: ws,
+    settings: { receiver: { autoStart: false }, codeLens: false },
+    initializationOptions: { reportTiming: true, debounceMs },
+  });
+  const timings = new Map<number, { durationMs: number; queuedMs: number }>();
+  client.conn.onNotification(LintTiming, (t) => timings.set(t.version, t));
+  try {
+    const uri = await client.open('big.py', 'python');
+    const first = await client.waitFor((p) => p.params.uri === uri && p.params.version === 1, 60_000);
+    const startToFirst = first.at - spawnAt;
+    const findings = first.params.diagnostics.length;
+
+    const latencies: number[] = [];
+    const server: number[] = [];
+    const queued: number[] = [];
+    const versions: number[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < edits; i++) {
+      // alternately type a character into a call's message and delete it again
+      const line = callLines[(i >> 1) % callLines.length];
+      const col = lines[line].indexOf('"') + 3;
+      const change =
+        i % 2 === 0
+          ? { range: { start: { line, character: col }, end: { line, character: col } }, text: 'x' }
+          : { range: { start: { line, character: col }, end: { line, character: col + 1 } }, text: '' };
+      const from = client.published.length;
+      const t0 = performance.now();
+      const version = await client.change(uri, [change]);
+      const p = await client.waitFor((x) => x.params.uri === uri && x.params.version === version, 30_000, from);
+      latencies.push(p.at - t0);
+      versions.push(version);
+    }
+    // the timing notification follows its publication: collect them at the end
+    await new Promise((r) => setTimeout(r, 200));
+    for (const v of versions) {
+      const t = timings.get(v);
+      if (t) {
+        server.push(t.durationMs);
+        queued.push(t.queuedMs);
+      }
+    }
+    return {
+      startToFirst,
+      findings,
+      p50: pct(latencies, 50),
+      p95: pct(latencies, 95),
+      max: Math.max(...latencies),
+      serverP50: pct(server, 50),
+      serverP95: pct(server, 95),
+      queuedP95: pct(queued, 95),
+    };
+  } finally {
+    await client.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const edits = arg('edits', 100);
+  const debounces = process.argv.includes('--debounce') ? [arg('debounce', 0)] : [0, 20];
+  const f = (n: number) => n.toFixed(2);
+  console.log(`5,000-line Python file, 200 telemetry calls, ${edits} single-character edits (one at a time, each waits for its diagnostics)\n`);
+  console.log('| debounce | keystroke→diagnostics p50 | p95 | max | server lint p50 | server lint p95 | debounce wait p95 | spawn→first diagnostics | findings |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const d of debounces) {
+    const r = await run(d, edits);
+    console.log(
+      `| ${d === 0 ? '0 (next tick)' : `${d} ms`} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.max)} ms | ${f(r.serverP50)} ms | ${f(r.serverP95)} ms | ${f(r.queuedP95)} ms | ${r.startToFirst.toFixed(0)} ms | ${r.findings} |`,
+    );
+  }
+  console.log(`\nnode ${process.version}, ${path.basename(process.execPath)}; target: p95 ≤ 10 ms with the default debounce`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
