@@ -35,10 +35,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
     ],
     outputChannel: output,
     diagnosticCollectionName: 'telemetry-lens',
-    synchronize: {
-      configurationSection: SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher(SCHEMA_GLOB),
-    },
+    // No `synchronize`: the server registers for configuration changes (telemetryLens, files) and the
+    // file watchers it needs itself, so a static section here would only double the startup lint.
     initializationOptions: {
       storagePath: context.storageUri?.fsPath,
       globalStoragePath: context.globalStorageUri.fsPath,
