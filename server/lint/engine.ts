@@ -277,10 +277,12 @@ function activeRules(opts: RunOptions): { rule: Rule; severity: Severity }[] {
   return out;
 }
 
-function makeReporter(rule: Rule, severity: Severity, into: Finding[], eventId?: string): (f: FindingInput) => void {
+/** One reporter per rule and pass: stamps code/name/severity, the matched event and the call. */
+function makeReporter(rule: Rule, severity: Severity, into: Finding[], state: { call?: TelemetryCall; eventId?: string }): (f: FindingInput) => void {
   return (f) => {
     const finding: Finding = { ...f, code: rule.meta.code, rule: rule.meta.name, severity: f.severity && severity === rule.meta.severity ? f.severity : severity, fixes: f.fixes ?? [] };
-    if (eventId !== undefined && finding.eventId === undefined) finding.eventId = eventId;
+    if (state.eventId !== undefined && finding.eventId === undefined) finding.eventId = state.eventId;
+    if (state.call) callOf.set(finding, state.call);
     into.push(finding);
   };
 }
@@ -288,27 +290,34 @@ function makeReporter(rule: Rule, severity: Severity, into: Finding[], eventId?:
 function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, ruleErrors: LintResult['ruleErrors']): Finding[] {
   const findings: Finding[] = [];
   const rules = activeRules(opts);
-  const matches = ctx.calls.map((c) => matchEvent(c, ctx.schema));
-  for (const { rule, severity } of rules) {
-    if (rule.checkCall) {
-      for (let i = 0; i < ctx.calls.length; i++) {
-        const call = ctx.calls[i];
-        const match = matches[i];
-        const cctx: CallContext = { ...ctx, call, match };
+  const state: { call?: TelemetryCall; eventId?: string } = {};
+  const callRules = rules.filter((r) => r.rule.checkCall).map((r) => ({ ...r, report: makeReporter(r.rule, r.severity, findings, state) }));
+  if (callRules.length) {
+    for (const call of ctx.calls) {
+      const match = matchEvent(call, ctx.schema);
+      // One context per call, shared by every rule (rules must not mutate it).
+      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, call, match };
+      state.call = call;
+      state.eventId = match.event?.id;
+      for (const { rule, report } of callRules) {
         const start = findings.length;
         try {
-          rule.checkCall(cctx, makeReporter(rule, severity, findings, match.event?.id));
+          rule.checkCall!(cctx, report);
         } catch (err) {
           findings.length = start;
           ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
         }
-        for (let k = start; k < findings.length; k++) callOf.set(findings[k], call);
       }
     }
-    if (rule.checkFile && runFileRules) {
+  }
+  state.call = undefined;
+  state.eventId = undefined;
+  if (runFileRules) {
+    for (const { rule, severity } of rules) {
+      if (!rule.checkFile) continue;
       const start = findings.length;
       try {
-        rule.checkFile(ctx, makeReporter(rule, severity, findings));
+        rule.checkFile(ctx, makeReporter(rule, severity, findings, state));
       } catch (err) {
         findings.length = start;
         ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
@@ -401,7 +410,7 @@ function countLines(s: string): number {
 /** Lint one source text: pre-filter, parse, extract, run every rule, apply suppressions. */
 export function lintSource(input: LintInput): Promise<LintResult> {
   return traced('lint file', { 'code.filepath': input.filePath, 'telemetry_lens.language': input.language }, async (span) => {
-    span.setAttribute('telemetry_lens.lines', countLines(input.source));
+    if (span.isRecording()) span.setAttribute('telemetry_lens.lines', countLines(input.source));
     if (!needsParse(input)) {
       const r = lintSkipped(input);
       span.setAttributes({ 'telemetry_lens.skipped': true, 'telemetry_lens.calls': 0, 'telemetry_lens.findings': r.findings.length });

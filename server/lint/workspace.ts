@@ -162,9 +162,8 @@ export function countLines(s: string): number {
 export async function lintFile(file: SourceFile, opts: Pick<WorkspaceLintOptions, 'schema' | 'settings' | 'includeCalls'>): Promise<FileResult> {
   let source: string;
   try {
-    const st = fs.statSync(file.path);
-    if (st.size > MAX_FILE_BYTES) return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: `skipped: larger than ${MAX_FILE_BYTES} bytes` };
     source = fs.readFileSync(file.path, 'utf8');
+    if (source.length > MAX_FILE_BYTES) return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: `skipped: larger than ${MAX_FILE_BYTES} bytes` };
   } catch (err) {
     return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: err instanceof Error ? err.message : String(err) };
   }
