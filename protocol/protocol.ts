@@ -182,8 +182,18 @@ export const GetReceiverStatus = new RequestType0<ReceiverStatus, void>('telemet
 export const ClearLocalData = new RequestType0<ReceiverStatus, void>('telemetryLens/clearLocalData');
 /** client → server: write demo Code Puppy-style traffic into the local store. */
 export const GenerateDemoData = new RequestType<{ records?: number }, { records: number }, void>('telemetryLens/demo');
-/** client → server: register a run about to start; returns the env the run's process needs. */
-export const PrepareRun = new RequestType<{ label: string }, { runId: string; env: Record<string, string> }, void>(
+/**
+ * client → server: register a run about to start; returns the env the run's process needs.
+ * `command` (the command line) picks the route for the Logfire SDKs: for Node commands (node, npm, npx,
+ * tsx, …) @pydantic/logfire-node is pointed at the receiver with LOGFIRE_BASE_URL and a placeholder token
+ * (it sends nothing when LOGFIRE_SEND_TO_LOGFIRE=false); otherwise LOGFIRE_SEND_TO_LOGFIRE=false and the
+ * OTLP endpoint are used (Python SDK). `sendToLogfire: true` (user opt-in) leaves the Logfire variables alone.
+ */
+export const PrepareRun = new RequestType<
+  { label: string; command?: string; sendToLogfire?: boolean },
+  { runId: string; env: Record<string, string> },
+  void
+>(
   'telemetryLens/prepareRun',
 );
 /** client → server: agent runs, newest first. */

@@ -36,7 +36,7 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['"', "'", '`', '(', ',', ' ', '=', '{'], resolveProvider: false },
+        completionProvider: { triggerCharacters: ['"', "'", '`', '(', ',', '=', '{'], resolveProvider: false },
         definitionProvider: true,
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },

@@ -77,8 +77,8 @@ function normalizeFiles(raw: unknown): FilesSettings {
   const ex = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).exclude : undefined;
   if (ex && typeof ex === 'object') {
     for (const [glob, v] of Object.entries(ex as Record<string, unknown>)) {
-      // `true`, or `{ when: "$(basename).ts" }` (sibling condition): we treat the latter as enabled only
-      // for the common "compiled output next to source" case, which the workspace lint does not need.
+      // only plain `true` entries: `{ when: ... }` sibling conditions hide generated files next to
+      // their sources, which are not Python/TS/JS sources the lint would read anyway
       if (v === true) exclude[glob] = true;
     }
   }

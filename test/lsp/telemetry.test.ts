@@ -117,7 +117,7 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.equal(run.env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
     assert.equal(run.env.OTEL_RESOURCE_ATTRIBUTES, `telemetry_lens.run_id=${run.runId}`);
     assert.equal(run.env.LOGFIRE_SEND_TO_LOGFIRE, 'false');
-    const nodeRun = await client.conn.sendRequest(PrepareRun, { label: 'fixture', command: 'node agent.mjs' } as { label: string });
+    const nodeRun = await client.conn.sendRequest(PrepareRun, { label: 'fixture', command: 'node agent.mjs' });
     assert.equal(nodeRun.env.LOGFIRE_BASE_URL, `http://127.0.0.1:${status.port}`);
     assert.equal(nodeRun.env.LOGFIRE_SEND_TO_LOGFIRE, 'true', 'logfire-node sends nothing when this is false');
     assert.ok(nodeRun.env.LOGFIRE_TOKEN);
