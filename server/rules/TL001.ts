@@ -67,7 +67,12 @@ export const rule: Rule = {
     const msg = call.message;
     if (!msg) return;
     // The message as written: a literal, or the template Logfire rebuilds from an f-string.
-    const written = typeof msg.value === 'string' ? msg.value : msg.kind === 'fstring' ? msg.text : undefined;
+    const written =
+      typeof msg.value === 'string'
+        ? msg.value
+        : msg.kind === 'fstring'
+          ? msg.text.replace(/^[a-zA-Z]*("""|'''|"|'|`)/, '').replace(/("""|'''|"|'|`)$/, '')
+          : undefined;
     if (written === undefined) return;
     // Near misses must share the first word (`Failover …`, `agent.…`) unless they are very close:
     // `payment.captured` is not a misspelt `agent.created`.

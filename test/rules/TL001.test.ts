@@ -62,6 +62,12 @@ ruleTable(rule, {
       output: "import * as logfire from '@pydantic/logfire-node';\nlogfire.info('Failover success: now using {model}', { model: m });\n",
     },
     {
+      name: 'f-string near miss: reported, no fix (TL008 turns it into a template first)',
+      code: 'import logfire\nlogfire.warn(f"Rate limited: {model} - cooldown {cooldown}s")\n',
+      errors: [{ message: 'Unknown event `Rate limited: {model} - cooldown {cooldown}s`; did you mean `Rate limit: {model} ({workload}) - cooldown {cooldown}s`?', line: 2, column: 14, fixes: [] }],
+      output: null,
+    },
+    {
       name: 'strict schema reports every undeclared event',
       code: 'import logfire\nlogfire.info("agent.created")\nlogfire.info("payment.captured", amount=3)\n',
       schema: NAMED.replace('version: 1', 'version: 1\nstrict: true'),
