@@ -4,7 +4,7 @@
 // health checks run every second on the same store. Reports spans/s, exporter-observed batch latency,
 // receiver RSS and count in (acknowledged) == count stored.
 //
-//   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4]
+//   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 // The same compiled file is the sender (BENCH_INGEST_SENDER=1).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import { OtlpReceiver } from '../server/telemetry/receiver';
 import { runHealthChecks } from '../server/telemetry/health';
 import { localBackend } from '../server/telemetry/sql/index';
 import { bundledSchema } from '../server/schema/loader';
+import { createConformance } from '../server/telemetry/conformance';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,17 +105,22 @@ async function main(): Promise<void> {
   const senders = arg('senders', 2);
   const batch = arg('batch', 1024);
   const inflight = arg('inflight', 4);
+  const withHealth = arg('health', 1) !== 0;
+  const withConformance = arg('conformance', 1) !== 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
   const dbPath = path.join(dir, 'bench.duckdb');
   const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
-  const queue = new IngestQueue(store);
+  const schema = bundledSchema();
+  // As in the language server: every received record is checked against the (bundled) schema.
+  const checker = createConformance(schema);
+  const queue = new IngestQueue(store, withConformance ? { check: (rows) => checker.check(rows) } : {});
   const receiver = await OtlpReceiver.start({ queue, port: 0 });
   const commits: CommittedBatch[] = [];
   receiver.onCommitted((b) => commits.push(b));
   const backend = localBackend(store);
-  const schema = bundledSchema();
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const children = Array.from({ length: senders }, (_, index) =>
     new Promise<SenderReport>((resolve, reject) => {
       const p = spawn(process.execPath, [__filename], {
@@ -140,9 +146,11 @@ async function main(): Promise<void> {
   const healthLoop = (async () => {
     while (!sendersDone) {
       const h0 = performance.now();
-      const report = await runHealthChecks(schema, backend, { includeRows: false });
-      healthMs.push(performance.now() - h0);
-      healthErrors += report.checks.filter((c) => c.verdict === 'error').length;
+      if (withHealth) {
+        const report = await runHealthChecks(schema, backend, { includeRows: false });
+        healthMs.push(performance.now() - h0);
+        healthErrors += report.checks.filter((c) => c.verdict === 'error').length;
+      }
       rss.push(process.memoryUsage().rss);
       const wait = 1000 - (performance.now() - h0);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -152,6 +160,8 @@ async function main(): Promise<void> {
   const sendSeconds = (performance.now() - t0) / 1000;
   await healthLoop;
   await queue.drain();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const acked = reports.reduce((n, r) => n + r.acked, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
   const stored = await store.count({});
@@ -164,14 +174,18 @@ async function main(): Promise<void> {
     ['spans stored (count stored)', String(stored)],
     ['lost', String(acked - stored)],
     ['exports failed (not acknowledged)', String(failed)],
-    ['throughput (spans/s)', Math.round(stored / sendSeconds).toLocaleString('en-US')],
+    ['throughput (spans/s, wall clock)', Math.round(stored / sendSeconds).toLocaleString('en-US')],
+    ['receiver process CPU (s; DuckDB threads, decode, conformance, health)', cpuSeconds.toFixed(1)],
+    ['spans per receiver CPU-second', Math.round(stored / cpuSeconds).toLocaleString('en-US')],
+    ['conformance checks', withConformance ? 'on (bundled schema)' : 'off'],
     ['export latency p50 / p95 (ms)', `${pct(latencies, 50).toFixed(0)} / ${pct(latencies, 95).toFixed(0)}`],
     ['commit latency p50 / p95 (ms)', `${pct(commitLat, 50).toFixed(0)} / ${pct(commitLat, 95).toFixed(0)}`],
     ['transactions (requests merged)', `${commits.length} (${commits.reduce((n, c) => n + c.requests, 0)})`],
     ['503 answers (exporter retried)', String(receiver.stats.errors[503] ?? 0)],
-    ['health runs / p50 / max (ms)', `${healthMs.length} / ${pct(healthMs, 50).toFixed(0)} / ${Math.max(...healthMs).toFixed(0)}`],
+    ['health runs / p50 / max (ms)', withHealth ? `${healthMs.length} / ${pct(healthMs, 50).toFixed(0)} / ${Math.max(...healthMs).toFixed(0)}` : 'off'],
     ['health checks in error', String(healthErrors)],
     ['receiver RSS max (MB)', (Math.max(...rss) / 1024 / 1024).toFixed(0)],
+    ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
     ['database file (MB)', (fs.statSync(dbPath).size / 1024 / 1024).toFixed(0)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));

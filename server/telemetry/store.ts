@@ -237,6 +237,10 @@ export class TelemetryStore {
     }
     const writer = await instance.connect();
     await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
+    // DuckDB checkpoints when the WAL passes 16 MB by default, inside the COMMIT that crosses it: at
+    // ingest rates that is a checkpoint every few batches, on the acknowledgement path. A larger
+    // threshold keeps commits to a WAL append; the periodic maintenance timer and close() checkpoint.
+    await writer.run(`SET GLOBAL checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
     const store = new TelemetryStore(p, instance, writer, opts);
     await store.migrate();
     // Per-connection staging table for de-duplicating bulk inserts.
@@ -246,7 +250,10 @@ export class TelemetryStore {
     const every = opts.retentionIntervalMs ?? 10 * 60_000;
     if (every > 0) {
       store.retentionTimer = setInterval(() => {
-        store.enforceRetention().catch(() => undefined);
+        store
+          .enforceRetention()
+          .then(() => store.checkpoint())
+          .catch(() => undefined);
       }, every);
       store.retentionTimer.unref();
     }
@@ -538,6 +545,13 @@ export class TelemetryStore {
     });
   }
 
+  /** Folds the write-ahead log into the database file (runs between ingest transactions). */
+  checkpoint(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    });
+  }
+
   setRetention(r: RetentionOptions): void {
     this.retention = { ...r };
   }
@@ -665,6 +679,7 @@ function wellFormed(v: unknown): unknown {
   return v;
 }
 
+const CHECKPOINT_THRESHOLD = '128MB';
 const HOUR_US = 3600e6;
 const DAY_US = 86400e6;
 

@@ -190,6 +190,7 @@ test('retention by age deletes old records on open; by size keeps the database u
     rows.push(row({ span_id: i.toString(16).padStart(16, '0'), start_timestamp: NOW_US - (40000 - i) * 1000, attributes: { blob: `${i}-`.repeat(40) } }));
   }
   await store.insertBatch({ records: rows });
+  await store.checkpoint();
   const before = await store.sizeBytes();
   const capMb = Math.max(1, Math.floor(before / 1024 / 1024 / 2));
   store.setRetention({ maxSizeMb: capMb });
