@@ -21,6 +21,7 @@ import type { Finding, TelemetryCall } from '../lint/types';
 import type { Schema } from '../schema/model';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText, SCHEMA_FILE_NAMES, type LoadResult } from '../schema/loader';
 import { packageRoot } from '../paths';
+import { MAX_FILE_BYTES } from '../lint/workspace';
 import { DocumentStore, languageOfPath, uriToPath, type OpenDoc } from './documents';
 import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
@@ -253,6 +254,11 @@ export class LanguageServerState {
       return;
     }
     if (!doc.language) return;
+    if (text.length > MAX_FILE_BYTES) {
+      // generated or minified code: linting it on every keystroke would stall the server
+      this.log(`not linting ${uri}: ${text.length} characters (limit ${MAX_FILE_BYTES})`);
+      return;
+    }
     void this.attachEngine(doc);
   }
 
