@@ -4,10 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
 import {
   ClearLocalData,
+  DraftSchema,
   GenerateDemoData,
+  GetChartData,
   GetReceiverStatus,
+  GetTrace,
+  ListTraces,
   LintWorkspace,
   ListEvents,
   ListRuns,
@@ -96,6 +101,26 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.equal(changed.added, demo.records);
     assert.equal(changed.port, status.port);
 
+    // a long query is cancelled with $/cancelRequest
+    const cts = new CancellationTokenSource();
+    const slow = client.conn.sendRequest(
+      RunQuery,
+      { sql: "SELECT count(*) FROM records a, records b, records c WHERE a.message || b.message || c.message LIKE '%no such text%'", backend: 'local' },
+      cts.token,
+    );
+    setTimeout(() => cts.cancel(), 300);
+    const t0 = Date.now();
+    await assert.rejects(slow, /cancel/i);
+    assert.ok(Date.now() - t0 < 10_000, 'cancelled promptly');
+
+    const charts = await client.conn.sendRequest(GetChartData, { backend: 'local', timeRange: '24h' });
+    assert.ok(charts.routing.length > 0 && charts.routing.every((r) => r.calls > 0), JSON.stringify(charts.routing));
+
+    const draft = await client.conn.sendRequest(DraftSchema);
+    assert.match(draft.text, /Workload routing: \{agent\} → \{workload\} → \{model\}/);
+    assert.equal(draft.events, 1);
+    assert.ok(draft.suggestedPath.endsWith('telemetry.schema.yaml'));
+
     const saved = await client.conn.sendRequest(SavedQueries);
     assert.ok(saved.length > 0 && saved.every((s) => s.name && s.sql));
     const report = await client.conn.sendRequest(RunHealthChecks, { backend: 'local', timeRange: '24h' });
@@ -155,6 +180,12 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.ok(mine, JSON.stringify(runs));
     assert.equal(mine.spanCount, 2);
     assert.equal(mine.label, 'python agent.py');
+    const traces = await client.conn.sendRequest(ListTraces, { runId: run.runId });
+    assert.equal(traces.length, 2);
+    const trace = await client.conn.sendRequest(GetTrace, { traceId: traces[0].traceId });
+    assert.equal(trace?.spans.length, 1);
+    assert.equal(trace?.spans[0].codeLineno, 5);
+    assert.ok(trace?.spans[0].violations.includes('TL005'), JSON.stringify(trace?.spans[0].violations));
 
     const events = await client.conn.sendRequest(ListEvents);
     const routing = events.find((e) => e.template?.startsWith('Workload routing'))!;
