@@ -133,20 +133,32 @@ export function decodeEscapes(body: string): string {
   });
 }
 
-/** Needles whose absence proves a file holds no telemetry call (the pre-filter). */
-const PY_NEEDLES = ['logfire', 'structlog', 'loguru', 'logging', 'opentelemetry'];
-const JS_NEEDLES = ['logfire', 'opentelemetry'];
+/**
+ * Needles whose absence proves a file holds no telemetry call (the pre-filter). One regex scan is
+ * several times faster than one `includes` per needle.
+ */
+const PY_PREFILTER = /lo(?:gfire|guru|gging)|structlog|opentelemetry/;
+const JS_PREFILTER = /logfire|opentelemetry/;
+const wrapperRegexes = new Map<string, RegExp | null>();
 
-/** Does the source possibly contain a telemetry call? Cheap substring checks, no parsing. */
-export function mayContainTelemetry(source: string, language: SourceLanguage, wrappers: readonly WrapperSpec[] = []): boolean {
-  const needles = language === 'python' ? PY_NEEDLES : JS_NEEDLES;
-  for (const n of needles) if (source.includes(n)) return true;
-  for (const w of wrappers) {
-    if (w.languages && !w.languages.includes(language)) continue;
-    const last = w.name.slice(w.name.lastIndexOf('.') + 1);
-    if (last && source.includes(last)) return true;
+function wrapperRegex(language: SourceLanguage, wrappers: readonly WrapperSpec[]): RegExp | null {
+  const names = [...new Set(wrappers.filter((w) => !w.languages || w.languages.includes(language)).map((w) => w.name.slice(w.name.lastIndexOf('.') + 1)).filter(Boolean))].sort();
+  const key = `${language}\0${names.join('\0')}`;
+  let re = wrapperRegexes.get(key);
+  if (re === undefined) {
+    re = names.length ? new RegExp(names.map(escapeRegExp).join('|')) : null;
+    if (wrapperRegexes.size > 64) wrapperRegexes.clear();
+    wrapperRegexes.set(key, re);
   }
-  return false;
+  return re;
+}
+
+/** Does the source possibly contain a telemetry call? Cheap text scan, no parsing. */
+export function mayContainTelemetry(source: string, language: SourceLanguage, wrappers: readonly WrapperSpec[] = []): boolean {
+  if ((language === 'python' ? PY_PREFILTER : JS_PREFILTER).test(source)) return true;
+  if (wrappers.length === 0) return false;
+  const re = wrapperRegex(language, wrappers);
+  return re !== null && re.test(source);
 }
 
 /** Find the wrapper spec matching a callee text (`log_info`, `telemetry.log_info`). */
