@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     ['health checks in error', String(healthErrors)],
     ['receiver RSS max (MB)', (Math.max(...rss) / 1024 / 1024).toFixed(0)],
     ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
-    ['database file (MB)', (fs.statSync(dbPath).size / 1024 / 1024).toFixed(0)],
+    ['database file + WAL (MB)', ((fs.statSync(dbPath).size + (fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`).size : 0)) / 1024 / 1024).toFixed(0)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(`| ${'metric'.padEnd(w)} | value |\n| ${'-'.repeat(w)} | ----- |`);
