@@ -5,7 +5,8 @@ import type { Settings } from '../../protocol/settings';
 import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
 import { LintDocument, type ContentChange } from '../lint/document';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
-import type { EventMatch, Finding, Position, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import type { EventMatch, Finding, Position, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import { fastLint } from './fastPass';
 import type { Schema, WrapperSpec } from '../schema/model';
 
 /** A call with the schema event it was matched to. */
@@ -26,10 +27,13 @@ export interface EngineLintOutcome {
 
 /** An open document inside the engine: keeps its syntax tree and re-parses incrementally. */
 export interface EngineDocument {
-  /** Queue content changes (applied, with one incremental re-parse, at the next lint). */
-  queue(changes: readonly ContentChange[], version: number): void;
-  /** Apply queued changes and lint (re-uses the last result when nothing changed). */
-  lint(opts: EngineLintOptions): Promise<EngineLintOutcome>;
+  /** Queue content changes (applied, with one incremental re-parse, at the next exact lint); `text` is the result. */
+  queue(changes: readonly ContentChange[], version: number, text: string): void;
+  /**
+   * Lint the queued changes. `fast` allows the window pass for a single edit in a large document
+   * (`exact: false` in the result); otherwise the whole document is linted.
+   */
+  lint(opts: EngineLintOptions, mode?: 'fast' | 'exact'): Promise<EngineLintOutcome & { exact: boolean }>;
   /** The innermost telemetry call containing the position, as of the last lint. */
   callAt(position: Position): TelemetryCall | undefined;
   dispose(): void;
@@ -77,36 +81,81 @@ export async function createEngineDocument(
   const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
-  let last: { result: LintResult; out: EngineLintOutcome } | undefined;
+  let current = text;
+  /** Changes not yet covered by the last lint (exact or fast). */
+  let unlinted: ContentChange[] = [];
+  let last: { result?: LintResult; out: EngineLintOutcome & { exact: boolean } } | undefined;
+  const exactLint = async (o: EngineLintOptions) => {
+    let result: LintResult | undefined;
+    if (pending.length) {
+      const changes = pending;
+      pending = [];
+      if (o.schema !== schema || o.settings !== settings) {
+        // apply the text first, then the new configuration (one re-lint each)
+        await doc.update(changes, pendingVersion);
+      } else {
+        result = await doc.update(changes, pendingVersion);
+      }
+    }
+    if (o.schema !== schema || o.settings !== settings) {
+      schema = o.schema;
+      settings = o.settings;
+      result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
+    }
+    result ??= doc.lastResult;
+    unlinted = [];
+    if (last?.result !== result || !last.out.exact) last = { result, out: { ...outcome(result, schema), exact: true } };
+    return last.out;
+  };
   return {
-    queue(changes, version) {
-      for (const c of changes) pending.push(c);
+    queue(changes, version, newText) {
+      for (const c of changes) {
+        pending.push(c);
+        unlinted.push(c);
+      }
       pendingVersion = version;
+      current = newText;
     },
-    async lint(o) {
-      let result: LintResult | undefined;
-      if (pending.length) {
-        const changes = pending;
-        pending = [];
-        if (o.schema !== schema || o.settings !== settings) {
-          // apply the text first, then the new configuration (one re-lint each)
-          await doc.update(changes, pendingVersion);
-        } else {
-          result = await doc.update(changes, pendingVersion);
+    async lint(o, mode = 'exact') {
+      const single = unlinted.length === 1 ? unlinted[0] : undefined;
+      if (mode === 'fast' && single?.range && last && o.schema === schema && o.settings === settings) {
+        const fast = await fastLint({
+          text: current,
+          filePath,
+          language,
+          schema,
+          settings: lintSettings(settings),
+          change: single as ContentChange & { range: Range },
+          calls: last.out.calls.map((c) => c.call),
+          findings: last.out.findings,
+        });
+        if (fast) {
+          unlinted = [];
+          last = { out: { findings: fast.findings, calls: analyze(fast.calls, schema), exact: false } };
+          return last.out;
         }
       }
-      if (o.schema !== schema || o.settings !== settings) {
-        schema = o.schema;
-        settings = o.settings;
-        result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
-      }
-      result ??= doc.lastResult;
-      if (last?.result !== result) last = { result, out: outcome(result, schema) };
-      return last.out;
+      return exactLint(o);
     },
-    callAt: (p) => doc.callAt(p),
+    callAt(p) {
+      let best: TelemetryCall | undefined;
+      for (const { call } of last?.out.calls ?? []) {
+        if (contains(call.range, p) && (!best || size(call.range) < size(best.range))) best = call;
+      }
+      return best;
+    },
     dispose: () => doc.dispose(),
   };
+}
+
+function contains(r: Range, p: Position): boolean {
+  const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return afterStart && beforeEnd;
+}
+
+function size(r: Range): number {
+  return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
 }
 
 /** Lint a file's text once (files on disk that are not open). */
