@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { languageForPath } from '../languages';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
-import { type LintSettings, lintSource } from './engine';
+import { type LintSettings, lintSource, needsParse } from './engine';
 import type { Finding, SourceLanguage, TelemetryCall } from './types';
 
 /** Directories never worth linting (dependencies, VCS, caches, virtualenvs). */
@@ -160,13 +160,21 @@ export function countLines(s: string): number {
 
 /** Lint one file from disk (never throws: failures become `error`). */
 export async function lintFile(file: SourceFile, opts: Pick<WorkspaceLintOptions, 'schema' | 'settings' | 'includeCalls'>): Promise<FileResult> {
-  let source: string;
+  const read = readSource(file);
+  return typeof read === 'string' ? lintText(file, read, opts) : read;
+}
+
+function readSource(file: SourceFile): string | FileResult {
   try {
-    source = fs.readFileSync(file.path, 'utf8');
+    const source = fs.readFileSync(file.path, 'utf8');
     if (source.length > MAX_FILE_BYTES) return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: `skipped: larger than ${MAX_FILE_BYTES} bytes` };
+    return source;
   } catch (err) {
     return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+async function lintText(file: SourceFile, source: string, opts: Pick<WorkspaceLintOptions, 'schema' | 'settings' | 'includeCalls'>): Promise<FileResult> {
   try {
     const r = await lintSource({ source, filePath: file.path, language: file.language, schema: opts.schema, settings: opts.settings });
     const out: FileResult = { file: file.path, language: file.language, lines: countLines(source), findings: r.findings, skipped: r.skipped };
@@ -184,33 +192,44 @@ export function workerScript(): string | undefined {
   return fs.existsSync(p) ? p : undefined;
 }
 
-function totalBytes(files: readonly SourceFile[]): number {
-  let n = 0;
-  for (const f of files) {
-    try {
-      n += fs.statSync(f.path).size;
-    } catch {
-      // counted as empty
-    }
-  }
-  return n;
-}
-
 /** Lint files (in order of the returned array, which follows `files`). */
 export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLintOptions): Promise<FileResult[]> {
-  let workers = opts.workers;
-  if (workers === undefined) workers = files.length > 8 && totalBytes(files) > WORKER_THRESHOLD_BYTES ? os.availableParallelism() : 0;
-  const script = workers > 0 ? workerScript() : undefined;
-  if (!script || workers <= 0) {
-    const out: FileResult[] = [];
-    for (const f of files) {
-      const r = await lintFile(f, opts);
-      out.push(r);
-      opts.onFile?.(r, out.length, files.length);
+  const results: FileResult[] = new Array(files.length);
+  let done = 0;
+  const finish = (i: number, r: FileResult) => {
+    results[i] = r;
+    opts.onFile?.(r, ++done, files.length);
+  };
+  // Read and pre-filter here: files without telemetry are finished at once (no parse), so only
+  // the files that need parsing decide whether worker threads are worth starting.
+  const parse: { i: number; source: string }[] = [];
+  let parseBytes = 0;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const read = readSource(f);
+    if (typeof read !== 'string') finish(i, read);
+    else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
+    else {
+      parse.push({ i, source: read });
+      parseBytes += read.length;
     }
-    return out;
   }
-  return lintOnWorkers(files, opts, Math.min(workers, files.length), script);
+  let workers = opts.workers;
+  if (workers === undefined) workers = parse.length > 8 && parseBytes > WORKER_THRESHOLD_BYTES ? os.availableParallelism() : 0;
+  const script = workers > 0 && parse.length > 1 ? workerScript() : undefined;
+  if (!script || !workers || workers <= 0) {
+    for (const p of parse) finish(p.i, await lintText(files[p.i], p.source, opts));
+    return results;
+  }
+  const onFile = opts.onFile;
+  const onWorkers = await lintOnWorkers(
+    parse.map((p) => files[p.i]),
+    { ...opts, onFile: onFile ? (r) => onFile(r, ++done, files.length) : undefined },
+    Math.min(workers, parse.length),
+    script,
+  );
+  onWorkers.forEach((r, k) => (results[parse[k].i] = r));
+  return results;
 }
 
 /** List and lint every source file under the roots. */
