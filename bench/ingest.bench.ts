@@ -5,6 +5,7 @@
 // receiver RSS and count in (acknowledged) == count stored.
 //
 //   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
+//   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
 // The same compiled file is the sender (BENCH_INGEST_SENDER=1).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +46,7 @@ async function sender(): Promise<void> {
   const batch = Number(process.env.BENCH_BATCH);
   const inflight = Number(process.env.BENCH_INFLIGHT);
   const index = Number(process.env.BENCH_INDEX);
+  const pregen = Number(process.env.BENCH_PREGEN ?? 0);
   const exporter = new OTLPTraceExporter({ url, timeoutMillis: 60_000, concurrencyLimit: inflight * 2 });
   const ended: ReadableSpan[] = [];
   const collect: SpanProcessor = {
@@ -63,9 +65,8 @@ async function sender(): Promise<void> {
   const report: SenderReport = { acked: 0, failed: 0, latencies: [] };
   let running = 0;
   let wake: (() => void) | undefined;
-  const deadline = Date.now() + seconds * 1000;
   let n = 0;
-  while (Date.now() < deadline) {
+  const makeBatch = (): ReadableSpan[] => {
     for (let i = 0; i < batch; i++, n++) {
       const tmpl = names[n % names.length];
       const span = tracer.startSpan(tmpl, {
@@ -83,7 +84,9 @@ async function sender(): Promise<void> {
       });
       span.end();
     }
-    const spans = ended.splice(0);
+    return ended.splice(0);
+  };
+  const send = async (spans: ReadableSpan[]) => {
     while (running >= inflight) await new Promise<void>((r) => (wake = r));
     running++;
     const t0 = performance.now();
@@ -94,6 +97,19 @@ async function sender(): Promise<void> {
       running--;
       wake?.();
     });
+  };
+  if (pregen > 0) {
+    // Spans are created up front (SDK cost outside the measurement), then exported as fast as the
+    // exporter and the receiver allow once the parent says GO.
+    const batches: ReadableSpan[][] = [];
+    for (let made = 0; made < pregen; made += batch) batches.push(makeBatch());
+    process.stdout.write('READY\n');
+    await new Promise<void>((r) => process.stdin.once('data', () => r()));
+    process.stdin.destroy();
+    for (const b of batches) await send(b);
+  } else {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) await send(makeBatch());
   }
   while (running > 0) await new Promise<void>((r) => (wake = r));
   await exporter.shutdown();
@@ -107,6 +123,7 @@ async function main(): Promise<void> {
   const inflight = arg('inflight', 4);
   const withHealth = arg('health', 1) !== 0;
   const withConformance = arg('conformance', 1) !== 0;
+  const pregen = arg('pregen', 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
   const dbPath = path.join(dir, 'bench.duckdb');
   const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
@@ -119,16 +136,31 @@ async function main(): Promise<void> {
   receiver.onCommitted((b) => commits.push(b));
   const backend = localBackend(store);
 
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  let readyCount = 0;
+  let allReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (allReady = r));
+  const procs: import('node:child_process').ChildProcess[] = [];
   const children = Array.from({ length: senders }, (_, index) =>
     new Promise<SenderReport>((resolve, reject) => {
       const p = spawn(process.execPath, [__filename], {
-        env: { ...process.env, BENCH_INGEST_SENDER: '1', BENCH_URL: `${receiver.url}/v1/traces`, BENCH_SECONDS: String(seconds), BENCH_BATCH: String(batch), BENCH_INFLIGHT: String(inflight), BENCH_INDEX: String(index) },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        env: {
+          ...process.env,
+          BENCH_INGEST_SENDER: '1',
+          BENCH_URL: `${receiver.url}/v1/traces`,
+          BENCH_SECONDS: String(seconds),
+          BENCH_BATCH: String(batch),
+          BENCH_INFLIGHT: String(inflight),
+          BENCH_INDEX: String(index),
+          BENCH_PREGEN: String(pregen),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
       });
+      procs.push(p);
       let out = '';
-      p.stdout.on('data', (c) => (out += c));
+      p.stdout!.on('data', (c) => {
+        out += c;
+        if (pregen > 0 && /READY/.test(String(c)) && ++readyCount === senders) allReady();
+      });
       p.on('exit', (code) => {
         const m = /REPORT (.*)/.exec(out);
         if (code === 0 && m) resolve(JSON.parse(m[1]) as SenderReport);
@@ -142,6 +174,12 @@ async function main(): Promise<void> {
   const rss: number[] = [];
   let healthErrors = 0;
   let sendersDone = false;
+  if (pregen > 0) {
+    await ready;
+    for (const p of procs) p.stdin!.write('GO\n');
+  }
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const all = Promise.all(children).finally(() => (sendersDone = true));
   const healthLoop = (async () => {
     while (!sendersDone) {
@@ -169,6 +207,7 @@ async function main(): Promise<void> {
   const commitLat = commits.map((c) => c.latencyMs);
   const rows: [string, string][] = [
     ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
     ['duration (s)', sendSeconds.toFixed(1)],
     ['spans acknowledged (count in)', String(acked)],
     ['spans stored (count stored)', String(stored)],
