@@ -64,7 +64,18 @@ export function ruleDocHref(code: string): string | undefined {
   return href;
 }
 
+const converted = new WeakMap<Finding, Diagnostic>();
+
+/** The diagnostic of a finding (cached per finding object: unchanged findings are not converted again). */
 export function findingToDiagnostic(f: Finding): Diagnostic {
+  const hit = converted.get(f);
+  if (hit) return hit;
+  const d = convert(f);
+  converted.set(f, d);
+  return d;
+}
+
+function convert(f: Finding): Diagnostic {
   const d: Diagnostic = {
     range: f.range,
     severity: toSeverity(f.severity),

@@ -20,8 +20,12 @@ export interface Item {
   range: Range;
 }
 
+/**
+ * Lines kept outside the window: module-level statements, imports, and assignments / `with … as` that
+ * bind a logger, tracer or span (what the extractor needs to recognise calls inside the window).
+ */
 const CONTEXT_LINE =
-  /^\S|\b(import|require)\b|\b(get_logger|getLogger|getTracer|get_tracer|logfire|structlog|loguru|logger|tracer|Logfire)\b[^\n]*|\.bind\(|\bwith\b[^\n]*\bas\b/;
+  /^\S|^\s*(import|from)\s|\brequire\(|^\s*(?:(?:const|let|var)\s+)?[\w.$]+\s*(?::[^=\n]*)?=(?!=)[^\n]*\b(get_logger|getLogger|getTracer|get_tracer|structlog|loguru|logger|Logfire|logfire|tracer|bind|opt|with_tags|withTags)\b|^\s*(async\s+)?with\b[^\n]*\bas\b/;
 
 function inRange(line: number, lo: number, hi: number): boolean {
   return line >= lo && line <= hi;
@@ -117,12 +121,16 @@ export async function fastLint(opts: {
   const inWindow = (it: Item) => inRange(it.range.start.line, w.lo, w.hi);
   const keepOld = <T extends Item>(it: T) => it.range.end.line < w.oldLo || it.range.start.line > w.oldHi;
   const afterOld = w.oldHi + 1;
+  // items wholly before the edit keep their positions (every position of a call lies inside its range)
+  const moveCall = (c: TelemetryCall) => (c.range.end.line < afterOld ? c : shift(c, afterOld, w.delta));
+  const moveFinding = (f: Finding) =>
+    f.range.end.line < afterOld && f.fixes.every((x) => x.edits.every((e) => e.range.end.line < afterOld)) ? f : shift(f, afterOld, w.delta);
   const calls = [
-    ...opts.calls.filter(keepOld).map((c) => shift(c, afterOld, w.delta)),
+    ...opts.calls.filter(keepOld).map(moveCall),
     ...r.calls.filter(inWindow),
   ].sort(byStart);
   const findings = [
-    ...opts.findings.filter(keepOld).map((f) => shift(f, afterOld, w.delta)),
+    ...opts.findings.filter(keepOld).map(moveFinding),
     ...r.findings.filter(inWindow),
   ].sort(byStart);
   return { calls, findings, window: [w.lo, w.hi] };
