@@ -116,7 +116,11 @@ export async function fastLint(opts: {
   if (lines.length < FAST_PASS_MIN_LINES) return undefined;
   const w = windowFor(lines, opts.change, [...opts.calls, ...opts.findings]);
   if (!w) return undefined;
-  const source = lines.map((l, i) => (inRange(i, w.lo, w.hi) || CONTEXT_LINE.test(l) ? l : '')).join('\n');
+  // lines after the window are not needed (bindings come before their use); blank lines keep numbering
+  const source = lines
+    .slice(0, w.hi + 1)
+    .map((l, i) => (i >= w.lo || CONTEXT_LINE.test(l) ? l : ''))
+    .join('\n');
   const r = await lintSource({ source, filePath: opts.filePath, language: opts.language, schema: opts.schema, settings: opts.settings });
   const inWindow = (it: Item) => inRange(it.range.start.line, w.lo, w.hi);
   const keepOld = <T extends Item>(it: T) => it.range.end.line < w.oldLo || it.range.start.line > w.oldHi;
