@@ -226,6 +226,24 @@ describe('Logfire idioms', () => {
     assert.deepEqual(await q("SELECT message FROM records WHERE array_has(tags, 'blue') ORDER BY 1"), [['a'], ['b']]);
   });
 
+  test('DATE_TRUNC / time_bucket on the timestamp columns: fast path gives identical results', async () => {
+    const times = ['1969-12-31T23:59:59.999999Z', '1970-01-01T00:00:00Z', '2026-02-28T23:59:59.5Z', '2026-03-29T01:30:00.123456Z', '2026-11-23T13:07:42.000001Z'];
+    const s2 = await memoryStore(times.map((t) => row({ at: new Date(t), message: t })));
+    try {
+      for (const unit of ['second', 'minute', 'hour', 'day']) {
+        const sql = `SELECT message, DATE_TRUNC('${unit}', start_timestamp) AS a, time_bucket('1 ${unit}', start_timestamp) AS b, COUNT(*) FROM records GROUP BY 1, 2, 3 ORDER BY 1`;
+        assert.match((await translateLogfireSql(sql)).sql, /epoch_us/);
+        const fast = await runLogfireQuery(s2, sql);
+        const slow = await runLogfireQuery(s2, sql, { optimize: false });
+        assert.deepEqual(fast.rows, slow.rows, unit);
+        assert.deepEqual(fast.columns, slow.columns);
+      }
+      assert.doesNotMatch((await translateLogfireSql("SELECT DATE_TRUNC('week', start_timestamp), time_bucket('5 minutes', start_timestamp) FROM records")).sql, /epoch_us/);
+    } finally {
+      await s2.close();
+    }
+  });
+
   test('-> vs ->>, nesting, keys that look like paths', async () => {
     assert.deepEqual(await q("SELECT attributes->>'s', attributes->'s', attributes->'nested'->>'k', attributes->>'nested', attributes->>'$odd' FROM records WHERE message = 'a'"), [
       ['x', '"x"', 'v', '{"k":"v","n":7}', 'dollar'],
