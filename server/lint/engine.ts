@@ -252,7 +252,11 @@ export function suppressionEdit(source: string, language: SourceLanguage, line: 
     return { range: { start: { line, character: start }, end: { line, character: end } }, newText };
   }
   const comment = `${language === 'python' ? '#' : '//'} telemetry-lens: ignore[${code}]`;
-  if (/\\\s*$/.test(text) || (language !== 'python' && /^\s*(\/\*|\*)/.test(text))) {
+  const count = (needle: string) => text.split(needle).length - 1;
+  // An end-of-line comment would land inside a string left open on this line (or after a line
+  // continuation, or in a block comment): put the comment on its own line above instead.
+  const openString = language === 'python' ? count('"""') % 2 === 1 || count("'''") % 2 === 1 : count('`') % 2 === 1;
+  if (openString || /\\\s*$/.test(text) || (language !== 'python' && /^\s*(\/\*|\*)/.test(text))) {
     const indent = /^\s*/.exec(text)?.[0] ?? '';
     return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}\n` };
   }

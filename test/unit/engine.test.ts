@@ -176,6 +176,13 @@ describe('suppressionEdit', () => {
     assert.deepEqual([...(parseSuppressions("a // telemetry-lens: ignore[TL001, unknown-event]\n").get(0) ?? [])], ['TL001', 'unknown-event']);
   });
 
+  it('puts the comment above a line that leaves a string open', () => {
+    const src = 'logfire.info("""Multi\nline {x}""", x=1)\n';
+    assert.equal(applyEdit(src, suppressionEdit(src, 'python', 0, 'TL001')), '# telemetry-lens: ignore[TL001]\n' + src);
+    const ts = 'info(`a\nb`);\n';
+    assert.equal(applyEdit(ts, suppressionEdit(ts, 'typescript', 0, 'TL001')), '// telemetry-lens: ignore[TL001]\n' + ts);
+  });
+
   it('puts the comment on its own line after a line continuation', () => {
     const src = 'x = a + \\\n    b\n';
     const e = suppressionEdit(src, 'python', 0, 'TL001');
