@@ -135,3 +135,28 @@ test('telemetry-lens lsp --stdio (dist/server/cli.js) serves the same diagnostic
     assert.equal(await client.stop(), 0, 'clean exit after shutdown/exit');
   }
 });
+
+test('large documents: a window pass answers the keystroke, an exact lint of the same version follows', async () => {
+  const body: string[] = ['import logfire', ''];
+  for (let i = 0; body.length < 1700; i++) {
+    body.push(`def f${i}(o):`, '    o = o + 1', `    logfire.info("Order placed: {order_id}", order_id=o)`, '    return o', '');
+  }
+  const ws = makeWorkspace({ 'telemetry.schema.yaml': SCHEMA_YAML, 'big.py': body.join('\n') + '\n' });
+  const { client } = await TestClient.start({ workspace: ws, settings: NO_RECEIVER });
+  try {
+    const uri = await client.open('big.py', 'python');
+    assert.deepEqual(await client.diagnostics(uri, 1), []);
+    // turn the template of the call in f200 into a near miss (TL001)
+    const line = body.indexOf('def f200(o):') + 2;
+    const col = body[line].indexOf('placed');
+    const from = client.published.length;
+    const v = await client.change(uri, [{ range: { start: { line, character: col }, end: { line, character: col + 6 } }, text: 'place' }]);
+    const fast = await client.diagnostics(uri, v, from);
+    assert.deepEqual(fast.map((d) => `${d.code}@${d.range.start.line}`), [`TL001@${line}`]);
+    // the exact lint publishes the same version again once typing pauses, with the same result
+    const exact = await client.waitFor((p) => p.params.uri === uri && p.params.version === v && client.published.indexOf(p) > client.published.findIndex((q) => q.params.uri === uri && q.params.version === v), 20_000, from);
+    assert.deepEqual(exact.params.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.message}`), fast.map((d) => `${d.code}@${d.range.start.line}:${d.message}`));
+  } finally {
+    await client.stop();
+  }
+});
