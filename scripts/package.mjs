@@ -90,6 +90,26 @@ function dependencyClosure(names) {
   return [...seen];
 }
 
+/** Figures from the last code-server e2e run (test-artifacts/e2e-metrics.json), when there is one. */
+function e2eFigures() {
+  const file = path.join(root, 'test-artifacts', 'e2e-metrics.json');
+  if (!fs.existsSync(file)) return '';
+  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const s = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : 'n/a');
+  return (
+    `\nThe installed VSIX in code-server 4.139.1 (VS Code 1.139.1), from the last e2e run (\`test/e2e/codeServer.test.ts\`):\n\n` +
+    `| measure | value |\n| --- | ---: |\n` +
+    `| activation (client's own figure, \`[client] activated in N ms\`) | ${m.clientActivationMs ?? 'n/a'} ms |\n` +
+    `| activation (Developer: Show Running Extensions) | ${m.activationMs ?? 'n/a'} ms |\n` +
+    `| \`--install-extension\` | ${s(m.installExtensionMs)} |\n` +
+    `| code-server start to workbench ready | ${s(m.workbenchReadyMs)} |\n` +
+    `| whole e2e (tools cached) | ${s(m.totalMs)} |\n\n` +
+    `Timings from a 2-core machine busy with other test suites (load average about 18), so upper bounds; ` +
+    `Running Extensions times the whole activate() call including the language client start, the client's own figure stops when activation returns. ` +
+    `First-time install of Node 24 + code-server (\`scripts/e2e-setup.mjs\`): about 3 min 17 s, 800 MB in \`.cache/\`.\n`
+  );
+}
+
 const started = Date.now();
 const { target, duckdbPackage } = resolveTarget();
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -151,7 +171,8 @@ if (args.includes('--record')) {
     `\`npm run package\` on ${target}, @vscode/vsce 3.9.2, Node ${process.version} (${new Date().toISOString().slice(0, 10)}):\n\n` +
     `| VSIX | size | unpacked | files |\n| --- | ---: | ---: | ---: |\n` +
     `| \`${path.basename(out)}\` | ${mb} MB | ${Number.isFinite(unpackedBytes) ? (unpackedBytes / 1024 / 1024).toFixed(1) + ' MB' : 'n/a'} | ${count ?? 'n/a'} |\n\n` +
-    `Most of it is DuckDB's native library (\`${duckdbPackage}\`); the bundled client, server and wasm grammars are the rest.\n`;
+    `Most of it is DuckDB's native library (\`${duckdbPackage}\`); the bundled client, server and wasm grammars are the rest.\n` +
+    e2eFigures();
   const benchFile = path.join(root, 'BENCHMARKS.md');
   let text = fs.existsSync(benchFile) ? fs.readFileSync(benchFile, 'utf8') : '# Benchmarks\n';
   const re = /## Package\n[\s\S]*?(?=\n## |$)/;
