@@ -1,12 +1,14 @@
 // Findings → LSP diagnostics. Each diagnostic carries its fixes in `data`, so code actions need no
 // server-side cache, and links its rule code to the rule's documentation.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { Finding, Fix, Severity } from '../lint/types';
 import type { SchemaError } from '../schema/model';
 import { packageRoot } from '../paths';
+import { RULE_DOCS } from './ruleDocs';
 
 export const SOURCE = 'Telemetry Lens';
 export const RUNTIME_SOURCE = 'Telemetry Lens (runtime)';
@@ -35,9 +37,9 @@ export function toSeverity(s: Severity | string): DiagnosticSeverity {
 const docCache = new Map<string, string | undefined>();
 
 /**
- * Where a rule's documentation lives: the markdown file shipped with the extension / package
- * (`server/rules/docs/TLxxx.md`), else the project's published docs when package.json names a
- * repository or homepage.
+ * Where a rule's documentation lives: the markdown file next to the server in a development tree or
+ * npm install (`server/rules/docs/TLxxx.md`), else a copy of the bundled text written once under the
+ * OS temp dir (an installed VSIX ships only the bundles).
  */
 export function ruleDocHref(code: string): string | undefined {
   if (docCache.has(code)) return docCache.get(code);
@@ -47,14 +49,15 @@ export function ruleDocHref(code: string): string | undefined {
       const root = packageRoot();
       const file = path.join(root, 'server', 'rules', 'docs', `${code}.md`);
       if (fs.existsSync(file)) href = pathToFileURL(file).toString();
-      else {
-        const pj = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-          repository?: string | { url?: string };
-          homepage?: string;
-        };
-        const repo = typeof pj.repository === 'string' ? pj.repository : pj.repository?.url;
-        const base = (repo ?? pj.homepage ?? '').replace(/^git\+/, '').replace(/\.git$/, '').replace(/#.*$/, '');
-        if (/^https?:\/\//.test(base)) href = `${base}/blob/main/server/rules/docs/${code}.md`;
+      else if (RULE_DOCS[code]) {
+        const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
+        const dir = path.join(os.tmpdir(), 'telemetry-lens', version, 'rules');
+        const copy = path.join(dir, `${code}.md`);
+        if (!fs.existsSync(copy)) {
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(copy, RULE_DOCS[code]);
+        }
+        href = pathToFileURL(copy).toString();
       }
     } catch {
       href = undefined;
