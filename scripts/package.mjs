@@ -13,6 +13,7 @@
 // One VSIX per platform: @duckdb/node-api loads a native binary from @duckdb/node-bindings-<platform>.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -104,7 +105,7 @@ function e2eFigures() {
     `| \`--install-extension\` | ${s(m.installExtensionMs)} |\n` +
     `| code-server start to workbench ready | ${s(m.workbenchReadyMs)} |\n` +
     `| whole e2e (tools cached) | ${s(m.totalMs)} |\n\n` +
-    `Timings from a 2-core machine busy with other test suites (load average about 18), so upper bounds; ` +
+    `Timings from a ${os.cpus().length}-core machine${typeof m.loadAverage5m === 'number' ? ` (5-minute load average ${m.loadAverage5m} during the run; with the rest of the suite beside it the load reaches about 18 and activation about 220 ms)` : ''}; ` +
     `Running Extensions times the whole activate() call including the language client start, the client's own figure stops when activation returns. ` +
     `First-time install of Node 24 + code-server (\`scripts/e2e-setup.mjs\`): about 3 min 17 s, 800 MB in \`.cache/\`.\n`
   );

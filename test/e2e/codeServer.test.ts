@@ -4,6 +4,7 @@
 // failure, never a skip.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CodeServer, Workbench, artifacts, findChromium, freePort, packageVsix, root, setupTools, vsixEntries, waitFor, type Tools } from './harness';
@@ -44,6 +45,7 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
     await server?.stop().catch(() => undefined);
     if (vsix) fs.rmSync(vsix, { force: true });
     metrics.totalMs = Date.now() - started;
+    metrics.loadAverage5m = Number(os.loadavg()[1].toFixed(1));
     saveMetrics();
   });
 
