@@ -78,8 +78,13 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
     const syntaxes = files.filter((f) => f.startsWith('syntaxes/') && f.endsWith('.json'));
     assert.ok(syntaxes.length > 0, 'VSIX lacks the TextMate grammars in syntaxes/');
     const forbidden = files.filter(
-      (f) => /\.(ts|tsx|map)$/.test(f) || /^(test|bench|client|server|protocol|scripts|examples|docs|out|node_modules)\//.test(f) || f.startsWith('media/src/'),
+      (f) =>
+        /\.(ts|tsx|map)$/.test(f) ||
+        (/^(test|bench|client|server|protocol|scripts|examples|docs|out|node_modules)\//.test(f) && !/^server\/rules\/docs\/TL\d{3}\.md$/.test(f)) ||
+        f.startsWith('media/src/'),
     );
+    // Rule pages ship so that each diagnostic's code links to its documentation.
+    assert.ok(files.includes('server/rules/docs/TL007.md'), 'VSIX lacks the rule documentation');
     assert.deepEqual(forbidden, [], 'sources, tests, source maps or root node_modules in the VSIX');
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
     assert.ok(files.includes(manifest.main.replace(/^\.\//, '')), `VSIX lacks the manifest's main ${manifest.main}`);
