@@ -26,7 +26,7 @@ export interface Settings {
   'receiver.autoStart': boolean;
   /** Preferred receiver port (the next free port is used when taken). */
   'receiver.port': number;
-  /** DuckDB file for the local store; empty = .telemetry-lens/telemetry.duckdb in the workspace storage. */
+  /** DuckDB file for the local store; empty = .telemetry-lens/telemetry.duckdb in the first workspace folder. */
   'store.path': string;
   /** Records older than this many days are deleted (0 = keep). */
   'store.retentionDays': number;

@@ -2,6 +2,7 @@
 // health checks and queries (local or Logfire), demo data, agent runs, StoreChanged notifications,
 // CodeLens counts and runtime-conformance diagnostics.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { CodeLensRefreshRequest, DiagnosticSeverity } from 'vscode-languageserver';
 import type { AgentRun, ChartData, HealthReport, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
@@ -135,6 +136,7 @@ export class TelemetryService {
       const retention = { maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] };
       let store: TelemetryStore;
       try {
+        if (!s['store.path'] && file !== ':memory:') ignoreStoreFolder(path.dirname(file));
         store = await TelemetryStore.open({ path: file, retention });
         this.storeError = undefined;
       } catch (e) {
@@ -505,4 +507,12 @@ export class TelemetryService {
       this.refreshCodeLens();
     });
   }
+}
+
+/** The default store lives in the workspace; keep it out of version control without touching the user's .gitignore. */
+function ignoreStoreFolder(dir: string): void {
+  const marker = path.join(dir, '.gitignore');
+  if (fs.existsSync(marker)) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(marker, '# Created by Telemetry Lens: the local telemetry store is not source.\n*\n');
 }

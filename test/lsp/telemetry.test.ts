@@ -2,7 +2,9 @@
 // through the real OTLP receiver, runtime-conformance diagnostics, CodeLens, clearing the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import {
@@ -81,6 +83,8 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.equal(status.running, true, JSON.stringify(status));
     assert.ok(status.port && status.port > 0);
     assert.match(status.dbPath, /\.telemetry-lens\/telemetry\.duckdb$/);
+    // the default store folder keeps itself out of version control
+    assert.match(fs.readFileSync(path.join(path.dirname(status.dbPath), '.gitignore'), 'utf8'), /^\*$/m);
     assert.equal(status.recordCount, 0);
 
     const info = await client.conn.sendRequest(SchemaInfo);
