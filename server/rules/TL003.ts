@@ -9,7 +9,7 @@
 // close), else remove the attribute; deprecated attributes are renamed to their replacement.
 import { distance } from 'fastest-levenshtein';
 import type { Fix, Rule, TelemetryAttribute } from '../lint/types';
-import type { AttributeSpec } from '../schema/model';
+import type { AttributeSpec, EventSpec } from '../schema/model';
 import { templateFieldNames } from '../schema/template';
 import { attributeSpecs, clip } from '../schema/values';
 import { deleteAttributeEdit, words } from './helpers';
@@ -35,6 +35,18 @@ export function closestAttribute(key: string, declared: readonly AttributeSpec[]
   return bestD <= reach ? best : undefined;
 }
 
+const contextByEvent = new WeakMap<EventSpec, { required: readonly string[]; keys: Set<string> }>();
+
+/** `conventions.requiredContext` plus the fields of the event's template (computed once per event). */
+function contextKeys(required: readonly string[], event: EventSpec): Set<string> {
+  let c = contextByEvent.get(event);
+  if (!c || c.required !== required) {
+    c = { required, keys: new Set([...required, ...(event.template ? templateFieldNames(event.template) : [])]) };
+    contextByEvent.set(event, c);
+  }
+  return c.keys;
+}
+
 function renameFix(attr: TelemetryAttribute, to: string, preferred: boolean): Fix | undefined {
   // A keyword argument can only be renamed to an identifier; dict/object keys sit inside quotes or are identifiers.
   if (attr.source === 'keyword' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(to)) return undefined;
@@ -55,10 +67,12 @@ export const rule: Rule = {
     const { call, match, schema, source } = ctx;
     const event = match.event;
     if (!event || event.attributes.length === 0 || call.kind === 'instrument') return;
+    if (call.attributes.length === 0) return;
     const declared = attributeSpecs(event);
     // Context keys are allowed everywhere; a field of the declared template needs its attribute.
-    const context = new Set([...schema.conventions.requiredContext, ...(event.template ? templateFieldNames(event.template) : [])]);
-    const used = new Set(call.attributes.map((a) => a.key));
+    const context = contextKeys(schema.conventions.requiredContext, event);
+    let usedSet: Set<string> | undefined;
+    const used = () => (usedSet ??= new Set(call.attributes.map((a) => a.key)));
     const label = clip(event.name ?? event.template ?? event.id, 60);
     for (const attr of call.attributes) {
       if (attr.source === 'bind') continue;
@@ -66,7 +80,7 @@ export const rule: Rule = {
       if (spec?.deprecated) {
         const rep = spec.deprecated.replacement;
         const reason = spec.deprecated.reason ? ` (${spec.deprecated.reason})` : '';
-        const fix = rep && !used.has(rep) ? renameFix(attr, rep, true) : undefined;
+        const fix = rep && !used().has(rep) ? renameFix(attr, rep, true) : undefined;
         const fixes: Fix[] = fix ? [fix] : [];
         report({
           message: `Attribute \`${attr.key}\` of event \`${label}\` is deprecated${reason}${rep ? `; use \`${rep}\`` : ''}`,
@@ -77,7 +91,7 @@ export const rule: Rule = {
         continue;
       }
       if (spec || context.has(attr.key)) continue;
-      const near = closestAttribute(attr.key, event.attributes, used);
+      const near = closestAttribute(attr.key, event.attributes, used());
       const fixes: Fix[] = [];
       const rename = near ? renameFix(attr, near.name, true) : undefined;
       if (rename) fixes.push(rename);

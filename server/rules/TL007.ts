@@ -55,6 +55,19 @@ function fieldRange(ctx: CallContext, field: TemplateField): Range | undefined {
   return { start: positionAt(ctx.source, start + field.nameStart), end: positionAt(ctx.source, start + field.nameEnd) };
 }
 
+/** Parsed templates by text (the same messages recur across a file and across re-lints; read-only). */
+const parsedMemo = new Map<string, ReturnType<typeof parseTemplate>>();
+
+function parsedTemplate(text: string): ReturnType<typeof parseTemplate> {
+  let p = parsedMemo.get(text);
+  if (p === undefined) {
+    p = parseTemplate(text);
+    if (parsedMemo.size >= 5000) parsedMemo.clear();
+    parsedMemo.set(text, p);
+  }
+  return p;
+}
+
 function applies(ctx: CallContext): boolean {
   const { call } = ctx;
   if (call.kind === 'instrument' || call.kind === 'set-attribute' || call.kind === 'event') return false;
@@ -77,7 +90,7 @@ export const rule: Rule = {
     const msg = call.message;
     if (!msg || msg.kind !== 'string' || typeof msg.value !== 'string' || !msg.value.includes('{')) return;
     if (!applies(ctx)) return;
-    const parsed = parseTemplate(msg.value);
+    const parsed = parsedTemplate(msg.value);
     if (parsed.fields.length === 0) return;
     const attrs = call.library === 'loguru' ? call.attributes.filter((a) => a.source === 'keyword') : call.attributes;
     const keys = new Set([...attrs.map((a) => a.key), ...(call.library === 'loguru' ? [] : call.boundKeys ?? [])]);

@@ -7,6 +7,7 @@
 // camelCase); sentences such as seed 000's `Failover triggered: {a} → {b}` are message templates.
 // Attribute keys follow `conventions.attributeNameStyle` (snake_case by default; dotted OTel keys
 // such as `http.status_code` are fine). Names declared in the schema are never reported.
+import type { EventSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
 import type { CallContext, Fix, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
 import { offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
@@ -73,6 +74,22 @@ function renameEdit(ctx: CallContext, newName: string): TextEdit | undefined {
   return { range: msg.contentRange, newText: newName };
 }
 
+const namesByEvents = new WeakMap<readonly EventSpec[], Set<string>>();
+
+/** Every event name and template of the schema (one set per schema). */
+function declaredNames(events: readonly EventSpec[]): Set<string> {
+  let names = namesByEvents.get(events);
+  if (!names) {
+    names = new Set();
+    for (const e of events) {
+      if (e.name !== undefined) names.add(e.name);
+      if (e.template !== undefined) names.add(e.template);
+    }
+    namesByEvents.set(events, names);
+  }
+  return names;
+}
+
 function checkEventName(ctx: CallContext, report: (f: { message: string; range: Range; fixes: Fix[] }) => void): void {
   const { call, schema, match } = ctx;
   const msg = call.message;
@@ -80,7 +97,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
   const name = msg.value;
   if (!looksLikeEventName(name)) return;
   // Declared in the schema: the schema is the source of truth (a case/spacing variant is still checked).
-  if ((match.event && match.how !== 'normalized') || schema.events.some((e) => e.name === name || e.template === name)) return;
+  if ((match.event && match.how !== 'normalized') || declaredNames(schema.events).has(name)) return;
   const conv = schema.conventions;
   const style = conv.eventNameStyle;
   if (style === 'any') return;
@@ -181,9 +198,11 @@ export const rule: Rule = {
     checkEventName(ctx, report);
     const style = ctx.schema.conventions.attributeNameStyle;
     if (style === 'any') return;
-    const declared = new Set((ctx.match.event?.attributes ?? []).map((a) => a.name));
+    let declared: Set<string> | undefined;
     for (const attr of ctx.call.attributes) {
-      if (declared.has(attr.key) || KEY_STYLE[style].test(attr.key)) continue;
+      if (KEY_STYLE[style].test(attr.key)) continue;
+      declared ??= new Set((ctx.match.event?.attributes ?? []).map((a) => a.name));
+      if (declared.has(attr.key)) continue;
       const fixed = attr.key
         .split('.')
         .map((s) => (style === 'snake_case' ? toSnakeCase(s) : toCamelCase(s)))

@@ -5,6 +5,7 @@
 // expressions matching the whole key), and by schema attributes declared `sensitive: true`. A value that is visibly hashed,
 // masked or a length (`hash_id(user_id)`, `len(prompt)`, `'***'`) is accepted.
 import type { ArgValue, Fix, Rule, TelemetryAttribute } from '../lint/types';
+import type { AttributeSpec } from '../schema/model';
 import { deleteAttributeEdit, toSnakeCase } from './helpers';
 
 interface Category {
@@ -83,6 +84,53 @@ function compileMatcher(entries: readonly string[]): (key: string) => string | u
   return (key) => tests.find((t) => t.re.test(key))?.e;
 }
 
+interface Verdict {
+  why?: string;
+  fix: Category['fix'];
+}
+
+/** Per-key verdicts of the built-in categories and the conventions (one table per conventions list). */
+const verdictTables = new WeakMap<readonly string[], Map<string, Verdict>>();
+
+function verdictsFor(entries: readonly string[]): Map<string, Verdict> {
+  let t = verdictTables.get(entries);
+  if (!t) {
+    t = new Map();
+    verdictTables.set(entries, t);
+  }
+  return t;
+}
+
+function keyVerdict(table: Map<string, Verdict>, key: string, fromConventions: (key: string) => string | undefined): Verdict {
+  let v = table.get(key);
+  if (v === undefined) {
+    const snake = toSnakeCase(key);
+    const cat = CATEGORIES.find((c) => c.test.test(snake));
+    if (cat) v = { why: cat.why, fix: cat.fix };
+    else {
+      const entry = fromConventions(key);
+      v = { why: entry ? `matches \`${entry}\` in the schema's sensitive names` : undefined, fix: 'none' };
+    }
+    if (table.size >= 10000) table.clear();
+    table.set(key, v);
+  }
+  return v;
+}
+
+const declaredByEvent = new WeakMap<readonly AttributeSpec[], Map<string, AttributeSpec> | null>();
+
+/** The event's attributes declared `sensitive: true`, by name (null when there are none). */
+function declaredSensitive(attrs: readonly AttributeSpec[] | undefined): Map<string, AttributeSpec> | null {
+  if (!attrs) return null;
+  let d = declaredByEvent.get(attrs);
+  if (d === undefined) {
+    const list = attrs.filter((a) => a.sensitive);
+    d = list.length ? new Map(list.map((a) => [a.name, a])) : null;
+    declaredByEvent.set(attrs, d);
+  }
+  return d;
+}
+
 /** Attribute forms whose `range` is one list item (so it can be replaced or deleted on its own). */
 const EDITABLE = new Set<TelemetryAttribute['source']>(['keyword', 'dict', 'extra']);
 
@@ -107,25 +155,21 @@ export const rule: Rule = {
   checkCall(ctx, report) {
     const { call, schema, match, source } = ctx;
     const fromConventions = conventionMatcher(schema.conventions.sensitiveNames);
-    const declared = new Map((match.event?.attributes ?? []).filter((a) => a.sensitive).map((a) => [a.name, a]));
+    if (call.attributes.length === 0) return;
+    const declared = declaredSensitive(match.event?.attributes);
+    const verdicts = verdictsFor(schema.conventions.sensitiveNames);
     for (const attr of call.attributes) {
-      if (isSafeValue(attr.value)) continue;
-      const snake = toSnakeCase(attr.key);
       let why: string | undefined;
       let fix: Category['fix'] = 'none';
-      if (declared.has(attr.key)) {
-        why = `is declared \`sensitive\` in the schema${declared.get(attr.key)?.description ? ` (${declared.get(attr.key)?.description})` : ''}`;
+      const decl = declared?.get(attr.key);
+      if (decl) {
+        why = `is declared \`sensitive\` in the schema${decl.description ? ` (${decl.description})` : ''}`;
       } else {
-        const cat = CATEGORIES.find((c) => c.test.test(snake));
-        if (cat) {
-          why = cat.why;
-          fix = cat.fix;
-        } else {
-          const entry = fromConventions(attr.key);
-          if (entry) why = `matches \`${entry}\` in the schema's sensitive names`;
-        }
+        const v = keyVerdict(verdicts, attr.key, fromConventions);
+        why = v.why;
+        fix = v.fix;
       }
-      if (!why) continue;
+      if (!why || isSafeValue(attr.value)) continue;
       const fixes: Fix[] = [];
       if (!source) {
         // A call rebuilt from a runtime record: nothing to edit.

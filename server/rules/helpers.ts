@@ -171,17 +171,37 @@ const JS_RESERVED = new Set(
 );
 
 /** Split an identifier-ish name into lower-case words: `loadError` → [load, error], `Agent-Created` → [agent, created]. */
+/** Memoised splits (rules ask for the same attribute keys on every call of a file). */
+const wordsMemo = new Map<string, readonly string[]>();
+const snakeMemo = new Map<string, string>();
+
+function splitWords(name: string): readonly string[] {
+  let w = wordsMemo.get(name);
+  if (w === undefined) {
+    w = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((x) => x.toLowerCase());
+    if (wordsMemo.size >= 10000) wordsMemo.clear();
+    wordsMemo.set(name, w);
+  }
+  return w;
+}
+
 export function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
+  return splitWords(name).slice();
 }
 
 export function toSnakeCase(name: string): string {
-  return words(name).join('_');
+  let s = snakeMemo.get(name);
+  if (s === undefined) {
+    s = splitWords(name).join('_');
+    if (snakeMemo.size >= 10000) snakeMemo.clear();
+    snakeMemo.set(name, s);
+  }
+  return s;
 }
 
 export function toCamelCase(name: string): string {
