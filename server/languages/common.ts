@@ -12,12 +12,81 @@ export function pos(p: { row: number; column: number }): Position {
   return { line: p.row, character: p.column };
 }
 
+/**
+ * Line starts of the source being extracted, to turn an end index into a position in JS instead of
+ * asking the tree (`node.endPosition` marshals the node and allocates a point across the wasm
+ * boundary; `node.endIndex` alone is cheaper, and `text` + range then need one crossing, not two).
+ * Tree-sitter counts rows at `\n` and columns in UTF-16 code units for string input, as here.
+ */
+export class SourceLines {
+  private starts: number[] | undefined;
+  private last = 0;
+
+  constructor(readonly source: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      const s = this.source;
+      for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  /** The position of a UTF-16 index. */
+  pos(index: number): Position {
+    const starts = this.lineStarts();
+    let line = this.last;
+    // Extraction reads nearby positions in a row: try the last line first, then search.
+    if (!(starts[line] <= index && (line + 1 >= starts.length || starts[line + 1] > index))) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      line = lo;
+      this.last = line;
+    }
+    return { line, character: index - starts[line] };
+  }
+}
+
+/** The lines of the source an extractor is working on (set for the duration of one extraction). */
+let current: SourceLines | undefined;
+
+/** Run an extraction with `source`'s line table active for `nodeRange` / `endPos` / `nodeText`. */
+export function withSourceLines<T>(source: string, fn: () => T): T {
+  const prev = current;
+  current = new SourceLines(source);
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}
+
+/** Where a node ends. */
+export function endPos(n: Node): Position {
+  return current ? current.pos(n.endIndex) : pos(n.endPosition);
+}
+
 export function nodeRange(n: Node): Range {
-  return { start: pos(n.startPosition), end: pos(n.endPosition) };
+  return { start: pos(n.startPosition), end: endPos(n) };
 }
 
 export function spanRange(a: Node, b: Node): Range {
-  return { start: pos(a.startPosition), end: pos(b.endPosition) };
+  return { start: pos(a.startPosition), end: endPos(b) };
+}
+
+/** A node's text and range with one crossing of the wasm boundary (its end index). */
+export function textAndRange(n: Node): { text: string; range: Range } {
+  if (!current) return { text: n.text, range: nodeRange(n) };
+  const start = n.startIndex;
+  const end = n.endIndex;
+  return { text: current.source.slice(start, end), range: { start: pos(n.startPosition), end: current.pos(end) } };
 }
 
 /** Method / level-name spellings → the schema's level names. */
@@ -85,18 +154,18 @@ export function listInsertion(
   padEmpty = '',
 ): TelemetryCall['insertAttribute'] {
   if (items.length === 0) {
-    return { position: pos(open.endPosition), prefix: padEmpty, suffix: padEmpty, style };
+    return { position: endPos(open), prefix: padEmpty, suffix: padEmpty, style };
   }
   const last = items[items.length - 1];
   const multiLine = last.startPosition.row > open.startPosition.row;
-  if (!multiLine) return { position: pos(last.endPosition), prefix: ', ', suffix: '', style };
+  if (!multiLine) return { position: endPos(last), prefix: ', ', suffix: '', style };
   const indent = lineIndent(source, last.startIndex);
   // A trailing comma after the last item: insert after it and keep one.
   const next = last.nextSibling;
   if (next && next.type === ',') {
-    return { position: pos(next.endPosition), prefix: `\n${indent}`, suffix: ',', style };
+    return { position: endPos(next), prefix: `\n${indent}`, suffix: ',', style };
   }
-  return { position: pos(last.endPosition), prefix: `,\n${indent}`, suffix: '', style };
+  return { position: endPos(last), prefix: `,\n${indent}`, suffix: '', style };
 }
 
 /** Decode the common backslash escapes of a string literal body (Python and JS share these). */
@@ -181,7 +250,9 @@ export function escapeRegExp(s: string): string {
  * parsing): for each match of `re` (global, with the `d` flag), take the smallest node spanning
  * capture group 1 and walk up (at most `maxUp` levels, stopping at `stop`) to the first node whose
  * type is in `types`. Returned in pre-order (start ascending, outer first), without duplicates.
- * `accept` checks the path (e.g. that the name is the callee of the call).
+ * `accept` checks the path walked, `path[0]` the leaf … `path[k]` the found node, with their types
+ * (e.g. that the name is the callee of the call); it gets the walk's own arrays, so no node or type
+ * is fetched twice across the wasm boundary.
  */
 export function nodesAtMatches(
   root: Node,
@@ -190,10 +261,12 @@ export function nodesAtMatches(
   types: ReadonlySet<string>,
   maxUp: number,
   stop?: (type: string) => boolean,
-  accept?: (leaf: Node, found: Node) => boolean,
+  accept?: (path: readonly Node[], pathTypes: readonly string[]) => boolean,
 ): Node[] {
   const seen = new Set<number>();
   const out: { n: Node; s: number; e: number }[] = [];
+  const path: Node[] = [];
+  const pathTypes: string[] = [];
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(source))) {
@@ -201,11 +274,15 @@ export function nodesAtMatches(
     const span = m.indices?.[1] ?? [m.index, m.index + m[0].length];
     const leaf = root.descendantForIndex(span[0], span[1]);
     if (!leaf) continue;
+    path.length = 0;
+    pathTypes.length = 0;
     let n: Node | null = leaf;
     for (let up = 0; n && up <= maxUp; up++) {
       const t: string = n.type;
+      path.push(n);
+      pathTypes.push(t);
       if (types.has(t)) {
-        if (!seen.has(n.id) && (!accept || accept(leaf, n))) {
+        if (!seen.has(n.id) && (!accept || accept(path, pathTypes))) {
           seen.add(n.id);
           out.push({ n, s: n.startIndex, e: n.endIndex });
         }

@@ -1,7 +1,7 @@
 // Extraction entry points: source text → TelemetryCall[] for any supported language.
 import type { Tree } from 'web-tree-sitter';
 import type { SourceLanguage, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, mayContainTelemetry } from './common';
+import { type ExtractOptions, mayContainTelemetry, withSourceLines } from './common';
 import { grammarFor, parseSource } from './parser';
 import { extractPython } from './python';
 import { extractTypeScript } from './typescript';
@@ -12,7 +12,7 @@ export { grammarFor, initParser, languageForPath, loadAllGrammars, parseSource, 
 
 /** Calls in an already parsed tree (the language server keeps trees for incremental re-parsing). */
 export function extractFromTree(tree: Tree, source: string, language: SourceLanguage, opts: ExtractOptions = {}): TelemetryCall[] {
-  return language === 'python' ? extractPython(tree, source, opts) : extractTypeScript(tree, source, language, opts);
+  return withSourceLines(source, () => (language === 'python' ? extractPython(tree, source, opts) : extractTypeScript(tree, source, language, opts)));
 }
 
 /** Every telemetry call in a source text. Files that cannot contain one are not parsed at all. */

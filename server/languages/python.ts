@@ -15,10 +15,12 @@ import {
   levelFromStdlibNumber,
   listInsertion,
   matchWrapper,
+  endPos,
   nodeRange,
   nodesAtMatches,
   normalizeLevel,
   pos,
+  textAndRange,
 } from './common';
 
 /** What a name or expression holds. */
@@ -102,12 +104,12 @@ function isStatementBoundary(type: string): boolean {
 }
 
 /** The matched name is the callee of the call: `x.name(` (attribute → call) or `name(`. */
-function isCallee(leaf: Node, call: Node): boolean {
-  if (leaf.type !== 'identifier') return false;
-  const p = leaf.parent;
-  if (!p) return false;
-  if (p.type === 'call') return p.startIndex === leaf.startIndex;
-  return p.type === 'attribute' && p.endIndex === leaf.endIndex && p.parent?.type === 'call' && call.startIndex === p.startIndex;
+function isCallee(path: readonly Node[], types: readonly string[]): boolean {
+  if (types[0] !== 'identifier' || path.length < 2) return false;
+  const leaf = path[0];
+  const p = path[1];
+  if (types[1] === 'call') return p.startIndex === leaf.startIndex;
+  return types[1] === 'attribute' && path.length === 3 && types[2] === 'call' && p.endIndex === leaf.endIndex && path[2].startIndex === p.startIndex;
 }
 
 
@@ -331,7 +333,7 @@ class PyExtractor {
     } else return undefined;
     const args = call.childForFieldName('arguments');
     if (!args || args.type !== 'argument_list') return undefined;
-    const decorator = call.parent?.type === 'decorator' ? call.parent : undefined;
+    const decorator = this.mayBeDecorated(call) ? this.decoratorOf(call) : undefined;
     if (recv && methodNode) {
       switch (recv.t) {
         case 'logfire':
@@ -369,6 +371,35 @@ class PyExtractor {
     this.keywordAttributes(c, a, false);
     c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
     return c;
+  }
+
+  /**
+   * Can the call be a decorator's expression (`@` NEWLINE-free expression)? Only when `@` precedes
+   * it, with nothing but blanks and line continuations in between: a text test that spares a parent
+   * lookup for every other call. Anything unusual (a comment) falls back to the tree.
+   */
+  private mayBeDecorated(call: Node): boolean {
+    const src = this.source;
+    for (let i = call.startIndex - 1; i >= 0; i--) {
+      const ch = src.charCodeAt(i);
+      if (ch === 64 /* @ */) return true;
+      if (ch === 32 || ch === 9 || ch === 12 || ch === 92 /* \ */) continue;
+      if (ch === 10 || ch === 13) {
+        // A line break is inside a decorator only after a backslash continuation.
+        let j = i - 1;
+        if (ch === 10 && src.charCodeAt(j) === 13) j--;
+        if (src.charCodeAt(j) !== 92) return src.charCodeAt(j) !== 10 && src.charCodeAt(j) !== 13 && j >= 0 && lineHasComment(src, j);
+        i = j;
+        continue;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  private decoratorOf(call: Node): Node | undefined {
+    const p = call.parent;
+    return p?.type === 'decorator' ? p : undefined;
   }
 
   private base(call: Node, fn: Node, library: TelemetryCall['library'], kind: TelemetryCall['kind'], method: string, decorator?: Node): TelemetryCall {
@@ -526,7 +557,7 @@ class PyExtractor {
       if (!k || !v) return c;
       const key = this.value(k);
       if (key.kind === 'string' && typeof key.value === 'string') {
-        c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: pos(v.endPosition) }, source: 'setAttribute' });
+        c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: endPos(v) }, source: 'setAttribute' });
       } else c.hasSplat = true;
     } else {
       const d = a.positional[0];
@@ -608,18 +639,19 @@ class PyExtractor {
   private splitArgs(args: Node): SplitArgs {
     const out: SplitArgs = { positional: [], keywords: new Map(), keywordList: [], items: [], splat: false };
     for (const n of args.namedChildren) {
-      if (n.type === 'comment') continue;
+      const t = n.type;
+      if (t === 'comment') continue;
       out.items.push(n);
-      if (n.type === 'keyword_argument') {
+      if (t === 'keyword_argument') {
         const nameNode = n.childForFieldName('name');
         const value = n.childForFieldName('value');
         if (!nameNode || !value) continue;
         const kw = { name: nameNode.text, nameNode, value, node: n };
         out.keywords.set(kw.name, kw);
         out.keywordList.push(kw);
-      } else if (n.type === 'dictionary_splat') {
+      } else if (t === 'dictionary_splat') {
         out.splat = true;
-      } else if (n.type !== 'list_splat') {
+      } else if (t !== 'list_splat') {
         out.positional.push(n);
       }
     }
@@ -674,7 +706,8 @@ class PyExtractor {
   }
 
   private attribute(item: Node, keyNode: Node, value: Node, source: TelemetryAttribute['source']): TelemetryAttribute {
-    return { key: keyNode.text, keyRange: nodeRange(keyNode), value: this.value(value), range: nodeRange(item), source };
+    const k = textAndRange(keyNode);
+    return { key: k.text, keyRange: k.range, value: this.value(value), range: nodeRange(item), source };
   }
 
   private levelFromArg(c: TelemetryCall, n: Node, numbers: 'otel' | 'stdlib'): void {
@@ -698,16 +731,19 @@ class PyExtractor {
   // ---- values -----------------------------------------------------------------------------------
 
   value(outer: Node): ArgValue {
-    const text = outer.text;
-    const range = nodeRange(outer);
+    const { text, range } = textAndRange(outer);
     // (x) is x: unwrap parentheses iteratively (deeply nested input must not exhaust the stack).
     let n = outer;
-    while (n.type === 'parenthesized_expression') {
+    let type = n.type;
+    while (type === 'parenthesized_expression') {
       const inner = n.firstNamedChild;
-      if (!inner || inner.type === 'comment') return { kind: 'other', text, range };
+      if (!inner) return { kind: 'other', text, range };
+      const innerType = inner.type;
+      if (innerType === 'comment') return { kind: 'other', text, range };
       n = inner;
+      type = innerType;
     }
-    switch (n.type) {
+    switch (type) {
       case 'string':
         return this.stringValue(n, text, range);
       case 'concatenated_string': {
@@ -774,10 +810,12 @@ class PyExtractor {
     const end = n.lastChild;
     if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end') return { kind: 'other', text, range };
     const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
-    const contentRange = { start: pos(start.endPosition), end: pos(end.startPosition) };
+    const contentRange = { start: endPos(start), end: pos(end.startPosition) };
     const body = this.source.slice(start.endIndex, end.startIndex);
     const parts: { expr: string; range: ArgValue['range'] }[] = [];
-    for (let i = 1; i < n.childCount - 1; i++) {
+    // An interpolation starts with `{` inside the literal: without one there is none to look for.
+    const count = body.includes('{') ? n.childCount : 0;
+    for (let i = 1; i < count - 1; i++) {
       const ch = n.child(i);
       if (ch && ch.type === 'interpolation') {
         const expr = ch.childForFieldName('expression') ?? ch.firstNamedChild;
@@ -803,6 +841,12 @@ interface SplitArgs {
   keywordList: KeywordArg[];
   items: Node[];
   splat: boolean;
+}
+
+/** Does the line ending at `end` (inclusive) hold a `#`? Then the tree decides (a comment may sit between `@` and the call). */
+function lineHasComment(src: string, end: number): boolean {
+  const start = src.lastIndexOf('\n', end) + 1;
+  return src.slice(start, end + 1).includes('#');
 }
 
 /** Is either operand of a `+`/`%` chain a string literal? */

@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, nodeRange, nodesAtMatches, normalizeLevel, pos } from './common';
+import { type ExtractOptions, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 type Recv =
   | { t: 'logfire' }
@@ -30,12 +30,14 @@ function isBoundary(type: string): boolean {
 }
 
 /** The matched name is the callee: `x.name(` (member → call) or `name(`. */
-function isCallee(leaf: Node, call: Node): boolean {
-  const t = leaf.type;
-  const p = leaf.parent;
-  if (!p) return false;
-  if (t === 'identifier' && p.type === 'call_expression') return p.startIndex === leaf.startIndex;
-  return t === 'property_identifier' && p.type === 'member_expression' && p.endIndex === leaf.endIndex && call.startIndex === p.startIndex;
+function isCallee(path: readonly Node[], types: readonly string[]): boolean {
+  if (path.length < 2) return false;
+  const leaf = path[0];
+  const t = types[0];
+  const p = path[1];
+  const pt = types[1];
+  if (t === 'identifier' && pt === 'call_expression') return p.startIndex === leaf.startIndex;
+  return t === 'property_identifier' && pt === 'member_expression' && p.endIndex === leaf.endIndex && path[path.length - 1].startIndex === p.startIndex;
 }
 
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
@@ -363,7 +365,7 @@ class TsExtractor {
       if (k && v) {
         const key = this.value(k);
         if (key.kind === 'string' && typeof key.value === 'string') {
-          c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: pos(v.endPosition) }, source: 'setAttribute' });
+          c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: endPos(v) }, source: 'setAttribute' });
         } else c.hasSplat = true;
       }
     } else if (method === 'setAttributes') {
@@ -420,7 +422,7 @@ class TsExtractor {
   private newObjectInsertion(args: Node[]): TelemetryCall['insertAttribute'] {
     const last = args[args.length - 1];
     if (!last) return undefined;
-    return { position: pos(last.endPosition), prefix: ', { ', suffix: ' }', style: 'object' };
+    return { position: endPos(last), prefix: ', { ', suffix: ' }', style: 'object' };
   }
 
   private levelFromArg(c: TelemetryCall, n: Node): void {
@@ -443,8 +445,7 @@ class TsExtractor {
   // ---- values -----------------------------------------------------------------------------------
 
   value(outer: Node): ArgValue {
-    const text = outer.text;
-    const range = nodeRange(outer);
+    const { text, range } = textAndRange(outer);
     // Parentheses and type assertions do not change the value: unwrap them iteratively.
     let n = outer;
     while (n.type === 'parenthesized_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression') {
@@ -456,7 +457,7 @@ class TsExtractor {
       case 'string': {
         const first = n.firstChild;
         const last = n.lastChild;
-        const contentRange = first && last && n.childCount >= 2 ? { start: pos(first.endPosition), end: pos(last.startPosition) } : undefined;
+        const contentRange = first && last && n.childCount >= 2 ? { start: endPos(first), end: pos(last.startPosition) } : undefined;
         const body = first && last && n.childCount >= 2 ? this.source.slice(first.endIndex, last.startIndex) : n.text.slice(1, -1);
         return { kind: 'string', text, range, value: decodeEscapes(body), contentRange };
       }
