@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import { METRIC_COLUMNS, RECORD_COLUMNS, type MetricColumn } from './records';
 
 export type RecordKind = 'span' | 'log' | 'span_event' | 'pending_span';
@@ -177,7 +177,175 @@ function loaderFor(columns: readonly (readonly [string, string])[]): { names: st
   const select = cols.map(([n]) => (TS_COLUMNS.has(n) ? `make_timestamp(${n})::TIMESTAMPTZ AS ${n}` : n)).join(', ');
   return { names, spec, select };
 }
-const RECORD_LOADER = loaderFor(RECORD_COLUMNS);
+
+/** How a record column is staged: the appender's value kind for it. */
+const enum Stage {
+  Timestamp, // epoch µs as DOUBLE (exact below 2^53), converted by SQL
+  Json, // JSON text in a VARCHAR; cast to JSON on insert (validated there)
+  List, // VARCHAR[] as JSON text; cast on insert
+  Varchar,
+  Integer,
+  Double,
+  Boolean,
+}
+
+/**
+ * Records are staged with DuckDB's appender into temp tables of plain types (one native call per
+ * value, no JSON document for the whole batch), then moved to records_all by one INSERT … SELECT
+ * that converts the staged types and de-duplicates. The columns that come from the resource and the
+ * instrumentation scope are the same for every record of a request: they are staged once per
+ * distinct combination (`_batch_res`) and joined back by `res_id`.
+ */
+const GROUP_COLUMNS = new Set<string>([
+  'otel_scope_name',
+  'otel_scope_version',
+  'otel_scope_attributes',
+  'otel_resource_attributes',
+  'service_name',
+  'service_version',
+  'service_namespace',
+  'service_instance_id',
+  'process_pid',
+  'deployment_environment',
+  'telemetry_sdk_name',
+  'telemetry_sdk_language',
+  'telemetry_sdk_version',
+  'run_id',
+]);
+
+const RECORD_STAGE = (() => {
+  const cols = RECORD_COLUMNS.filter(([n]) => n !== 'created_at');
+  const kindOf = (n: string, t: string): Stage => {
+    const b = bareType(t);
+    if (TS_COLUMNS.has(n)) return Stage.Timestamp;
+    if (b === 'JSON') return Stage.Json;
+    if (b === 'VARCHAR[]') return Stage.List;
+    if (b === 'VARCHAR') return Stage.Varchar;
+    if (b === 'INTEGER') return Stage.Integer;
+    if (b === 'DOUBLE') return Stage.Double;
+    if (b === 'BOOLEAN') return Stage.Boolean;
+    throw new Error(`no staging type for records column ${n} ${t}`);
+  };
+  const stagedType = (k: Stage, t: string) => (k === Stage.Timestamp ? 'DOUBLE' : k === Stage.Json || k === Stage.List ? 'VARCHAR' : bareType(t));
+  const convert = (n: string, k: Stage) =>
+    k === Stage.Timestamp
+      ? `make_timestamp(CAST(${n} AS BIGINT))::TIMESTAMPTZ AS ${n}`
+      : k === Stage.Json
+        ? `CAST(${n} AS JSON) AS ${n}`
+        : k === Stage.List
+          ? `CAST(CAST(${n} AS JSON) AS VARCHAR[]) AS ${n}`
+          : n;
+  const rowCols = cols.filter(([n]) => !GROUP_COLUMNS.has(n));
+  const groupCols = cols.filter(([n]) => GROUP_COLUMNS.has(n));
+  const table = (name: string, cs: typeof cols) => `CREATE TEMP TABLE ${name} (res_id INTEGER, ${cs.map(([n, t]) => `${n} ${stagedType(kindOf(n, t), t)}`).join(', ')})`;
+  return {
+    names: cols.map(([n]) => n),
+    rowNames: rowCols.map(([n]) => n),
+    rowKinds: rowCols.map(([n, t]) => kindOf(n, t)),
+    groupNames: groupCols.map(([n]) => n),
+    groupKinds: groupCols.map(([n, t]) => kindOf(n, t)),
+    create: [table('_batch', rowCols), table('_batch_res', groupCols)],
+    /**
+     * The staged batch with records_all's column types. Each side is converted before the join, so
+     * the shared JSON is validated once per group, not once per record.
+     */
+    source: `(SELECT ${cols.map(([n]) => n).join(', ')}
+       FROM (SELECT res_id, ${rowCols.map(([n, t]) => convert(n, kindOf(n, t))).join(', ')} FROM _batch)
+       JOIN (SELECT res_id, ${groupCols.map(([n, t]) => convert(n, kindOf(n, t))).join(', ')} FROM _batch_res) USING (res_id))`,
+  };
+})();
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** Data errors found while staging read like DuckDB's own, so the receiver answers 400 for them. */
+function conversionError(column: string, v: unknown): Error {
+  return new Error(`Conversion Error: records column ${column} cannot hold the ${typeof v} ${String(v).slice(0, 40)}`);
+}
+
+/**
+ * JSON text DuckDB accepts: JSON.stringify escapes lone UTF-16 surrogates (\udXXX), which DuckDB's
+ * JSON parser refuses; such values are made well-formed (U+FFFD) instead of failing the transaction.
+ */
+function jsonText(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s.includes('\\u') && LONE_SURROGATE_ESCAPE.test(s) ? JSON.stringify(wellFormed(v)) : s;
+}
+
+function appendValue(ap: DuckDBAppender, kind: Stage, name: string, v: unknown): void {
+  if (v === null || v === undefined) {
+    ap.appendNull();
+    return;
+  }
+  switch (kind) {
+    case Stage.Timestamp:
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw conversionError(name, v);
+      ap.appendDouble(v);
+      return;
+    case Stage.Json:
+    case Stage.List:
+      ap.appendVarchar(Array.isArray(v) && v.length === 0 ? '[]' : jsonText(v));
+      return;
+    case Stage.Varchar:
+      ap.appendVarchar(typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
+      return;
+    case Stage.Integer:
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw conversionError(name, v);
+      ap.appendInteger(v);
+      return;
+    case Stage.Double:
+      if (typeof v !== 'number') throw conversionError(name, v);
+      ap.appendDouble(v);
+      return;
+    case Stage.Boolean:
+      if (typeof v !== 'boolean') throw conversionError(name, v);
+      ap.appendBoolean(v);
+      return;
+  }
+}
+
+/** Whether two records have identical resource/scope columns (objects by identity). */
+function sameGroup(a: Record<string, unknown>, b: Record<string, unknown>, names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (a[names[i]] !== b[names[i]]) return false;
+  return true;
+}
+
+/**
+ * Appends the records' own columns to `_batch` and each distinct resource/scope combination once to
+ * `_batch_res`. Records from the same request share the resource and scope objects, so identity
+ * comparison finds their group without serialising anything.
+ */
+function appendRecords(rowsAp: DuckDBAppender, groupsAp: DuckDBAppender, rows: readonly RecordRow[]): void {
+  const { rowNames, rowKinds, groupNames, groupKinds } = RECORD_STAGE;
+  const groups: Record<string, unknown>[] = [];
+  let last = -1;
+  for (const row of rows) {
+    const r = row as unknown as Record<string, unknown>;
+    let g = last >= 0 && sameGroup(groups[last], r, groupNames) ? last : -1;
+    if (g < 0) {
+      // A few recent groups are searched; beyond that a new group costs one small staged row.
+      for (let j = groups.length - 1; j >= 0 && j >= groups.length - 16; j--) {
+        if (sameGroup(groups[j], r, groupNames)) {
+          g = j;
+          break;
+        }
+      }
+      if (g < 0) {
+        g = groups.length;
+        groups.push(r);
+      }
+      last = g;
+    }
+    rowsAp.appendInteger(g);
+    for (let i = 0; i < rowNames.length; i++) appendValue(rowsAp, rowKinds[i], rowNames[i], r[rowNames[i]]);
+    rowsAp.endRow();
+  }
+  groups.forEach((r, g) => {
+    groupsAp.appendInteger(g);
+    for (let i = 0; i < groupNames.length; i++) appendValue(groupsAp, groupKinds[i], groupNames[i], r[groupNames[i]]);
+    groupsAp.endRow();
+  });
+}
 const METRIC_LOADER = loaderFor(METRIC_COLUMNS);
 
 function sqlString(s: string): string {
@@ -244,7 +412,10 @@ export class TelemetryStore {
     const store = new TelemetryStore(p, instance, writer, opts);
     await store.migrate();
     // Per-connection staging table for de-duplicating bulk inserts.
-    await writer.run(`CREATE TEMP TABLE _batch AS SELECT ${RECORD_LOADER.names.join(', ')} FROM records_all LIMIT 0`);
+    for (const sql of RECORD_STAGE.create) await writer.run(sql);
+    await writer.run(
+      `CREATE TEMP TABLE _span_violations (trace_id VARCHAR, span_id VARCHAR, run_id VARCHAR, seen_at DOUBLE, code VARCHAR, message VARCHAR, event_id VARCHAR)`,
+    );
     store.mayHavePending = (await store.scalar(`SELECT count(*) FROM records_all WHERE kind = 'pending_span'`)) > 0;
     await store.enforceRetention();
     const every = opts.retentionIntervalMs ?? 10 * 60_000;
@@ -346,17 +517,27 @@ export class TelemetryStore {
     await w.run('BEGIN TRANSACTION');
     try {
       if (rows.length) {
-        await this.loadScratch(rows);
-        const source = `read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${RECORD_LOADER.spec})`;
-        // Pending-span bookkeeping needs the batch twice: stage it. Otherwise insert straight from the file.
-        const staged = hasPending || (hasReal && this.mayHavePending);
-        if (staged) await w.run(`INSERT INTO _batch SELECT ${RECORD_LOADER.select} FROM ${source}`);
+        const rowsAp = await w.createAppender('_batch', 'main', 'temp');
+        const groupsAp = await w.createAppender('_batch_res', 'main', 'temp');
+        try {
+          appendRecords(rowsAp, groupsAp, rows);
+          rowsAp.flushSync();
+          groupsAp.flushSync();
+        } catch (e) {
+          // A half-appended row must not reach close(); what was flushed is rolled back below.
+          rowsAp.clear();
+          groupsAp.clear();
+          throw e;
+        } finally {
+          rowsAp.closeSync();
+          groupsAp.closeSync();
+        }
         // Literal bounds (not expressions) so DuckDB prunes row groups by their min/max statistics.
         const lo = tsLiteral(minTs);
         const hi = tsLiteral(maxTs);
         const inserted = await w.run(
-          `INSERT INTO records_all (${RECORD_LOADER.names.join(', ')})
-           SELECT ${RECORD_LOADER.names.map((n) => `b.${n}`).join(', ')} FROM ${staged ? '_batch' : `(SELECT ${RECORD_LOADER.select} FROM ${source})`} b
+          `INSERT INTO records_all (${RECORD_STAGE.names.join(', ')})
+           SELECT ${RECORD_STAGE.names.map((n) => `b.${n}`).join(', ')} FROM ${RECORD_STAGE.source} b
            WHERE NOT EXISTS (
              SELECT 1 FROM records_all r
              WHERE r.start_timestamp BETWEEN ${lo} AND ${hi}
@@ -382,7 +563,8 @@ export class TelemetryStore {
           );
           result.pendingReplaced = del.rowsChanged;
         }
-        if (staged) await w.run('DELETE FROM _batch');
+        await w.run('DELETE FROM _batch');
+        await w.run('DELETE FROM _batch_res');
       }
       if (metrics.length) {
         await this.loadScratch(metrics);
@@ -469,13 +651,33 @@ export class TelemetryStore {
          last_run_id = CASE WHEN excluded.last_seen >= conformance_violations.last_seen THEN excluded.last_run_id ELSE conformance_violations.last_run_id END,
          event_id = excluded.event_id`,
     );
-    const spanRows = vs.map((v) => ({ trace_id: v.trace_id, span_id: v.span_id, run_id: v.run_id, seen_at: v.seen_at, code: v.code, message: v.message, event_id: v.event_id }));
-    await this.loadScratch(spanRows);
+    // One row per finding (often one per record): staged with the appender like the records.
+    const ap = await this.writer.createAppender('_span_violations', 'main', 'temp');
+    try {
+      for (const v of vs) {
+        if (typeof v.seen_at !== 'number' || !Number.isFinite(v.seen_at)) throw new Error(`Conversion Error: violation seen_at ${String(v.seen_at)}`);
+        ap.appendVarchar(v.trace_id);
+        ap.appendVarchar(v.span_id);
+        if (v.run_id == null) ap.appendNull();
+        else ap.appendVarchar(v.run_id);
+        ap.appendDouble(v.seen_at);
+        ap.appendVarchar(v.code);
+        ap.appendVarchar(v.message);
+        if (v.event_id == null) ap.appendNull();
+        else ap.appendVarchar(v.event_id);
+        ap.endRow();
+      }
+      ap.flushSync();
+    } catch (e) {
+      ap.clear();
+      throw e;
+    } finally {
+      ap.closeSync();
+    }
     await this.writer.run(
-      `INSERT INTO span_violations SELECT trace_id, span_id, run_id, make_timestamp(seen_at)::TIMESTAMPTZ, code, message, event_id
-       FROM read_json(${sqlString(this.scratchFile)}, format = 'array',
-         columns = {trace_id: 'VARCHAR', span_id: 'VARCHAR', run_id: 'VARCHAR', seen_at: 'BIGINT', code: 'VARCHAR', message: 'VARCHAR', event_id: 'VARCHAR'})`,
+      `INSERT INTO span_violations SELECT trace_id, span_id, run_id, make_timestamp(CAST(seen_at AS BIGINT))::TIMESTAMPTZ, code, message, event_id FROM _span_violations`,
     );
+    await this.writer.run('DELETE FROM _span_violations');
     return vs.length;
   }
 
