@@ -46,6 +46,17 @@ function run(cmd, args, opts) {
   return Date.now() - started;
 }
 
+/**
+ * The environment for a nested npm: without the outer `npm test`'s npm_* variables. npm reads
+ * npm_config_* from the environment as configuration, so an inherited npm_config_user_agent
+ * ("npm/11 node/v20") would make code-server's postinstall believe it runs on Node 20.
+ */
+function cleanNpmEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD') env[k] = v;
+  return { ...env, ...extra };
+}
+
 function writePrivatePackage(dir) {
   fs.mkdirSync(dir, { recursive: true });
   const pj = path.join(dir, 'package.json');
@@ -72,6 +83,7 @@ function ensureNode24() {
     writePrivatePackage(prefix);
     installMs = run(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `node@${NODE_VERSION}`], {
       cwd: prefix,
+      env: cleanNpmEnv(),
     });
     if (version() !== `v${NODE_VERSION}`) fail(`Node ${NODE_VERSION} did not install at ${bin}`);
   } else log(`Node ${NODE_VERSION} already in ${path.relative(root, prefix)}/`);
@@ -108,13 +120,12 @@ function ensureCodeServer(node) {
     writePrivatePackage(prefix);
     installMs = run(node.bin, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], {
       cwd: prefix,
-      env: {
-        ...process.env,
+      env: cleanNpmEnv({
         PATH: `${node.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
         // The machine-wide npm config may point node-gyp at another Node's headers.
         npm_config_nodedir: node.nodedir,
         npm_config_update_notifier: 'false',
-      },
+      }),
     });
     if (!fs.existsSync(entry)) fail(`code-server installed but ${entry} is missing`);
     fs.writeFileSync(marker, `${new Date().toISOString()} ${installMs} ms\n`);
