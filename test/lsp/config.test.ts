@@ -59,9 +59,9 @@ test('schema file: positioned errors live, edits re-check open files and the wor
     let from = client.published.length;
     const bad = SCHEMA_YAML.replace('        type: enum\n        values: [web, app, phone]', '        type: enumeration\n        values: [web, app, phone]');
     await client.change(schemaUri, [{ text: bad }]);
-    const schemaDiags = await client.diagnostics(schemaUri, undefined, from);
-    const err = schemaDiags.find((d) => /enumeration/.test(d.message));
-    assert.ok(err, JSON.stringify(schemaDiags));
+    // (the publication for the just-opened, valid version may still arrive first: wait for the error)
+    const published = await client.waitFor((p) => p.params.uri === schemaUri && p.params.diagnostics.some((d) => /enumeration/.test(d.message)), 20_000, from);
+    const err = published.params.diagnostics.find((d) => /enumeration/.test(d.message))!;
     assert.equal(err.range.start.line, 10, 'the `type: enumeration` line');
     assert.equal(err.source, 'Telemetry Lens');
 
