@@ -10,7 +10,7 @@
 // one (an assignment, a parameter, a loop or `as` target before the call), else an explicit
 // placeholder — `None` in Python, `undefined` in JS/TS — for you to fill in (TL004 keeps pointing at
 // a required attribute passed as `None` until you do).
-import type { ArgValue, CallContext, Rule, TelemetryCall } from '../lint/types';
+import type { CallContext, Rule, TelemetryCall } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
 import { clip, newAttributeItem } from '../schema/values';
 import { attributeItem, insertAttributesEdit, offsetAt } from './helpers';
@@ -58,23 +58,47 @@ export function boundBefore(source: string, offset: number, name: string, python
   return firstBinding(source, name, python) < offset;
 }
 
-function sameMessage(a: ArgValue | undefined, b: ArgValue | undefined): boolean {
-  return !!a && !!b && a.text === b.text;
-}
-
 /** Attribute keys a call provides, or undefined when its attribute set is not fully known. */
 function providedKeys(ctx: CallContext): Set<string> | undefined {
   const { call } = ctx;
   if (call.hasSplat) return undefined;
   const keys = new Set<string>([...call.attributes.map((a) => a.key), ...(call.boundKeys ?? [])]);
-  if (call.kind === 'span') {
-    for (const c of ctx.calls) {
-      if (c.kind !== 'set-attribute' || !sameMessage(c.spanMessage, call.message)) continue;
-      if (c.hasSplat) return undefined;
-      for (const a of c.attributes) keys.add(a.key);
+  if (call.kind === 'span' && call.message) {
+    const set = setterIndex(ctx.calls).get(call.message.text);
+    if (set) {
+      if (set.splat) return undefined;
+      for (const k of set.keys) keys.add(k);
     }
   }
   return keys;
+}
+
+interface SetterKeys {
+  keys: string[];
+  /** A setter of that span with `**kwargs` / a spread: the span's attribute set is unknown. */
+  splat: boolean;
+}
+
+const setterIndexes = new WeakMap<readonly TelemetryCall[], Map<string, SetterKeys>>();
+
+/**
+ * The attribute setters of a file's calls, grouped by the text of the span message they act on
+ * (built once per call list, so a span does not scan every call of the file).
+ */
+function setterIndex(calls: readonly TelemetryCall[]): Map<string, SetterKeys> {
+  let idx = setterIndexes.get(calls);
+  if (!idx) {
+    idx = new Map();
+    for (const c of calls) {
+      if (c.kind !== 'set-attribute' || !c.spanMessage) continue;
+      let e = idx.get(c.spanMessage.text);
+      if (!e) idx.set(c.spanMessage.text, (e = { keys: [], splat: false }));
+      if (c.hasSplat) e.splat = true;
+      for (const a of c.attributes) e.keys.push(a.key);
+    }
+    setterIndexes.set(calls, idx);
+  }
+  return idx;
 }
 
 function placeholder(ctx: CallContext, call: TelemetryCall, a: AttributeSpec): string {

@@ -93,16 +93,22 @@ export const rule: Rule = {
     const parsed = parsedTemplate(msg.value);
     if (parsed.fields.length === 0) return;
     const attrs = call.library === 'loguru' ? call.attributes.filter((a) => a.source === 'keyword') : call.attributes;
-    const keys = new Set([...attrs.map((a) => a.key), ...(call.library === 'loguru' ? [] : call.boundKeys ?? [])]);
-    const referenced = new Set(parsed.fields.flatMap((f) => [f.name, f.root]));
-    const unused = attrs.filter((a) => !referenced.has(a.key));
+    const keys = new Set<string>();
+    for (const a of attrs) keys.add(a.key);
+    if (call.library !== 'loguru' && call.boundKeys) for (const k of call.boundKeys) keys.add(k);
+    // What a report needs is computed only once a field turns out to have no attribute.
+    let unused: TelemetryAttribute[] | undefined;
     const templateMatched = match.how === 'template' || match.how === 'normalized';
-    const reported = new Set<string>();
+    let reported: Set<string> | undefined;
     for (const field of parsed.fields) {
-      if (!field.root || keys.has(field.name) || keys.has(field.root) || reported.has(field.root)) continue;
+      if (!field.root || keys.has(field.name) || keys.has(field.root) || reported?.has(field.root)) continue;
       // Positional fields (`{0}`, `{}`) are not attributes.
       if (/^\d+$/.test(field.root)) continue;
-      reported.add(field.root);
+      (reported ??= new Set()).add(field.root);
+      if (!unused) {
+        const referenced = new Set(parsed.fields.flatMap((f) => [f.name, f.root]));
+        unused = attrs.filter((a) => !referenced.has(a.key));
+      }
       const candidates = plausibleAttributes(field.root, unused);
       const fixes: Fix[] = [];
       const best = candidates[0];
