@@ -272,12 +272,23 @@ interface RunOptions {
   rules?: readonly Rule[];
 }
 
+/** The last rule set resolved, by the inputs it depends on (every file of a run shares them). */
+let lastActive: { rules: readonly Rule[]; schemaRules: unknown; settingsRules: unknown; key: string; out: { rule: Rule; severity: Severity }[] } | undefined;
+
 function activeRules(opts: RunOptions): { rule: Rule; severity: Severity }[] {
+  const rules = opts.rules ?? RULES;
+  const schemaRules = opts.schema?.rules;
+  const settingsRules = opts.settings?.rules;
+  // The severity tables are small; their text is the key, so a table changed in place is seen.
+  const key = `${schemaRules ? JSON.stringify(schemaRules) : ''}\0${settingsRules ? JSON.stringify(settingsRules) : ''}`;
+  const last = lastActive;
+  if (last && last.rules === rules && last.schemaRules === schemaRules && last.settingsRules === settingsRules && last.key === key) return last.out;
   const out: { rule: Rule; severity: Severity }[] = [];
-  for (const rule of opts.rules ?? RULES) {
+  for (const rule of rules) {
     const severity = resolveSeverity(rule.meta, opts.schema, opts.settings);
     if (severity !== 'off') out.push({ rule, severity });
   }
+  lastActive = { rules, schemaRules, settingsRules, key, out };
   return out;
 }
 
