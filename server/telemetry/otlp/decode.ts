@@ -188,6 +188,8 @@ function toStr(v: unknown): string {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function bytesToHex(b: Uint8Array): string {
+  // protobufjs' Node reader hands out Buffer slices: native hex encoding, no string concatenation.
+  if (Buffer.isBuffer(b)) return b.toString('hex');
   let s = '';
   for (let i = 0; i < b.length; i++) s += HEX[b[i]];
   return s;
@@ -215,7 +217,8 @@ function toId(v: unknown, bytes: 8 | 16, what: string): string {
 }
 
 function isZeroId(hex: string): boolean {
-  return /^0+$/.test(hex);
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
+  return hex.length > 0;
 }
 
 function bytesToBase64(v: unknown): string {
@@ -226,14 +229,17 @@ function bytesToBase64(v: unknown): string {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 function anyValue(v: unknown, depth = 0): AttrValue {
   if (v === null || v === undefined || typeof v !== 'object') return null;
   if (depth > 32) throw new TypeError('AnyValue nested deeper than 32 levels');
   const a = v as Record<string, unknown>;
   // Decoded messages keep defaults on the prototype and set only the oneof member present on the
   // wire as an own property; parsed JSON has own properties only. So own properties tell which is set.
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(a, k) && a[k] != null;
-  if (has('stringValue')) return toStr(a.stringValue);
+  const has = (k: string) => hasOwn(a, k) && a[k] != null;
+  // Most attribute values are strings: checked first without the helper.
+  if (a.stringValue != null && hasOwn(a, 'stringValue')) return toStr(a.stringValue);
   if (has('boolValue')) return Boolean(a.boolValue);
   if (has('intValue')) {
     const b = int64(a.intValue, true);
