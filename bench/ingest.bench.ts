@@ -6,6 +6,9 @@
 //
 //   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
+//   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
+//                  exporter's own protobuf serializer, then decoded, mapped, checked and committed one
+//                  request per transaction in this process; CPU per span for each step)
 // The same compiled file is the sender (BENCH_INGEST_SENDER=1).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,9 @@ import { SpanKind } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { decodeTraces } from '../server/telemetry/otlp/decode';
+import { mapTraces } from '../server/telemetry/map';
 import { TelemetryStore } from '../server/telemetry/store';
 import { IngestQueue, type CommittedBatch } from '../server/telemetry/ingest';
 import { OtlpReceiver } from '../server/telemetry/receiver';
@@ -60,28 +66,14 @@ async function sender(): Promise<void> {
     spanProcessors: [collect],
   });
   const tracer = provider.getTracer('logfire', '0.0.0');
-  const names = ['Workload routing: {agent} → {workload} → {model}', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'EAR loop complete'];
-  const models = ['Cerebras-GLM-4.7', 'claude-opus-4', 'gpt-5.2-codex'];
   const report: SenderReport = { acked: 0, failed: 0, latencies: [] };
   let running = 0;
   let wake: (() => void) | undefined;
   let n = 0;
   const makeBatch = (): ReadableSpan[] => {
     for (let i = 0; i < batch; i++, n++) {
-      const tmpl = names[n % names.length];
-      const span = tracer.startSpan(tmpl, {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          'logfire.msg_template': tmpl,
-          'logfire.msg': tmpl,
-          'logfire.span_type': n % 3 === 0 ? 'span' : 'log',
-          'logfire.level_num': n % 50 === 0 ? 13 : 9,
-          agent: 'husky',
-          workload: 'CODING',
-          model: models[n % models.length],
-          cooldown: n % 60,
-        },
-      });
+      const { tmpl, attributes } = spanAttributes(n, NAMES, MODELS);
+      const span = tracer.startSpan(tmpl, { kind: SpanKind.INTERNAL, attributes });
       span.end();
     }
     return ended.splice(0);
@@ -116,7 +108,107 @@ async function sender(): Promise<void> {
   process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
 }
 
+function spanAttributes(n: number, names: string[], models: string[]) {
+  const tmpl = names[n % names.length];
+  return {
+    tmpl,
+    attributes: {
+      'logfire.msg_template': tmpl,
+      'logfire.msg': tmpl,
+      'logfire.span_type': n % 3 === 0 ? 'span' : 'log',
+      'logfire.level_num': n % 50 === 0 ? 13 : 9,
+      agent: 'husky',
+      workload: 'CODING',
+      model: models[n % models.length],
+      cooldown: n % 60,
+    },
+  };
+}
+
+const NAMES = ['Workload routing: {agent} → {workload} → {model}', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'EAR loop complete'];
+const MODELS = ['Cerebras-GLM-4.7', 'claude-opus-4', 'gpt-5.2-codex'];
+
+function cpuSeconds(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+}
+
+/** The receiver's work per request without HTTP or senders: decode → map → conformance → commit. */
+async function receiverPath(requests: number, batch: number): Promise<void> {
+  const ended: ReadableSpan[] = [];
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'telemetry_lens.run_id': 'bench-0', 'telemetry.sdk.language': 'nodejs' }),
+    spanProcessors: [{ onStart: () => undefined, onEnd: (s) => void ended.push(s), forceFlush: async () => undefined, shutdown: async () => undefined }],
+  });
+  const tracer = provider.getTracer('logfire', '0.0.0');
+  const bodies: Buffer[] = [];
+  let n = 0;
+  for (let r = 0; r < requests; r++) {
+    for (let i = 0; i < batch; i++, n++) {
+      const { tmpl, attributes } = spanAttributes(n, NAMES, MODELS);
+      tracer.startSpan(tmpl, { kind: SpanKind.INTERNAL, attributes }).end();
+    }
+    // As the receiver gets it: a Buffer of the exporter's serialised ExportTraceServiceRequest.
+    bodies.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(ended.splice(0))!));
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
+  const dbPath = path.join(dir, 'bench.duckdb');
+  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+  const checker = createConformance(bundledSchema());
+  const cpu = { decode: 0, map: 0, conformance: 0, store: 0 };
+  let storeWall = 0;
+  let violations = 0;
+  const t0 = performance.now();
+  const c0 = cpuSeconds();
+  for (const body of bodies) {
+    let c = cpuSeconds();
+    const decoded = decodeTraces(body, 'protobuf');
+    cpu.decode += cpuSeconds() - c;
+    c = cpuSeconds();
+    const records = mapTraces(decoded);
+    cpu.map += cpuSeconds() - c;
+    c = cpuSeconds();
+    const found = checker.check(records);
+    violations += found.length;
+    cpu.conformance += cpuSeconds() - c;
+    c = cpuSeconds();
+    const w = performance.now();
+    await store.insertBatch({ records, violations: found });
+    storeWall += performance.now() - w;
+    cpu.store += cpuSeconds() - c;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const total = cpuSeconds() - c0;
+  const stored = await store.count({});
+  const spans = requests * batch;
+  const us = (s: number) => ((s * 1e6) / spans).toFixed(1);
+  const rows: [string, string][] = [
+    ['requests × spans', `${requests} × ${batch}`],
+    ['spans sent / stored', `${spans} / ${stored}`],
+    ['conformance findings written', String(violations)],
+    ['CPU µs per span: protobuf decode', us(cpu.decode)],
+    ['CPU µs per span: mapping', us(cpu.map)],
+    ['CPU µs per span: conformance', us(cpu.conformance)],
+    ['CPU µs per span: store (staging, INSERT, COMMIT; all threads)', us(cpu.store)],
+    ['store wall µs per span', ((storeWall * 1000) / spans).toFixed(1)],
+    ['spans per CPU-second (whole path)', Math.round(spans / total).toLocaleString('en-US')],
+    ['spans/s wall clock (one request per transaction)', Math.round(spans / wall).toLocaleString('en-US')],
+    ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'metric'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | ----- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (stored !== spans) {
+    console.error(`LOSS: ${spans} sent, ${stored} stored`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
+  const pathRequests = arg('path', 0);
+  if (pathRequests > 0) return receiverPath(pathRequests, arg('batch', 4096));
   const seconds = arg('seconds', 10);
   const senders = arg('senders', 2);
   const batch = arg('batch', 1024);

@@ -108,6 +108,48 @@ test('insertBatch stores rows with exact timestamps, JSON attributes and tags; L
   }
 });
 
+test('one batch mixing resources and scopes keeps each record with its own resource/scope columns', async () => {
+  const store = await TelemetryStore.open({ path: ':memory:' });
+  try {
+    const resA = { 'service.name': 'a', 'k\ud800': 'lone surrogate key' };
+    const resB = { 'service.name': 'b', 'process.pid': 7 };
+    const scope = { 'scope.attr': 1 };
+    const records: RecordRow[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Interleaved groups, and rows sharing resA's object while differing in a derived column.
+      const pick = i % 5;
+      const base =
+        pick === 0 || pick === 2
+          ? { otel_resource_attributes: resA, service_name: 'a', run_id: 'run-a' }
+          : pick === 1 || pick === 4
+            ? { otel_resource_attributes: resB, service_name: 'b', process_pid: 7, otel_scope_attributes: scope, otel_scope_name: 'other' }
+            : { otel_resource_attributes: resA, service_name: 'a-renamed', run_id: null };
+      records.push(row({ ...base, span_id: `00000000000000${String(i + 10).padStart(2, '0')}`, message: `m${i}` }));
+    }
+    const r = await store.insertBatch({ records });
+    assert.equal(r.records, 40);
+    const got = await store.queryObjects<{ message: string; service_name: string; run_id: string | null; process_pid: number | null; scope: string; res: string; sattr: string }>(
+      `SELECT message, service_name, run_id, process_pid, otel_scope_name AS scope, CAST(otel_resource_attributes AS VARCHAR) AS res,
+              CAST(otel_scope_attributes AS VARCHAR) AS sattr FROM records`,
+    );
+    assert.equal(got.length, 40);
+    for (const g of got) {
+      const want = records.find((x) => x.message === g.message)!;
+      assert.equal(g.service_name, want.service_name, g.message);
+      assert.equal(g.run_id, want.run_id, g.message);
+      assert.equal(g.process_pid, want.process_pid, g.message);
+      assert.equal(g.scope, want.otel_scope_name, g.message);
+      assert.deepEqual(JSON.parse(g.sattr), want.otel_scope_attributes, g.message);
+      assert.deepEqual(Object.values(JSON.parse(g.res)), Object.values(want.otel_resource_attributes!), g.message);
+    }
+    // A value that does not fit its column is a data error, and nothing of that batch is stored.
+    await assert.rejects(store.insertBatch({ records: [row({ span_id: 'ffffffffffffff02' }), row({ span_id: 'ffffffffffffff03', process_pid: 2 ** 40 })] }), /Conversion Error/);
+    assert.equal(await store.count(), 40);
+  } finally {
+    await store.close();
+  }
+});
+
 test('at-least-once retries are de-duplicated by (trace_id, span_id, kind), within and across batches', async () => {
   const store = await TelemetryStore.open({ path: ':memory:' });
   try {
