@@ -241,6 +241,23 @@ export function matchWrapper(calleeText: string, language: SourceLanguage, wrapp
   return undefined;
 }
 
+const regexCache = new Map<string, RegExp>();
+
+/**
+ * A regular expression built from a pattern the extractors assemble per file (the same few patterns
+ * recur file after file). Only for global/sticky use through `nodesAtMatches`, which resets lastIndex.
+ */
+export function cachedRegExp(pattern: string, flags: string): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = regexCache.get(key);
+  if (!re) {
+    re = new RegExp(pattern, flags);
+    if (regexCache.size >= 256) regexCache.clear();
+    regexCache.set(key, re);
+  }
+  return re;
+}
+
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -10,6 +10,7 @@ import type { LevelName } from '../schema/model';
 import {
   type ExtractOptions,
   decodeEscapes,
+  cachedRegExp,
   escapeRegExp,
   levelFromOtelNumber,
   levelFromStdlibNumber,
@@ -62,6 +63,8 @@ const PY_METHODS = new Set([
   'start_span',
   'start_as_current_span',
 ]);
+/** PY_METHODS as a regular-expression alternation (built once). */
+const PY_METHODS_RE = [...PY_METHODS].map(escapeRegExp).join('|');
 /** structlog/stdlib keywords that are options, not event attributes. */
 const LOG_OPTIONS = new Set(['exc_info', 'stack_info', 'stacklevel']);
 
@@ -137,7 +140,7 @@ class PyExtractor {
     //    line), and `with … as x` targets.
     const needles = new Set(BINDING_NEEDLES);
     for (const k of this.env.keys()) needles.add(k.split('.')[0]);
-    const bindRe = new RegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
+    const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
     const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
     if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
     bindings.sort((x, y) => x.startIndex - y.startIndex);
@@ -148,10 +151,10 @@ class PyExtractor {
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
     const bare = [...this.wrapperNames];
     for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
-    const methods = [...PY_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|');
+    const methods = this.wrapperNames.size ? [PY_METHODS_RE, ...[...this.wrapperNames].map(escapeRegExp)].join('|') : PY_METHODS_RE;
     const alts = [`(?<=\\.\\s*)(?:${methods})`];
     if (bare.length) alts.push(`(?<![\\w.])(?:${bare.map(escapeRegExp).join('|')})`);
-    const callRe = new RegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
+    const callRe = cachedRegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
     const callNodes = nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee);
     for (const n of callNodes) {
       const c = this.classify(n);
@@ -483,7 +486,7 @@ class PyExtractor {
         this.dictAttributes(c, kw.value, 'extra');
         continue;
       }
-      c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, 'keyword'));
+      c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
     if (a.splat) c.hasSplat = true;
     c.insertAttribute ??= listInsertion(this.source, args.child(0)!, a.items, 'keyword');
@@ -646,7 +649,8 @@ class PyExtractor {
         const nameNode = n.childForFieldName('name');
         const value = n.childForFieldName('value');
         if (!nameNode || !value) continue;
-        const kw = { name: nameNode.text, nameNode, value, node: n };
+        const named = textAndRange(nameNode);
+        const kw = { name: named.text, nameNode, nameRange: named.range, value, node: n };
         out.keywords.set(kw.name, kw);
         out.keywordList.push(kw);
       } else if (t === 'dictionary_splat') {
@@ -666,7 +670,7 @@ class PyExtractor {
         continue;
       }
       if (!logfire && LOG_OPTIONS.has(kw.name)) continue;
-      c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, 'keyword'));
+      c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
     if (a.splat) c.hasSplat = true;
   }
@@ -696,7 +700,7 @@ class PyExtractor {
       const args = d.childForFieldName('arguments');
       if (args && args.type === 'argument_list') {
         const a = this.splitArgs(args);
-        for (const kw of a.keywordList) c.attributes.push(this.attribute(kw.node, kw.nameNode, kw.value, source));
+        for (const kw of a.keywordList) c.attributes.push(this.keywordAttribute(kw, source));
         if (a.splat || a.positional.length) c.hasSplat = true;
         c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
         return;
@@ -705,9 +709,8 @@ class PyExtractor {
     c.hasSplat = true;
   }
 
-  private attribute(item: Node, keyNode: Node, value: Node, source: TelemetryAttribute['source']): TelemetryAttribute {
-    const k = textAndRange(keyNode);
-    return { key: k.text, keyRange: k.range, value: this.value(value), range: nodeRange(item), source };
+  private keywordAttribute(kw: KeywordArg, source: TelemetryAttribute['source']): TelemetryAttribute {
+    return { key: kw.name, keyRange: kw.nameRange, value: this.value(kw.value), range: nodeRange(kw.node), source };
   }
 
   private levelFromArg(c: TelemetryCall, n: Node, numbers: 'otel' | 'stdlib'): void {
@@ -832,6 +835,7 @@ class PyExtractor {
 interface KeywordArg {
   name: string;
   nameNode: Node;
+  nameRange: ArgValue['range'];
   value: Node;
   node: Node;
 }

@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
+import { type ExtractOptions, cachedRegExp, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 type Recv =
   | { t: 'logfire' }
@@ -65,7 +65,7 @@ class TsExtractor {
     // 2. Declarations / assignments / class fields whose value mentions a telemetry name or factory.
     const needles = new Set(BINDING_NEEDLES);
     for (const k of this.env.keys()) needles.add(k.split('.')[0]);
-    const bindRe = new RegExp(`=[^=>\\n][^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dg');
+    const bindRe = cachedRegExp(`=[^=>\\n][^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dg');
     for (const n of nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isBoundary)) {
       switch (n.type) {
         case 'variable_declarator':
@@ -90,7 +90,7 @@ class TsExtractor {
     for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
     const alts = [`(?<=\\.\\s*)(?:${[...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|')})`];
     if (bare.length) alts.push(`(?<![\\w.$])(?:${bare.map(escapeRegExp).join('|')})`);
-    const callRe = new RegExp(`(${alts.join('|')})\\s*(?:<[^()]*>\\s*)?\\(`, 'dg');
+    const callRe = cachedRegExp(`(${alts.join('|')})\\s*(?:<[^()]*>\\s*)?\\(`, 'dg');
     for (const n of nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee)) {
       const c = this.classify(n);
       if (c) this.calls.push(c);
