@@ -15,17 +15,18 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: () => import('./telemetry/cli').then((m) => m.serveCommand),
 };
 
-function usage(): string {
-  const lines = Object.keys(commands)
-    .sort()
-    .map((c) => `  ${c}`);
+async function usage(): Promise<string> {
+  const names = Object.keys(commands).sort();
+  const loaded = await Promise.all(names.map((n) => commands[n]()));
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = names.map((n, i) => `  ${n.padEnd(width)}  ${loaded[i].summary}`);
   return ['usage: telemetry-lens <command> [options]', '', 'commands:', ...lines, '', 'telemetry-lens <command> --help for details'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write((await usage()) + '\n');
     return name ? 0 : 2;
   }
   if (name === '--version') {
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`telemetry-lens: unknown command '${name}'\n\n${usage()}\n`);
+    process.stderr.write(`telemetry-lens: unknown command '${name}'\n\n${await usage()}\n`);
     return 2;
   }
   const cmd = await load();
