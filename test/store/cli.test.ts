@@ -29,7 +29,7 @@ describe('telemetry-lens store commands (dist bundle)', () => {
 
   test('the commands are listed in the usage', () => {
     const r = run(['--help']);
-    for (const c of ['check', 'demo', 'ingest', 'query', 'serve']) assert.match(r.out, new RegExp(`^  ${c}$`, 'm'));
+    for (const c of ['check', 'demo', 'ingest', 'query', 'serve']) assert.match(r.out, new RegExp(`^  ${c}\\s+\\S`, 'm'));
   });
 
   test('query: seed SQL verbatim, json / csv / table output', () => {
