@@ -82,7 +82,10 @@ describe('verdict thresholds (seed criteria) on hand-made data', () => {
   }
 
   test('failover chain: rate limits without any failover → fail; with recoveries → pass', async () => {
-    const limits = Array.from({ length: 6 }, (_, i) => row({ at: at(180 + i), message: 'Rate limit: m (CODING) - cooldown 30s' }));
+    // six rate limits inside one clock hour (10–15 minutes past it, about three hours ago), so the
+    // per-hour grouping of the check never splits them across an hour boundary
+    const hourStart = Math.floor((now.getTime() - 3 * 3_600_000) / 3_600_000) * 3_600_000;
+    const limits = Array.from({ length: 6 }, (_, i) => row({ at: new Date(hourStart + (10 + i) * 60_000), message: 'Rate limit: m (CODING) - cooldown 30s' }));
     let store = await memoryStore(limits);
     try {
       const r = await runHealthCheck(check('failover-chain'), localBackend(store));
