@@ -198,11 +198,15 @@ export function hexToRgb(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-/** Screenshot into test-artifacts/ and, when `docsName` is given, docs/images/ (the README's pictures). */
+/**
+ * Screenshot into test-artifacts/ and, when `docsName` is given and UPDATE_SCREENSHOTS=1, into docs/images/
+ * (the README's pictures), so an ordinary test run leaves the work tree clean.
+ */
 export async function screenshot(page: Page, name: string, docsName?: string): Promise<void> {
   fs.mkdirSync(artifacts, { recursive: true });
   const buf = await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
-  if (docsName) {
+  if (docsName) fs.writeFileSync(path.join(artifacts, docsName), buf);
+  if (docsName && process.env.UPDATE_SCREENSHOTS === '1') {
     const dir = path.join(root, 'docs', 'images');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, docsName), buf);
