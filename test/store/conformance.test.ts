@@ -8,6 +8,7 @@ import { createConformance, levelName, recordTemplate } from '../../server/telem
 import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
 import { IngestQueue } from '../../server/telemetry/ingest';
 import { OtlpReceiver } from '../../server/telemetry/receiver';
+import { recordRow } from './sql-helpers';
 
 const SCHEMA = `
 version: 1
@@ -36,50 +37,18 @@ const NOW = Date.now() * 1000;
 let seq = 0;
 function rec(over: Partial<RecordRow> & { attributes: Record<string, unknown> }): RecordRow {
   seq++;
-  return {
+  return recordRow({
     start_timestamp: NOW + seq,
     end_timestamp: NOW + seq,
-    duration: null,
     trace_id: 'ab'.repeat(16),
     span_id: seq.toString(16).padStart(16, '0'),
-    parent_span_id: null,
-    kind: 'log',
-    level: 9,
     span_name: 'model.selected {model}',
     message: 'm',
-    log_body: null,
-    attributes_json_schema: null,
-    tags: [],
-    is_exception: false,
-    exception_type: null,
-    exception_message: null,
-    exception_stacktrace: null,
-    otel_status_code: null,
-    otel_status_message: null,
-    otel_events: null,
-    otel_links: null,
-    otel_scope_name: 'logfire',
-    otel_scope_version: null,
-    otel_scope_attributes: null,
-    otel_resource_attributes: null,
     service_name: 'svc',
-    service_version: null,
-    service_namespace: null,
-    service_instance_id: null,
-    process_pid: null,
-    deployment_environment: null,
-    telemetry_sdk_name: null,
     telemetry_sdk_language: 'python',
-    telemetry_sdk_version: null,
-    http_response_status_code: null,
-    http_method: null,
-    http_route: null,
-    url_full: null,
-    url_path: null,
-    url_query: null,
     run_id: 'run-c',
     ...over,
-  };
+  });
 }
 
 test('levelName maps level numbers to names', () => {

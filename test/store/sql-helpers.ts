@@ -11,26 +11,23 @@ export async function memoryStore(rows: RecordRow[] = []): Promise<TelemetryStor
   return store;
 }
 
-let seq = 0;
-/** A log record with sensible defaults; `at` is a Date, attributes are merged. */
-export function row(p: { at: Date; message: string; span_name?: string; level?: number; attributes?: Record<string, unknown>; tags?: string[]; trace_id?: string; kind?: 'log' | 'span'; run_id?: string | null }): RecordRow {
-  const us = p.at.getTime() * 1000;
-  seq++;
+/** A records row with every optional column NULL; tests override only what they care about. */
+export function recordRow(over: Partial<RecordRow> = {}): RecordRow {
   return {
-    start_timestamp: us,
-    end_timestamp: us,
+    start_timestamp: 0,
+    end_timestamp: 0,
     duration: null,
-    trace_id: p.trace_id ?? seq.toString(16).padStart(32, '0'),
-    span_id: seq.toString(16).padStart(16, '0'),
+    trace_id: '0'.repeat(31) + '1',
+    span_id: '0'.repeat(15) + '1',
     parent_span_id: null,
-    kind: p.kind ?? 'log',
-    level: p.level ?? 9,
-    span_name: p.span_name ?? p.message,
-    message: p.message,
+    kind: 'log',
+    level: 9,
+    span_name: '',
+    message: '',
     log_body: null,
-    attributes: p.attributes ?? {},
+    attributes: {},
     attributes_json_schema: null,
-    tags: p.tags ?? [],
+    tags: [],
     is_exception: false,
     exception_type: null,
     exception_message: null,
@@ -58,8 +55,29 @@ export function row(p: { at: Date; message: string; span_name?: string; level?: 
     url_full: null,
     url_path: null,
     url_query: null,
-    run_id: p.run_id ?? null,
+    run_id: null,
+    ...over,
   };
+}
+
+let seq = 0;
+/** A log record with sensible defaults; `at` is a Date, attributes are merged. */
+export function row(p: { at: Date; message: string; span_name?: string; level?: number; attributes?: Record<string, unknown>; tags?: string[]; trace_id?: string; kind?: 'log' | 'span'; run_id?: string | null }): RecordRow {
+  const us = p.at.getTime() * 1000;
+  seq++;
+  return recordRow({
+    start_timestamp: us,
+    end_timestamp: us,
+    trace_id: p.trace_id ?? seq.toString(16).padStart(32, '0'),
+    span_id: seq.toString(16).padStart(16, '0'),
+    kind: p.kind ?? 'log',
+    level: p.level ?? 9,
+    span_name: p.span_name ?? p.message,
+    message: p.message,
+    attributes: p.attributes ?? {},
+    tags: p.tags ?? [],
+    run_id: p.run_id ?? null,
+  });
 }
 
 /** The ```sql blocks of seed 000 in document order (4 per-event, 4 dashboard, 4 plan queries). */

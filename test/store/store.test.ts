@@ -5,55 +5,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { TelemetryStore, SCHEMA_VERSION, type RecordRow } from '../../server/telemetry/store';
 import { RECORD_COLUMNS } from '../../server/telemetry/records';
+import { recordRow } from './sql-helpers';
 
 const NOW_US = Date.now() * 1000;
 
 function row(over: Partial<RecordRow> = {}): RecordRow {
-  return {
+  return recordRow({
     start_timestamp: NOW_US,
     end_timestamp: NOW_US + 1500,
     duration: 0.0015,
     trace_id: '0af7651916cd43dd8448eb211c80319c',
     span_id: 'b7ad6b7169203331',
-    parent_span_id: null,
     kind: 'span',
-    level: 9,
     span_name: 'agent.run {agent}',
     message: 'agent.run coder',
-    log_body: null,
     attributes: { agent: 'coder', 'code.lineno': 12 },
-    attributes_json_schema: null,
     tags: ['a', 'b'],
-    is_exception: false,
-    exception_type: null,
-    exception_message: null,
-    exception_stacktrace: null,
     otel_status_code: 'UNSET',
-    otel_status_message: null,
     otel_events: [],
     otel_links: [],
-    otel_scope_name: 'logfire',
     otel_scope_version: '1',
     otel_scope_attributes: {},
     otel_resource_attributes: { 'service.name': 'svc' },
     service_name: 'svc',
-    service_version: null,
-    service_namespace: null,
-    service_instance_id: null,
     process_pid: 42,
-    deployment_environment: null,
-    telemetry_sdk_name: null,
-    telemetry_sdk_language: null,
-    telemetry_sdk_version: null,
-    http_response_status_code: null,
-    http_method: null,
-    http_route: null,
-    url_full: null,
-    url_path: null,
-    url_query: null,
-    run_id: null,
     ...over,
-  };
+  });
 }
 
 function tmpDb(name: string): string {
