@@ -1,11 +1,14 @@
 // The seeds' own code blocks through rules TL008–TL014 (the real engine, bundled default schema):
 // seed 000's calls are clean; the others are reported exactly where their conventions say.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { lintSource } from '../../server/lint/engine';
 import type { SourceLanguage } from '../../server/lint/types';
 import { RULES } from '../../server/rules/index';
 import { bundledSchema } from '../../server/schema/loader';
+import { packageRoot } from '../../server/paths';
 
 const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL014');
 
@@ -16,40 +19,8 @@ async function codes(source: string, language: SourceLanguage = 'python'): Promi
 }
 
 test('seed 000: every documented call passes TL008–TL014', async () => {
-  const src = `import logfire
-logfire.info(
-    "Workload routing: {agent} → {workload} → {model}",
-    agent=agent_name,
-    workload=workload_type,
-    orchestrated_model=model_from_orchestrator,
-    default_model=fallback_model,
-)
-logfire.warn(
-    "Failover triggered: {from_model} → {to_model} ({error_type})",
-    from_model=failed_model_name,
-    to_model=next_model_name,
-    error_type=error_classification,
-    workload=workload_type,
-)
-logfire.warn(
-    "Capacity warning: {model} at {pct}% ({limit_type})",
-    model=model_name,
-    pct=percentage_used,
-    limit_type=limit_category,
-    used=tokens_or_requests_used,
-    limit=total_limit,
-    provider=provider_name,
-)
-logfire.info(
-    "EAR phase: {from_phase} → {to_phase}",
-    loop_id=loop_id[:8],
-    agent_id=agent_id,
-    from_phase=previous_phase,
-    to_phase=current_phase,
-    decision_type=decision_type,  # Optional
-    confidence=confidence_score,   # Optional
-)
-`;
+  // the seed's six code blocks, verbatim (the fixture test/unit/seed000.test.ts lints with every rule)
+  const src = fs.readFileSync(path.join(packageRoot(), 'test/fixtures/seed000.py'), 'utf8');
   assert.deepEqual(await codes(src), []);
 });
 
