@@ -1,7 +1,7 @@
 // "Trace Agent Run…": run the configured agent command (or a picked task) with the OTLP env the
 // server prepares (endpoint of the live receiver, protocol, run id), so the run shows in Agent Runs.
 import * as vscode from 'vscode';
-import { PrepareRun } from '../protocol/protocol';
+import { EndRun, PrepareRun } from '../protocol/protocol';
 import type { Lens } from './lens';
 import { readSettings } from './lsp';
 
@@ -63,23 +63,47 @@ export async function traceAgentRun(lens: Lens, onStarted: (runId: string) => vo
   } catch (err) {
     return lens.fail('could not prepare the run', err);
   }
+  let task: vscode.Task | undefined;
   if (target.kind === 'task') {
-    const task = withEnv(target.task, prepared.env);
+    task = withEnv(target.task, prepared.env);
     if (!task) {
       void vscode.window.showWarningMessage(`Telemetry Lens: task "${label}" uses a custom execution; its environment cannot be set. Run it as a command instead.`);
       return undefined;
     }
-    await vscode.tasks.executeTask(task);
   } else {
-    const terminal = vscode.window.createTerminal({
-      name: `Telemetry Lens: ${label.length > 40 ? `${label.slice(0, 39)}…` : label}`,
-      env: prepared.env,
-      cwd: vscode.workspace.workspaceFolders?.[0]?.uri,
-      iconPath: new vscode.ThemeIcon('radio-tower'),
-    });
-    terminal.show(true);
-    terminal.sendText(target.command, true);
+    // A shell task rather than text typed into a terminal: it runs in a terminal all the same, and its
+    // process end is reported, so the run stops being live as soon as the agent exits.
+    const name = label.length > 40 ? `${label.slice(0, 39)}…` : label;
+    task = new vscode.Task(
+      { type: 'telemetryLens', runId: prepared.runId },
+      vscode.workspace.workspaceFolders?.[0] ?? vscode.TaskScope.Workspace,
+      name,
+      'Telemetry Lens',
+      new vscode.ShellExecution(target.command, {
+        env: prepared.env,
+        ...(vscode.workspace.workspaceFolders?.[0] ? { cwd: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
+      }),
+      [],
+    );
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.New, focus: false, clear: false };
   }
+  const runId = prepared.runId;
+  let execution: vscode.TaskExecution | undefined;
+  const ended = vscode.tasks.onDidEndTaskProcess((e) => {
+    if (e.execution !== execution && e.execution.task.definition.runId !== runId) return;
+    ended.dispose();
+    lens.output.appendLine(`[client] run ${runId} ended${e.exitCode !== undefined ? ` with exit code ${e.exitCode}` : ''}`);
+    lens.client.sendRequest(EndRun, { runId, ...(e.exitCode !== undefined ? { exitCode: e.exitCode } : {}) }).then(undefined, (err) =>
+      lens.output.appendLine(`[client] could not end run ${runId}: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  });
+  try {
+    execution = await vscode.tasks.executeTask(task);
+  } catch (err) {
+    ended.dispose();
+    return lens.fail(`could not start "${label}"`, err);
+  }
+  lens.context.subscriptions.push(ended);
   lens.output.appendLine(`[client] run ${prepared.runId} started: ${label}`);
   onStarted(prepared.runId);
   return prepared.runId;

@@ -196,6 +196,11 @@ export const PrepareRun = new RequestType<
 >(
   'telemetryLens/prepareRun',
 );
+/**
+ * client → server: the process of a run started with PrepareRun has exited. The run stops being live at
+ * once (runs nobody ends stay live until no data arrived for 2 minutes); `exitCode` is the process's code.
+ */
+export const EndRun = new RequestType<{ runId: string; exitCode?: number }, void, void>('telemetryLens/endRun');
 /** client → server: agent runs, newest first. */
 export const ListRuns = new RequestType0<AgentRun[], void>('telemetryLens/listRuns');
 /** client → server: traces of a run. */

@@ -17,6 +17,7 @@ import {
   ListRuns,
   ListTraces,
   PrepareRun,
+  EndRun,
   RunHealthChecks,
   RunQuery,
   SavedQueries,
@@ -116,6 +117,7 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
   connection.onRequest(ClearLocalData, guard0(async () => (await telemetry()).clear()));
   connection.onRequest(GenerateDemoData, guard(async (p) => (await telemetry()).demo(p?.records)));
   connection.onRequest(PrepareRun, guard(async (p) => (await telemetry()).prepareRun(p)));
+  connection.onRequest(EndRun, guard(async (p) => (await telemetry()).endRun(p)));
 
   connection.onRequest(ListRuns, guard0(async () => (await telemetry()).listRuns()));
   connection.onRequest(ListTraces, guard(async (p) => (await telemetry()).listTraces(p.runId)));

@@ -258,6 +258,17 @@ export class TelemetryService {
     return { runId, env };
   }
 
+  /** Marks a run ended once what it already sent is committed; views refresh through StoreChanged. */
+  async endRun(params: { runId: string; exitCode?: number }): Promise<void> {
+    const store = await this.ensureStore();
+    await this.queue?.drain();
+    await store.endRun(params.runId);
+    this.state.log(`run ${params.runId} ended${params.exitCode !== undefined ? ` (exit code ${params.exitCode})` : ''}`);
+    if (this.stopped) return;
+    this.pendingRuns.add(params.runId);
+    this.flushTimer ??= setTimeout(() => void this.flushStoreChanged(), STORE_CHANGED_THROTTLE_MS);
+  }
+
   // ---------- queries ----------
 
   async backend(kind: Backend, token: string | undefined): Promise<QueryBackend> {

@@ -227,7 +227,7 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
   it('(d) "Trace Agent Run…" runs the fixture agent (Logfire Node SDK) and the run appears in Agent Runs', async () => {
     assert.ok(wb, 'workbench not started');
     await wb.runCommand('Telemetry Lens: Trace Agent Run…');
-    const row = await waitFor(
+    await waitFor(
       'the fixture run in the Agent Runs tree',
       async () => {
         const rows = await wb?.treeRows('Agent Runs');
@@ -236,7 +236,15 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
       90_000,
       async () => `Agent Runs:\n${(await wb?.treeRows('Agent Runs'))?.join('\n')}\nNotifications:\n${(await wb?.notifications())?.join('\n')}`,
     );
-    metrics.agentRunRow = row.replace(/\s+/g, ' ').trim();
+    // The agent exits after sending: the client reports the task's end and the run stops being live
+    // (it shows a duration instead of "running") without waiting for the 2-minute quiet rule.
+    const ended = await waitFor(
+      'the fixture run to end',
+      async () => (await wb?.treeRows('Agent Runs'))?.find((r) => /run_agent\.js/.test(r) && !/running/.test(r)),
+      60_000,
+      async () => `Agent Runs:\n${(await wb?.treeRows('Agent Runs'))?.join('\n')}`,
+    );
+    metrics.agentRunRow = ended.replace(/\s+/g, ' ').trim();
     await wb.screenshot('e2e-agent-run.png');
   });
 

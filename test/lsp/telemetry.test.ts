@@ -19,6 +19,7 @@ import {
   ListEvents,
   ListRuns,
   PrepareRun,
+  EndRun,
   RunHealthChecks,
   RunQuery,
   SavedQueries,
@@ -184,6 +185,14 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.ok(mine, JSON.stringify(runs));
     assert.equal(mine.spanCount, 2);
     assert.equal(mine.label, 'python agent.py');
+    assert.equal(mine.live, true, 'data arrived just now and nobody ended the run');
+    assert.equal(mine.endedAt, undefined);
+    // the client reports the agent's exit: the run ends at once, not after the 2-minute quiet rule
+    await client.conn.sendRequest(EndRun, { runId: run.runId, exitCode: 0 });
+    const endedRun = (await client.conn.sendRequest(ListRuns)).find((r) => r.runId === run.runId);
+    assert.equal(endedRun?.live, false);
+    assert.ok(endedRun?.endedAt && Date.parse(endedRun.endedAt) >= Date.parse(endedRun.startedAt), JSON.stringify(endedRun));
+    assert.equal(endedRun?.spanCount, 2);
     const traces = await client.conn.sendRequest(ListTraces, { runId: run.runId });
     assert.equal(traces.length, 2);
     const trace = await client.conn.sendRequest(GetTrace, { traceId: traces[0].traceId });
