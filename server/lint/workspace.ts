@@ -200,8 +200,15 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
     results[i] = r;
     opts.onFile?.(r, ++done, files.length);
   };
-  // Read and pre-filter here: files without telemetry are finished at once (no parse), so only
-  // the files that need parsing decide whether worker threads are worth starting.
+  // Read and pre-filter here: files without telemetry are finished at once (no parse). Files that
+  // need parsing go to worker threads in batches while the rest is still being read, so the
+  // workers' start-up overlaps this loop. Asked for explicitly (`workers` > 0), the pool starts
+  // at once; by default it starts when the files needing a parse pass the size threshold.
+  const script = opts.workers !== 0 && files.length > 1 ? workerScript() : undefined;
+  const wanted = opts.workers ?? os.availableParallelism();
+  let pool: WorkerPool | undefined;
+  const startPool = () => (pool = new WorkerPool(script!, Math.min(wanted, files.length), batchSizeFor(files.length, wanted), opts, finish));
+  if (script && opts.workers !== undefined && opts.workers > 0) startPool();
   const parse: { i: number; source: string }[] = [];
   let parseBytes = 0;
   for (let i = 0; i < files.length; i++) {
@@ -209,26 +216,22 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
     const read = readSource(f);
     if (typeof read !== 'string') finish(i, read);
     else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
+    else if (pool) pool.add(i, f, read);
     else {
       parse.push({ i, source: read });
       parseBytes += read.length;
+      if (script && opts.workers === undefined && parse.length > 8 && parseBytes > WORKER_THRESHOLD_BYTES) {
+        const p = startPool();
+        for (const q of parse) p.add(q.i, files[q.i], q.source);
+        parse.length = 0;
+      }
     }
   }
-  let workers = opts.workers;
-  if (workers === undefined) workers = parse.length > 8 && parseBytes > WORKER_THRESHOLD_BYTES ? os.availableParallelism() : 0;
-  const script = workers > 0 && parse.length > 1 ? workerScript() : undefined;
-  if (!script || !workers || workers <= 0) {
-    for (const p of parse) finish(p.i, await lintText(files[p.i], p.source, opts));
+  if (pool) {
+    await pool.finish();
     return results;
   }
-  const onFile = opts.onFile;
-  const onWorkers = await lintOnWorkers(
-    parse.map((p) => files[p.i]),
-    { ...opts, onFile: onFile ? (r) => onFile(r, ++done, files.length) : undefined },
-    Math.min(workers, parse.length),
-    script,
-  );
-  onWorkers.forEach((r, k) => (results[parse[k].i] = r));
+  for (const p of parse) finish(p.i, await lintText(files[p.i], p.source, opts));
   return results;
 }
 
@@ -238,58 +241,112 @@ export async function lintWorkspace(roots: readonly string[], opts: WorkspaceLin
 }
 
 /** Message protocol between this module and server/lint/worker.ts. */
-export type WorkerRequest = { type: 'lint'; batch: number; files: SourceFile[] } | { type: 'stop' };
-export type WorkerResponse = { type: 'ready' } | { type: 'done'; batch: number; results: FileResult[] } | { type: 'error'; message: string };
+export interface WorkerItem {
+  /** Index of the file in the caller's list (results come back with it). */
+  i: number;
+  file: SourceFile;
+  /** The file's text, already read (and pre-filtered) by the main thread. */
+  source: string;
+}
+export type WorkerRequest = { type: 'lint'; items: WorkerItem[] } | { type: 'stop' };
+export type WorkerResponse = { type: 'ready' } | { type: 'done'; results: { i: number; result: FileResult }[] } | { type: 'error'; message: string };
 export interface WorkerData {
   schema: Schema;
   settings?: LintSettings;
   includeCalls?: boolean;
 }
 
-function lintOnWorkers(files: readonly SourceFile[], opts: WorkspaceLintOptions, count: number, script: string): Promise<FileResult[]> {
-  // Small batches keep both cores busy until the end; results are put back in input order.
-  const batchSize = Math.max(1, Math.min(32, Math.ceil(files.length / (count * 8))));
-  const batches: SourceFile[][] = [];
-  for (let i = 0; i < files.length; i += batchSize) batches.push(files.slice(i, i + batchSize));
-  const results: FileResult[][] = new Array(batches.length);
-  let next = 0;
-  let done = 0;
-  let finished = 0;
-  const data: WorkerData = { schema: opts.schema, settings: opts.settings, includeCalls: opts.includeCalls };
-  return new Promise((resolve, reject) => {
-    const pool: Worker[] = [];
-    let failed = false;
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of pool) void w.terminate();
-      reject(err);
-    };
-    const feed = (w: Worker) => {
-      if (next < batches.length) {
-        const batch = next++;
-        w.postMessage({ type: 'lint', batch, files: batches[batch] } satisfies WorkerRequest);
-      } else {
-        w.postMessage({ type: 'stop' } satisfies WorkerRequest);
-      }
-    };
-    for (let i = 0; i < count; i++) {
+/** Lint one file whose text a worker received (the worker side of `WorkerRequest`). */
+export function lintWorkerItem(item: WorkerItem, data: WorkerData): Promise<FileResult> {
+  return lintText(item.file, item.source, data);
+}
+
+/** Files per message: small enough to keep every worker busy to the end, large enough to amortise a message. */
+function batchSizeFor(files: number, workers: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(files / (Math.max(1, workers) * 8))));
+}
+
+/**
+ * Worker threads fed with batches of files as they are read. Each worker holds up to two batches
+ * (one running, one queued) so it never waits for the main thread between batches.
+ */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly queue: WorkerItem[][] = [];
+  private current: WorkerItem[] = [];
+  private readonly inFlight = new Map<Worker, number>();
+  private readonly ready = new Set<Worker>();
+  private closed = false;
+  private failed: Error | undefined;
+  private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private exited = 0;
+
+  constructor(
+    script: string,
+    count: number,
+    private readonly batchSize: number,
+    opts: WorkspaceLintOptions,
+    private readonly onResult: (i: number, r: FileResult) => void,
+  ) {
+    const data: WorkerData = { schema: opts.schema, settings: opts.settings, includeCalls: opts.includeCalls };
+    for (let k = 0; k < count; k++) {
       const w = new Worker(script, { workerData: data });
-      pool.push(w);
+      this.workers.push(w);
+      this.inFlight.set(w, 0);
       w.on('message', (m: WorkerResponse) => {
-        if (m.type === 'ready') feed(w);
-        else if (m.type === 'done') {
-          results[m.batch] = m.results;
-          for (const r of m.results) opts.onFile?.(r, ++done, files.length);
-          feed(w);
-        } else fail(new Error(`lint worker: ${m.message}`));
+        if (m.type === 'ready') {
+          this.ready.add(w);
+          this.feed(w);
+        } else if (m.type === 'done') {
+          this.inFlight.set(w, this.inFlight.get(w)! - 1);
+          for (const r of m.results) this.onResult(r.i, r.result);
+          this.feed(w);
+        } else this.fail(new Error(`lint worker: ${m.message}`));
       });
-      w.on('error', fail);
+      w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
-        if (failed) return;
-        if (code !== 0) return fail(new Error(`lint worker exited with code ${code}`));
-        if (++finished === count) resolve(results.flat());
+        this.exited++;
+        if (code !== 0 && !this.failed) this.fail(new Error(`lint worker exited with code ${code}`));
+        else if (this.exited === this.workers.length && !this.failed) this.settle?.resolve();
       });
     }
-  });
+  }
+
+  /** Queue a file; full batches go out to idle workers at once. */
+  add(i: number, file: SourceFile, source: string): void {
+    this.current.push({ i, file, source });
+    if (this.current.length >= this.batchSize) {
+      this.queue.push(this.current);
+      this.current = [];
+      for (const w of this.ready) if (this.inFlight.get(w)! < 2) this.feed(w);
+    }
+  }
+
+  /** No more files: flush, wait for every result, stop the workers. */
+  finish(): Promise<void> {
+    if (this.current.length) this.queue.push(this.current);
+    this.current = [];
+    this.closed = true;
+    return new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      if (this.failed) return reject(this.failed);
+      for (const w of this.ready) this.feed(w);
+    });
+  }
+
+  private feed(w: Worker): void {
+    if (this.failed) return;
+    while (this.inFlight.get(w)! < 2 && this.queue.length) {
+      w.postMessage({ type: 'lint', items: this.queue.shift()! } satisfies WorkerRequest);
+      this.inFlight.set(w, this.inFlight.get(w)! + 1);
+    }
+    if (this.closed && this.queue.length === 0 && this.inFlight.get(w) === 0) w.postMessage({ type: 'stop' } satisfies WorkerRequest);
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = err;
+    for (const w of this.workers) void w.terminate();
+    this.settle?.reject(err);
+  }
 }
