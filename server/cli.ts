@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   // one line per subcommand; keep sorted
   check: () => import('./telemetry/cli').then((m) => m.checkCommand),
   demo: () => import('./telemetry/cli').then((m) => m.demoCommand),
+  import: () => import('./telemetry/bulk').then((m) => m.importCommand),
   ingest: () => import('./telemetry/cli').then((m) => m.ingestCommand),
   lint: () => import('./lint/cli').then((m) => m.lintCommand),
   lsp: () => import('./lsp/command').then((m) => m.lspCommand),

@@ -1,0 +1,543 @@
+// Bulk import of records files into the local store: `telemetry-lens import FILE...`.
+//
+// Accepted files (detected from their first bytes, not their names):
+// - records as NDJSON: one JSON object per line with `records` column names (what Logfire rows look
+//   like, what DuckDB's `COPY … TO 'x.ndjson'` writes). Missing keys are NULL. This is the fast path:
+//   DuckDB reads every such file in parallel with an explicit column list, straight into records_all.
+// - a Logfire query API answer saved to a file: `{"schema": …, "data": [rows]}` (v2 JSON),
+//   `{"columns": […], "rows": [rows]}` (query_json_rows / v1 json_rows), column-oriented
+//   `{"columns": [{"name", "values"}]}`, the `application/x-ndjson` stream (`{"type": "data", "rows": …}`),
+//   or a JSON array of row objects (`telemetry-lens query … --format json`). These are small (Logfire
+//   answers at most 10,000 rows) and are checked row by row in JS, then loaded like NDJSON.
+// - CSV with a header row (Logfire's `text/csv`; lists and JSON columns as JSON text).
+//
+// Timestamps are ISO 8601 strings (`2026-05-27T13:16:36.517321Z`; no zone = UTC). JSON columns may be
+// objects or JSON text. Unknown Logfire-internal columns (`created_at`, `day`, `project_id`, `_lf_*`,
+// `*_reduced`) are ignored; any other unknown column is an error.
+//
+// Guarantees (the same as the receiver's): everything is one transaction — a bad line anywhere
+// means nothing is imported and the error names `file:line`; rows already in the store (same
+// trace_id, span_id, kind, start_timestamp, span_name) and repeats inside the files are skipped;
+// a pending span whose real span is present is dropped; run ids get their `runs` row.
+//
+// The import writes on a connection of its own (TelemetryStore.connect()); the store must have no
+// other writer meanwhile (the CLI opens the database itself, and DuckDB lets one process write a file).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { RECORD_COLUMNS } from './records';
+import { TelemetryStore, type RecordRow } from './store';
+
+type ColumnType = 'TIMESTAMPTZ' | 'DOUBLE' | 'VARCHAR' | 'INTEGER' | 'JSON' | 'VARCHAR[]' | 'BOOLEAN';
+
+/** Importable columns (created_at is set by the store) with their base type and NOT NULL flag. */
+const COLUMNS: { name: string; type: ColumnType; required: boolean }[] = RECORD_COLUMNS.filter(([n]) => n !== 'created_at').map(([name, t]) => ({
+  name,
+  type: t.replace(/\s+NOT NULL.*$/, '').replace(/\s+DEFAULT.*$/, '') as ColumnType,
+  required: /NOT NULL/.test(t),
+}));
+const BY_NAME = new Map(COLUMNS.map((c) => [c.name, c]));
+const NAMES = COLUMNS.map((c) => c.name);
+const KINDS = ['span', 'log', 'span_event', 'pending_span'];
+/** Logfire columns with no local counterpart: dropped on import. */
+const IGNORED = new Set(['created_at', 'day', 'project_id', 'attributes_reduced', 'otel_resource_attributes_reduced']);
+const ignored = (k: string) => IGNORED.has(k) || k.startsWith('_lf_');
+/** How much of an NDJSON file is checked in JS for unknown columns before DuckDB reads it. */
+const SNIFF_BYTES = 1 << 20;
+/** Whole-document JSON files are parsed in JS; beyond this size NDJSON is required. */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+const HOUR_US = 3600e6;
+const DAY_US = 86400e6;
+
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(file ? `${file}${line ? `:${line}` : ''}: ${message}` : message);
+  }
+}
+
+export interface ImportResult {
+  files: number;
+  /** Rows read from the files. */
+  rows: number;
+  /** Rows added to records_all. */
+  inserted: number;
+  /** Rows skipped: already in the store, or repeated inside the files. */
+  duplicates: number;
+  /** Pending spans dropped because their real span is present. */
+  pendingReplaced: number;
+  runIds: string[];
+}
+
+type FileKind = 'ndjson' | 'document' | 'logfire-stream' | 'csv';
+interface Source {
+  file: string;
+  kind: FileKind;
+  /** The NDJSON file DuckDB reads (the original, or a conversion in the scratch directory). */
+  ndjson?: string;
+  csvColumns?: string[];
+}
+
+// ---------- the NDJSON line format ----------
+
+/** ISO 8601 UTC with microseconds for epoch microseconds (what Logfire's query API returns). */
+export function isoMicros(us: number): string {
+  const u = Math.round(us);
+  const ms = Math.floor(u / 1000);
+  return `${new Date(ms).toISOString().slice(0, 23)}${String(u - ms * 1000).padStart(3, '0')}Z`;
+}
+
+/** A store row as one NDJSON records line: ISO timestamps, NULL columns left out. */
+export function recordLine(row: RecordRow): string {
+  const o: Record<string, unknown> = {};
+  for (const n of NAMES) {
+    const v = (row as unknown as Record<string, unknown>)[n];
+    if (v !== null && v !== undefined) o[n] = v;
+  }
+  o.start_timestamp = isoMicros(row.start_timestamp);
+  o.end_timestamp = isoMicros(row.end_timestamp);
+  return JSON.stringify(o);
+}
+
+// ---------- row checks (JS): exact positions for errors ----------
+
+const TS = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/i;
+const LONE_SURROGATE = /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
+
+function describe(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function unknownColumn(k: string): string {
+  const near = closest(k, NAMES);
+  return `unknown column '${k}'${distance(k, near) <= Math.max(2, k.length / 3) ? ` (did you mean '${near}'?)` : ''}`;
+}
+
+/** Why a parsed row cannot be imported, or undefined when it can. */
+export function checkRow(row: unknown): string | undefined {
+  if (!row || typeof row !== 'object' || Array.isArray(row)) return `expected a JSON object with records columns, got ${describe(row)}`;
+  const o = row as Record<string, unknown>;
+  if ('resourceSpans' in o || 'resourceLogs' in o || 'resourceMetrics' in o) return 'this is an OTLP export request, not records; load it with `telemetry-lens ingest`';
+  for (const k of Object.keys(o)) if (!BY_NAME.has(k) && !ignored(k)) return unknownColumn(k);
+  for (const c of COLUMNS) {
+    const v = o[c.name];
+    if (v === null || v === undefined) {
+      if (c.required) return `missing required column '${c.name}'`;
+      continue;
+    }
+    const bad = (want: string) => `${c.name} must be ${want}, got ${describe(v)}`;
+    switch (c.type) {
+      case 'TIMESTAMPTZ':
+        if (typeof v !== 'string' || !TS.test(v) || Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1')))) return bad('an ISO 8601 timestamp string');
+        break;
+      case 'DOUBLE':
+        if (typeof v !== 'number') return bad('a number');
+        break;
+      case 'INTEGER':
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) return bad('a 32-bit integer');
+        break;
+      case 'BOOLEAN':
+        if (typeof v !== 'boolean') return bad('true or false');
+        break;
+      case 'VARCHAR':
+        if (typeof v !== 'string') return bad('a string');
+        if (c.name === 'kind' && !KINDS.includes(v)) return bad(`one of ${KINDS.join(', ')}`);
+        break;
+      case 'VARCHAR[]':
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return bad('an array of strings');
+        break;
+      case 'JSON':
+        if (typeof v === 'string') {
+          try {
+            JSON.parse(v);
+          } catch {
+            return bad('JSON (an object, an array, or JSON text)');
+          }
+        }
+        break;
+    }
+  }
+  return undefined;
+}
+
+/** First bad line of an NDJSON records file (1-based), streaming; undefined when every line is fine. */
+async function firstBadLine(file: string): Promise<{ line: number; reason: string } | undefined> {
+  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const text of rl) {
+      n++;
+      if (!text.trim()) continue;
+      if (LONE_SURROGATE.test(text)) return { line: n, reason: 'invalid \\u escape (an unpaired UTF-16 surrogate)' };
+      let row: unknown;
+      try {
+        row = JSON.parse(text);
+      } catch (e) {
+        return { line: n, reason: `malformed JSON: ${(e as Error).message}` };
+      }
+      const why = checkRow(row);
+      if (why) return { line: n, reason: why };
+    }
+  } finally {
+    rl.close();
+  }
+  return undefined;
+}
+
+// ---------- format detection and conversion ----------
+
+function readHead(file: string, bytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new ImportError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+  }
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const STREAM_TYPES = new Set(['schema', 'data', 'end', 'explain', 'error']);
+
+function detect(file: string): Source {
+  if (fs.statSync(file).isDirectory()) throw new ImportError('is a directory', file);
+  const head = readHead(file, SNIFF_BYTES);
+  if (head[0] === 0x1f && head[1] === 0x8b) throw new ImportError('gzip-compressed; decompress it first (gunzip)', file);
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (!trimmed) throw new ImportError('empty file', file);
+  if (trimmed[0] === '[') return { file, kind: 'document' };
+  if (trimmed[0] === '{') {
+    const firstLine = trimmed.split('\n', 1)[0];
+    let first: unknown;
+    try {
+      first = JSON.parse(firstLine);
+    } catch {
+      return { file, kind: 'document' }; // pretty-printed JSON spanning lines
+    }
+    const o = first as Record<string, unknown>;
+    if (typeof o.type === 'string' && STREAM_TYPES.has(o.type) && !('start_timestamp' in o)) return { file, kind: 'logfire-stream' };
+    if (Array.isArray(o.data) || Array.isArray(o.rows) || (Array.isArray(o.columns) && !('start_timestamp' in o))) return { file, kind: 'document' };
+    sniffColumns(file, text, head.length === SNIFF_BYTES);
+    return { file, kind: 'ndjson', ndjson: file };
+  }
+  const header = trimmed.split(/\r?\n/, 1)[0];
+  const cols = header.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  if (cols.length > 1 && cols.some((c) => BY_NAME.has(c))) return { file, kind: 'csv', csvColumns: cols };
+  throw new ImportError('not a records file: expected NDJSON records, a Logfire query answer (JSON, NDJSON stream) or CSV with a header', file);
+}
+
+/** Checks the complete lines at the start of an NDJSON file: most bad files fail here, before DuckDB. */
+function sniffColumns(file: string, text: string, cut: boolean): void {
+  const lines = text.split('\n');
+  if (cut) lines.pop(); // the last line may be incomplete
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.trim()) continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(l);
+    } catch (e) {
+      throw new ImportError(`malformed JSON: ${(e as Error).message}`, file, i + 1);
+    }
+    const why = checkRow(row);
+    if (why) throw new ImportError(why, file, i + 1);
+  }
+}
+
+/** Rows of a whole-document Logfire answer or JSON array. */
+function documentRows(file: string, doc: unknown): unknown[] {
+  if (Array.isArray(doc)) return doc;
+  const o = (doc ?? {}) as Record<string, unknown>;
+  if (Array.isArray(o.data)) return o.data;
+  if (Array.isArray(o.rows)) return o.rows;
+  if (Array.isArray(o.columns) && o.columns.every((c) => c && typeof c === 'object' && Array.isArray((c as { values?: unknown }).values))) {
+    const cols = o.columns as { name: string; values: unknown[] }[];
+    const n = Math.max(0, ...cols.map((c) => c.values.length));
+    return Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c) => [c.name, c.values[i] ?? null])));
+  }
+  if ('resourceSpans' in o || 'resourceLogs' in o || 'resourceMetrics' in o) throw new ImportError('this is an OTLP export request, not records; load it with `telemetry-lens ingest`', file);
+  throw new ImportError('JSON document without rows: expected an array of records, {"data": [...]} or {"rows": [...]} (Logfire query API answers)', file);
+}
+
+/** Checks converted rows and writes them as NDJSON for DuckDB. `where(i)` names row i in errors. */
+function writeRows(src: Source, rows: unknown[], out: string, where: (i: number) => { line?: number; label: string }): void {
+  const lines: string[] = [];
+  rows.forEach((r, i) => {
+    const why = checkRow(r);
+    if (why) {
+      const w = where(i);
+      throw new ImportError(`${w.label}: ${why}`, src.file, w.line);
+    }
+    lines.push(JSON.stringify(r));
+  });
+  fs.writeFileSync(out, lines.length ? lines.join('\n') + '\n' : '');
+  src.ndjson = out;
+}
+
+async function convert(src: Source, scratch: string, index: number): Promise<void> {
+  const out = path.join(scratch, `${index}.ndjson`);
+  if (src.kind === 'document') {
+    const size = fs.statSync(src.file).size;
+    if (size > MAX_DOCUMENT_BYTES) throw new ImportError(`a ${Math.round(size / 1048576)} MB JSON document; export large data as NDJSON (one record per line)`, src.file);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(fs.readFileSync(src.file, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (e) {
+      throw new ImportError(`malformed JSON: ${(e as Error).message}`, src.file);
+    }
+    writeRows(src, documentRows(src.file, doc), out, (i) => ({ label: `row ${i + 1}` }));
+    return;
+  }
+  // Logfire's NDJSON stream: schema, data (rows; repeated), error, end.
+  const rows: unknown[] = [];
+  const origin: { line: number; n: number }[] = [];
+  const rl = readline.createInterface({ input: fs.createReadStream(src.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (!text.trim()) continue;
+    let msg: { type?: string; rows?: unknown[]; message?: string };
+    try {
+      msg = JSON.parse(text);
+    } catch (e) {
+      throw new ImportError(`malformed JSON: ${(e as Error).message}`, src.file, line);
+    }
+    if (msg.type === 'error') throw new ImportError(`the export ends with a Logfire error: ${msg.message ?? describe(msg)}`, src.file, line);
+    if (msg.type === 'data') {
+      if (!Array.isArray(msg.rows)) throw new ImportError('a "data" message without "rows"', src.file, line);
+      msg.rows.forEach((r, n) => {
+        rows.push(r);
+        origin.push({ line, n });
+      });
+    }
+  }
+  writeRows(src, rows, out, (i) => ({ line: origin[i].line, label: `row ${origin[i].n + 1} of the data message` }));
+}
+
+// ---------- SQL ----------
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const KEY = 'trace_id, span_id, kind, start_timestamp, span_name';
+
+/** A JSON column given as JSON text (a JSON string holding a document) becomes that document. */
+function jsonColumn(n: string): string {
+  return `CASE WHEN starts_with(${n}::VARCHAR, '"') THEN json(json_extract_string(${n}, '$')) ELSE ${n} END`;
+}
+
+function ndjsonSelect(files: string[]): string {
+  const spec = `{${COLUMNS.map((c) => `${c.name}: '${c.type}'`).join(', ')}}`;
+  const select = COLUMNS.map((c) => {
+    if (c.type === 'JSON') return jsonColumn(c.name);
+    if (c.name === 'kind') return `CASE WHEN kind IS NULL OR kind IN (${KINDS.map(sqlString).join(', ')}) THEN kind ELSE error('kind must be one of ${KINDS.join(', ')}, got ' || kind) END`;
+    return c.name;
+  });
+  return `SELECT ${select.join(', ')} FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', columns = ${spec})`;
+}
+
+function csvSelect(src: Source): string {
+  const cols = src.csvColumns!;
+  const types = cols.map((n) => {
+    const c = BY_NAME.get(n);
+    return c && c.type !== 'JSON' && c.type !== 'VARCHAR[]' ? c.type : 'VARCHAR';
+  });
+  const spec = `{${cols.map((n, i) => `${sqlString(n)}: '${types[i]}'`).join(', ')}}`;
+  const present = new Set(cols);
+  const select = COLUMNS.map((c) => {
+    if (!present.has(c.name)) return `NULL`;
+    const n = ident(c.name);
+    if (c.type === 'JSON') return `CAST(${n} AS JSON)`;
+    if (c.type === 'VARCHAR[]') return `from_json(${n}, '["VARCHAR"]')`;
+    // CSV cannot tell an empty string from a missing value; an empty message is a message.
+    if (c.name === 'message') return `coalesce(${n}, '')`;
+    if (c.name === 'kind') return `CASE WHEN ${n} IS NULL OR ${n} IN (${KINDS.map(sqlString).join(', ')}) THEN ${n} ELSE error('kind must be one of ${KINDS.join(', ')}, got ' || ${n}) END`;
+    return n;
+  });
+  return `SELECT ${select.join(', ')} FROM read_csv(${sqlString(src.file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${spec})`;
+}
+
+async function scalarRow(c: DuckDBConnection, sql: string): Promise<unknown[]> {
+  return (await c.runAndReadAll(sql)).getRows()[0] ?? [];
+}
+
+/**
+ * Imports records files into the store in one transaction (see the header comment). Throws
+ * ImportError naming file:line for bad input; nothing is imported then.
+ */
+export async function importRecordFiles(store: TelemetryStore, files: string[]): Promise<ImportResult> {
+  if (files.length === 0) throw new ImportError('no files given');
+  const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, pendingReplaced: 0, runIds: [] };
+  const sources = files.map((f) => {
+    if (!fs.existsSync(f)) throw new ImportError('no such file', f);
+    return detect(f);
+  });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-lens-import-'));
+  const c = await store.connect();
+  try {
+    for (const [i, s] of sources.entries()) if (s.kind === 'document' || s.kind === 'logfire-stream') await convert(s, scratch, i);
+    const parts: string[] = [];
+    const ndjson = sources.filter((s) => s.ndjson).map((s) => s.ndjson!);
+    if (ndjson.length) parts.push(ndjsonSelect(ndjson));
+    for (const s of sources) if (s.kind === 'csv') parts.push(csvSelect(s));
+    for (const s of sources.filter((x) => x.kind === 'csv')) {
+      const missing = COLUMNS.filter((col) => col.required && col.name !== 'message' && !s.csvColumns!.includes(col.name)).map((col) => col.name);
+      if (missing.length) throw new ImportError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header`, s.file, 1);
+      const unknown = s.csvColumns!.find((n) => !BY_NAME.has(n) && !ignored(n));
+      if (unknown) throw new ImportError(unknownColumn(unknown), s.file, 1);
+    }
+
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const ins = await c.run(`INSERT INTO records_all (${NAMES.join(', ')}) ${parts.join(' UNION ALL ')}`);
+      result.rows = ins.rowsChanged;
+      if (result.rows > 0) await settle(c, result);
+      await c.run('COMMIT');
+    } catch (e) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw await locate(e, sources, scratch);
+    }
+  } finally {
+    c.closeSync();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  if (result.inserted > 0) await store.checkpoint();
+  return result;
+}
+
+/**
+ * After the INSERT (same transaction): drop repeats (rows of this import matching a stored row or an
+ * earlier row of the import), pending spans superseded by their real span, and register run ids.
+ * Rows of this transaction are the ones whose created_at is the transaction's now().
+ */
+async function settle(c: DuckDBConnection, result: ImportResult): Promise<void> {
+  const [lo, hi, pending] = await scalarRow(
+    c,
+    `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FILTER (WHERE kind = 'pending_span')
+     FROM records_all WHERE created_at = now()`,
+  );
+  const ts = (us: number) => `make_timestamp(${Math.round(us)}::BIGINT)::TIMESTAMPTZ`;
+  const range = `start_timestamp BETWEEN ${ts(Number(lo))} AND ${ts(Number(hi))}`;
+  // Equal keys hash equally: when no hash repeats in the range there is nothing to compare exactly.
+  const [collisions] = await scalarRow(
+    c,
+    `SELECT count(*) FROM (SELECT hash(${KEY}) FROM records_all WHERE ${range} GROUP BY ALL HAVING count(*) > 1)`,
+  );
+  if (Number(collisions) > 0) {
+    const del = await c.run(
+      `DELETE FROM records_all WHERE rowid IN (
+         SELECT rowid FROM (
+           SELECT rowid, created_at = now() AS fresh,
+                  row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at = now(), rowid) AS n
+           FROM records_all WHERE ${range}
+             AND hash(${KEY}) IN (SELECT h FROM (SELECT hash(${KEY}) AS h FROM records_all WHERE ${range}) GROUP BY h HAVING count(*) > 1))
+         WHERE n > 1 AND fresh)`,
+    );
+    result.duplicates = del.rowsChanged;
+  }
+  const [storedPending] = Number(pending) > 0 ? [1] : await scalarRow(
+    c,
+    `SELECT count(*) FROM records_all WHERE kind = 'pending_span' AND start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + HOUR_US)}`,
+  );
+  if (Number(storedPending) > 0) {
+    // As in the receiver: Logfire's placeholder is a child of the real span; other senders reuse its id.
+    const del = await c.run(
+      `DELETE FROM records_all p WHERE p.kind = 'pending_span'
+         AND p.start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + DAY_US)}
+         AND EXISTS (SELECT 1 FROM records_all b
+           WHERE b.start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + DAY_US)}
+             AND b.kind <> 'pending_span' AND b.kind <> 'span_event' AND b.trace_id = p.trace_id
+             AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
+    );
+    result.pendingReplaced = del.rowsChanged;
+  }
+  const [inserted] = await scalarRow(c, `SELECT count(*) FROM records_all WHERE created_at = now()`);
+  result.inserted = Number(inserted);
+  const runs = await c.runAndReadAll(
+    `SELECT run_id FROM records_all WHERE created_at = now() AND run_id IS NOT NULL GROUP BY run_id ORDER BY run_id`,
+  );
+  result.runIds = runs.getRows().map((r) => String(r[0]));
+  if (result.runIds.length) {
+    await c.run(
+      `INSERT INTO runs (run_id, label, started_at)
+       SELECT run_id, run_id, min(start_timestamp) FROM records_all WHERE created_at = now() AND run_id IS NOT NULL GROUP BY run_id
+       ON CONFLICT DO NOTHING`,
+    );
+  }
+}
+
+/** Turns a DuckDB error into an ImportError at the first bad line (checked in JS), else DuckDB's message. */
+async function locate(e: unknown, sources: Source[], scratch: string): Promise<Error> {
+  if (e instanceof ImportError) return e;
+  const msg = (e instanceof Error ? e.message : String(e)).replace(/\nTry setting[\s\S]*$/, '').replace(/\n\s*If this error occurred[^\n]*/, '');
+  for (const s of sources) {
+    if (s.kind !== 'ndjson') continue;
+    const bad = await firstBadLine(s.file);
+    if (bad) return new ImportError(bad.reason, s.file, bad.line);
+  }
+  let text = msg.replace(/^(Invalid Input|Conversion|Constraint) Error: /, '');
+  for (const s of sources) if (s.ndjson && s.ndjson.startsWith(scratch)) text = text.split(s.ndjson).join(s.file);
+  return new ImportError(`import failed, nothing was imported: ${text}`);
+}
+
+// ---------- CLI ----------
+
+const IMPORT_HELP = `usage: telemetry-lens import FILE... [--db FILE]
+
+Loads records files into the local store in one transaction: NDJSON records (one JSON object per
+line with records column names), Logfire query API answers saved to a file (JSON, the NDJSON stream,
+a JSON array of rows) or CSV with a header. Rows already in the store are skipped. A bad line stops
+the import with file:line and nothing is imported.`;
+
+export const importCommand = {
+  summary: 'bulk-load records files (NDJSON, Logfire query answers, CSV) into the local store',
+  run: async (argv: string[]): Promise<number> => {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(IMPORT_HELP + '\n');
+      return 0;
+    }
+    let a;
+    try {
+      a = parseArgs({ args: argv, options: { db: { type: 'string' } }, allowPositionals: true, strict: true });
+    } catch (e) {
+      process.stderr.write(`telemetry-lens: ${(e as Error).message}\n\n${IMPORT_HELP}\n`);
+      return 2;
+    }
+    if (a.positionals.length === 0) {
+      process.stderr.write(`telemetry-lens: no files given\n\n${IMPORT_HELP}\n`);
+      return 2;
+    }
+    const { defaultDbPath } = await import('./cli');
+    const db = a.values.db ?? defaultDbPath();
+    const t = performance.now();
+    const store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
+    try {
+      const r = await importRecordFiles(store, a.positionals);
+      const s = ((performance.now() - t) / 1000).toFixed(2);
+      const extra = [r.duplicates ? `${r.duplicates.toLocaleString('en-US')} already stored or repeated` : '', r.pendingReplaced ? `${r.pendingReplaced} pending spans replaced` : ''].filter(Boolean);
+      process.stdout.write(`imported ${r.inserted.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} records from ${r.files} file${r.files === 1 ? '' : 's'} into ${db} in ${s} s${extra.length ? ` (${extra.join(', ')})` : ''}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof ImportError) {
+        process.stderr.write(`telemetry-lens: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    } finally {
+      await store.close();
+    }
+  },
+};

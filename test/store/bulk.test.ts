@@ -1,0 +1,388 @@
+// Bulk import (server/telemetry/bulk.ts) against real DuckDB stores: round trip, de-duplication,
+// formats (NDJSON, Logfire JSON / NDJSON stream / CSV answers), positioned errors, all-or-nothing.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
+import { RECORD_COLUMNS } from '../../server/telemetry/records';
+import { generateDemoRecords } from '../../server/telemetry/demo';
+import { ImportError, importRecordFiles, isoMicros, recordLine } from '../../server/telemetry/bulk';
+import { packageRoot } from '../../server/paths';
+import { recordRow } from './sql-helpers';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bulk-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+let fileSeq = 0;
+function file(text: string | Buffer, ext = 'ndjson'): string {
+  const f = path.join(dir, `f${++fileSeq}.${ext}`);
+  fs.writeFileSync(f, text);
+  return f;
+}
+const ndjson = (rows: RecordRow[]) => rows.map(recordLine).join('\n') + '\n';
+const open = () => TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
+
+const T0 = Date.UTC(2026, 10, 20, 12, 0, 0) * 1000;
+function rec(i: number, over: Partial<RecordRow> = {}): RecordRow {
+  return recordRow({
+    start_timestamp: T0 + i * 1_000_003,
+    end_timestamp: T0 + i * 1_000_003 + 250,
+    duration: 0.00025,
+    trace_id: `${'a'.repeat(24)}${String(i).padStart(8, '0')}`,
+    span_id: `${'b'.repeat(8)}${String(i).padStart(8, '0')}`,
+    kind: 'log',
+    level: 9,
+    span_name: 'Workload routing: {agent}',
+    message: `Workload routing: agent-${i}`,
+    attributes: { agent: `agent-${i}`, n: i, nested: { ok: true } },
+    tags: ['demo'],
+    service_name: 'code-puppy',
+    ...over,
+  });
+}
+
+/** Every column but created_at, JSON columns parsed, in a stable order. */
+async function dump(store: TelemetryStore): Promise<unknown[]> {
+  const names = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
+  const json = new Set(RECORD_COLUMNS.filter(([, t]) => t.startsWith('JSON')).map(([n]) => n));
+  const rows = await store.queryObjects<Record<string, unknown>>(
+    `SELECT ${names.join(', ')} FROM records_all ORDER BY trace_id, span_id, kind, start_timestamp, span_name`,
+  );
+  return rows.map((r) => Object.fromEntries(names.map((n) => [n, json.has(n) && typeof r[n] === 'string' ? JSON.parse(r[n] as string) : r[n]])));
+}
+
+async function rejects(p: Promise<unknown>, re: RegExp): Promise<ImportError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ImportError, `expected ImportError, got ${String(e)}`);
+    assert.match(e.message, re);
+    return e;
+  }
+  assert.fail(`expected an error matching ${re}`);
+}
+
+describe('import: round trip', () => {
+  test('demo records imported from NDJSON equal the same rows stored by the receiver path', async () => {
+    const rows = generateDemoRecords({ records: 3000, seed: 7, now: new Date(T0 / 1000) });
+    rows.push(rec(1, { message: 'quote " backslash \\ newline \n tab \t ünïcødé ✓', tags: [], attributes: {} }));
+    rows.push(rec(2, { message: '', kind: 'span', otel_events: [{ name: 'e', attributes: { a: 1 } }], otel_links: [], is_exception: true, exception_type: 'ValueError', exception_message: '', http_response_status_code: 503, process_pid: 2147483647 }));
+    const viaBatch = await open();
+    const viaImport = await open();
+    try {
+      await viaBatch.insertBatch({ records: rows });
+      const r = await importRecordFiles(viaImport, [file(ndjson(rows))]);
+      assert.equal(r.rows, rows.length);
+      assert.equal(r.inserted, rows.length);
+      assert.equal(r.duplicates, 0);
+      assert.deepEqual(await dump(viaImport), await dump(viaBatch));
+      const runs = await viaImport.queryObjects<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY run_id`);
+      assert.deepEqual(runs.map((x) => x.run_id), r.runIds);
+      assert.ok(r.runIds.length > 0, 'demo records carry run ids');
+    } finally {
+      await viaBatch.close();
+      await viaImport.close();
+    }
+  });
+
+  test('several files in one import; blank lines and CRLF line ends are fine; file-backed store survives reopening', async () => {
+    const db = path.join(dir, 'several.duckdb');
+    const a = file([recordLine(rec(1)), '', recordLine(rec(2))].join('\r\n') + '\r\n');
+    const b = file(ndjson([rec(3), rec(4), rec(5)]));
+    let store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
+    const r = await importRecordFiles(store, [a, b]);
+    assert.deepEqual([r.files, r.rows, r.inserted], [2, 5, 5]);
+    await store.close();
+    store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
+    try {
+      assert.equal(await store.count(), 5);
+      const q = await store.queryObjects<{ a: string; t: string }>(`SELECT attributes->>'agent' AS a, CAST(start_timestamp AS VARCHAR) AS t FROM records WHERE span_id = 'bbbbbbbb00000003'`);
+      assert.deepEqual(q, [{ a: 'agent-3', t: '2026-11-20 12:00:03.000009+00' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('JSON columns given as JSON text are stored as documents (queryable with ->>)', async () => {
+    const line = JSON.parse(recordLine(rec(1)));
+    line.attributes = JSON.stringify({ to_phase: 'complete', n: 3 });
+    line.otel_resource_attributes = '{"service.name":"x"}';
+    const store = await open();
+    try {
+      await importRecordFiles(store, [file(JSON.stringify(line) + '\n')]);
+      const q = await store.queryObjects<{ p: string; s: string }>(`SELECT attributes->>'to_phase' AS p, otel_resource_attributes->>'service.name' AS s FROM records`);
+      assert.deepEqual(q, [{ p: 'complete', s: 'x' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('timestamps with an offset or without a zone (UTC) are accepted', async () => {
+    const a = JSON.parse(recordLine(rec(1)));
+    a.start_timestamp = '2026-11-20T14:00:00.5+02:00';
+    a.end_timestamp = '2026-11-20 12:00:01';
+    const store = await open();
+    try {
+      await importRecordFiles(store, [file(JSON.stringify(a) + '\n')]);
+      const q = await store.queryObjects<{ s: string; e: string }>(`SELECT CAST(start_timestamp AS VARCHAR) AS s, CAST(end_timestamp AS VARCHAR) AS e FROM records`);
+      assert.deepEqual(q, [{ s: '2026-11-20 12:00:00.5+00', e: '2026-11-20 12:00:01+00' }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('import: de-duplication', () => {
+  test('re-importing the same file adds nothing', async () => {
+    const store = await open();
+    try {
+      const f = file(ndjson([rec(1), rec(2), rec(3)]));
+      assert.equal((await importRecordFiles(store, [f])).inserted, 3);
+      const again = await importRecordFiles(store, [f]);
+      assert.deepEqual([again.rows, again.inserted, again.duplicates], [3, 0, 3]);
+      assert.equal(await store.count(), 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('rows already stored by the receiver, and repeats inside or across the files, are skipped once', async () => {
+    const store = await open();
+    try {
+      await store.insertBatch({ records: [rec(1)] });
+      const r = await importRecordFiles(store, [file(ndjson([rec(1), rec(2), rec(2), rec(3)])), file(ndjson([rec(3), rec(4)]))]);
+      assert.deepEqual([r.rows, r.inserted, r.duplicates], [6, 3, 3]);
+      const ids = await store.queryObjects<{ span_id: string; n: number }>(`SELECT span_id, count(*)::INTEGER AS n FROM records GROUP BY 1 ORDER BY 1`);
+      assert.deepEqual(ids.map((x) => [x.span_id.slice(-1), x.n]), [['1', 1], ['2', 1], ['3', 1], ['4', 1]]);
+      // The row stored first (by the receiver) is the one kept: its created_at predates the import.
+      const kept = await store.queryObjects<{ older: boolean }>(`SELECT created_at < (SELECT max(created_at) FROM records_all) AS older FROM records_all WHERE span_id = 'bbbbbbbb00000001'`);
+      assert.deepEqual(kept, [{ older: true }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a row differing only in span_name or kind is not a duplicate', async () => {
+    const store = await open();
+    try {
+      const r = await importRecordFiles(store, [file(ndjson([rec(1), rec(1, { span_name: 'other' }), rec(1, { kind: 'span' })]))]);
+      assert.deepEqual([r.inserted, r.duplicates], [3, 0]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('pending spans: dropped when their real span is imported or already stored', async () => {
+    const store = await open();
+    try {
+      const real = rec(10, { kind: 'span', span_id: 'cccccccc00000001' });
+      const pendingChild = rec(10, { kind: 'pending_span', span_id: 'dddddddd00000001', parent_span_id: 'cccccccc00000001' });
+      const r = await importRecordFiles(store, [file(ndjson([pendingChild, real]))]);
+      assert.equal(r.pendingReplaced, 1);
+      assert.equal(await store.count({ includePending: true }), 1);
+      // A stored pending span is removed when the import brings its real span.
+      const lone = rec(20, { kind: 'pending_span', span_id: 'eeeeeeee00000001', parent_span_id: 'ffffffff00000001' });
+      await store.insertBatch({ records: [lone] });
+      const r2 = await importRecordFiles(store, [file(ndjson([rec(20, { kind: 'span', span_id: 'ffffffff00000001' })]))]);
+      assert.equal(r2.pendingReplaced, 1);
+      assert.equal(await store.count({ includePending: true }), 2);
+      assert.equal((await store.query(`SELECT 1 FROM records_all WHERE kind = 'pending_span'`)).rows.length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('import: bad input is reported with file:line and nothing is imported', () => {
+  async function expectNothing(files: string[], re: RegExp): Promise<ImportError> {
+    const store = await open();
+    try {
+      await store.insertBatch({ records: [rec(99)] });
+      const e = await rejects(importRecordFiles(store, files), re);
+      assert.equal(await store.count({ includePending: true }), 1, 'the stored row is kept, nothing imported');
+      return e;
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('malformed JSON on a line', async () => {
+    const f = file([recordLine(rec(1)), '', recordLine(rec(2)), '{"span_name": "x", level: 3}', recordLine(rec(3))].join('\n'));
+    const e = await expectNothing([f], /malformed JSON/);
+    assert.equal(e.file, f);
+    assert.equal(e.line, 4);
+    assert.ok(e.message.startsWith(`${f}:4: `), e.message);
+  });
+
+  test('an error past the first megabyte (found by DuckDB, located in JS) names its line; earlier good files are not committed', async () => {
+    const good = file(ndjson([rec(1), rec(2)]));
+    const rows = Array.from({ length: 6000 }, (_, i) => recordLine(rec(i + 10)));
+    assert.ok(rows.join('\n').length > 1.2 * 1024 * 1024, 'the bad line lies beyond the JS sniff window');
+    const bad = JSON.parse(rows[5500]);
+    bad.level = 'warn';
+    rows[5500] = JSON.stringify(bad);
+    const f = file(rows.join('\n') + '\n');
+    const e = await expectNothing([good, f], /level must be a 32-bit integer, got "warn"/);
+    assert.equal(e.line, 5501);
+  });
+
+  test('an unknown kind past the first megabyte', async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => recordLine(rec(i + 10)));
+    rows[5999] = recordLine(rec(1, { kind: 'bogus' as never }));
+    const e = await expectNothing([file(rows.join('\n'))], /kind must be one of span, log, span_event, pending_span, got "bogus"/);
+    assert.equal(e.line, 6000);
+  });
+
+  test('missing required column, wrong types, epoch numbers as timestamps', async () => {
+    const missing = JSON.parse(recordLine(rec(1)));
+    delete missing.span_name;
+    let e = await expectNothing([file(recordLine(rec(2)) + '\n' + JSON.stringify(missing) + '\n')], /missing required column 'span_name'/);
+    assert.equal(e.line, 2);
+    const epoch = { ...JSON.parse(recordLine(rec(1))), start_timestamp: T0 };
+    e = await expectNothing([file(JSON.stringify(epoch))], /start_timestamp must be an ISO 8601 timestamp string, got \d+/);
+    assert.equal(e.line, 1);
+    await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), tags: 'a,b' }))], /tags must be an array of strings/);
+    await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), attributes: '{not json' }))], /attributes must be JSON/);
+    await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), start_timestamp: 'yesterday' }))], /:1: start_timestamp must be an ISO 8601/);
+  });
+
+  test('unknown columns are named with a suggestion; Logfire-internal columns are ignored', async () => {
+    const line = { ...JSON.parse(recordLine(rec(1))), spanName: 'x' };
+    const e = await expectNothing([file(JSON.stringify(line))], /unknown column 'spanName' \(did you mean 'span_name'\?\)/);
+    assert.equal(e.line, 1);
+    const store = await open();
+    try {
+      const withInternal = { ...JSON.parse(recordLine(rec(1))), project_id: 'p', day: '2026-11-20', created_at: '2026-11-20T00:00:00Z', _lf_attributes_hash: 1 };
+      assert.equal((await importRecordFiles(store, [file(JSON.stringify(withInternal))])).inserted, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('OTLP exports, gzip, empty and non-records files are refused with a reason', async () => {
+    await expectNothing([file('{"resourceSpans": []}\n', 'json')], /OTLP export request, not records; load it with `telemetry-lens ingest`/);
+    await expectNothing([file(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]))], /gzip-compressed/);
+    await expectNothing([file('')], /empty file/);
+    await expectNothing([file('hello world\n', 'txt')], /not a records file/);
+    await expectNothing([path.join(dir, 'missing.ndjson')], /missing\.ndjson: no such file/);
+  });
+});
+
+describe('import: Logfire query API answers', () => {
+  const rows = [rec(1), rec(2, { tags: ['a', 'b'], level: 13 })];
+  const asLogfire = (r: RecordRow) => {
+    const o = JSON.parse(recordLine(r));
+    return { ...o, attributes: JSON.stringify(o.attributes), project_id: 'proj', day: '2026-11-20' };
+  };
+
+  async function importedMatches(f: string): Promise<void> {
+    const store = await open();
+    try {
+      const r = await importRecordFiles(store, [f]);
+      assert.equal(r.inserted, 2);
+      const q = await store.queryObjects<{ a: string; tags: string[]; level: number }>(`SELECT attributes->>'agent' AS a, tags, level FROM records ORDER BY span_id`);
+      assert.deepEqual(q, [
+        { a: 'agent-1', tags: ['demo'], level: 9 },
+        { a: 'agent-2', tags: ['a', 'b'], level: 13 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('v2 JSON (schema + data), pretty-printed', () =>
+    importedMatches(file(JSON.stringify({ schema: { fields: [{ name: 'kind', data_type: 'Utf8', nullable: false }], metadata: {} }, data: rows.map(asLogfire) }, null, 2), 'json')));
+
+  test('query_json_rows / v1 json_rows shape ({columns, rows}) and column-oriented v1', async () => {
+    await importedMatches(file(JSON.stringify({ columns: [{ name: 'kind', datatype: 'Utf8', nullable: false }], rows: rows.map(asLogfire) }), 'json'));
+    const objs = rows.map(asLogfire);
+    const names = Object.keys(objs[1]);
+    await importedMatches(file(JSON.stringify({ columns: names.map((n) => ({ name: n, datatype: 'Utf8', nullable: true, values: objs.map((o) => o[n] ?? null) })) }), 'json'));
+  });
+
+  test('a JSON array of rows (telemetry-lens query --format json)', () => importedMatches(file(JSON.stringify(rows.map(asLogfire), null, 2), 'json')));
+
+  test('the NDJSON stream (schema, data messages, end)', () =>
+    importedMatches(
+      file(
+        [
+          { type: 'schema', schema: { fields: [] } },
+          { type: 'data', rows: [asLogfire(rows[0])] },
+          { type: 'data', rows: [asLogfire(rows[1])] },
+          { type: 'end', row_count: 2 },
+        ].map((m) => JSON.stringify(m)).join('\n'),
+      ),
+    ));
+
+  test('a stream that ends with an error message, and a bad row in a data message, are positioned', async () => {
+    const store = await open();
+    try {
+      const errStream = file([{ type: 'schema', schema: { fields: [] } }, { type: 'data', rows: [asLogfire(rows[0])] }, { type: 'error', message: 'query timed out' }].map((m) => JSON.stringify(m)).join('\n'));
+      let e = await rejects(importRecordFiles(store, [errStream]), /:3: the export ends with a Logfire error: query timed out/);
+      assert.equal(e.line, 3);
+      const badRow = file([{ type: 'data', rows: [asLogfire(rows[0]), { ...asLogfire(rows[1]), level: 'warn' }] }].map((m) => JSON.stringify(m)).join('\n'));
+      e = await rejects(importRecordFiles(store, [badRow]), /:1: row 2 of the data message: level must be a 32-bit integer/);
+      const doc = file(JSON.stringify({ data: [asLogfire(rows[0]), { ...asLogfire(rows[1]), span_id: null }] }), 'json');
+      await rejects(importRecordFiles(store, [doc]), /row 2: missing required column 'span_id'/);
+      assert.equal(await store.count(), 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('CSV with a header (lists and JSON as JSON text, as Logfire writes them)', async () => {
+    const cols = ['start_timestamp', 'end_timestamp', 'trace_id', 'span_id', 'kind', 'level', 'span_name', 'message', 'attributes', 'tags', 'service_name', 'project_id'];
+    const q = (v: unknown) => {
+      const s = typeof v === 'string' ? v : JSON.stringify(v);
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const lines = [cols.join(','), ...rows.map((r) => {
+      const o = asLogfire(r);
+      return cols.map((c) => q(c === 'tags' ? JSON.stringify(o.tags) : o[c])).join(',');
+    })];
+    await importedMatches(file(lines.join('\r\n') + '\r\n', 'csv'));
+    const store = await open();
+    try {
+      await rejects(importRecordFiles(store, [file('start_timestamp,trace_id\n2026-11-20T00:00:00Z,a\n', 'csv')]), /:1: missing required columns end_timestamp, span_id, kind, level, span_name, service_name in the header/);
+      await rejects(importRecordFiles(store, [file(lines[0].replace('span_name', 'spanname') + ',span_name\n', 'csv')]), /unknown column 'spanname' \(did you mean 'span_name'\?\)/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('isoMicros keeps microseconds', () => {
+  assert.equal(isoMicros(Date.UTC(2026, 0, 2, 3, 4, 5, 678) * 1000 + 901), '2026-01-02T03:04:05.678901Z');
+  assert.equal(isoMicros(0), '1970-01-01T00:00:00.000000Z');
+});
+
+describe('telemetry-lens import (dist bundle)', () => {
+  const CLI = path.join(packageRoot(), 'dist', 'server', 'cli.js');
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  test('imports, re-import reports duplicates, bad input exits 2 with file:line', () => {
+    const db = path.join(dir, 'cli.duckdb');
+    const f = file(ndjson([rec(1), rec(2), rec(3)]));
+    let r = run(['import', f, '--db', db]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^imported 3 of 3 records from 1 file into .*cli\.duckdb in \d+\.\d\d s\n$/);
+    r = run(['import', f, '--db', db]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /imported 0 of 3 records .* \(3 already stored or repeated\)/);
+    const bad = file(recordLine(rec(4)) + '\n{oops\n');
+    r = run(['import', f, bad, '--db', db]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^telemetry-lens: .*:2: malformed JSON: /);
+    assert.ok(r.err.startsWith(`telemetry-lens: ${bad}:2: `), r.err);
+    r = run(['import', '--db', db]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no files given/);
+    r = run(['--help']);
+    assert.match(r.out, /^  import\s+bulk-load records files/m);
+  });
+});
