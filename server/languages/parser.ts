@@ -1,6 +1,7 @@
 // Tree-sitter loading: one-time async init of web-tree-sitter, grammars loaded once and cached.
 // Grammars ship as wasm inside their npm packages (dev tree) or in dist/wasm (bundles, VSIX).
 import type * as TreeSitter from 'web-tree-sitter';
+import fs from 'node:fs';
 import type { Language, Parser, Tree } from 'web-tree-sitter';
 
 // Loaded with require() on purpose: bundlers resolve `import` to the ESM build, whose
@@ -21,15 +22,40 @@ const GRAMMAR_FILES: Record<Grammar, [string, string]> = {
 };
 
 let initPromise: Promise<void> | undefined;
+let runtimeModule: WebAssembly.Module | undefined;
 const languages = new Map<Grammar, Promise<Language>>();
 const loaded = new Map<Grammar, Language>();
 const parsers = new Map<Grammar, Parser>();
+/** Compiled wasm of the runtime and of each loaded grammar, for `compiledWasm()`. */
+const grammarModules = new Map<Grammar, WebAssembly.Module>();
+
+/**
+ * Compiled WebAssembly modules (runtime and grammars) that another thread can start from with
+ * `initFromCompiled` instead of compiling its own: V8 shares a module's machine code between the
+ * threads of a process, including functions already optimised here, so a worker parses at full
+ * speed from its first file.
+ */
+export interface CompiledWasm {
+  runtime: WebAssembly.Module;
+  grammars: Partial<Record<Grammar, WebAssembly.Module>>;
+}
+
+let given: CompiledWasm | undefined;
 
 /** Initialise the tree-sitter runtime once (idempotent, safe to call concurrently). */
 export function initParser(): Promise<void> {
   if (!initPromise) {
-    const runtime = wasmAsset('web-tree-sitter.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm');
-    initPromise = ts.Parser.init({ locateFile: () => runtime }).catch((err: unknown) => {
+    initPromise = (async () => {
+      const runtime = given?.runtime ?? (await WebAssembly.compile(fs.readFileSync(wasmAsset('web-tree-sitter.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm'))));
+      await ts.Parser.init({
+        // Emscripten's hook: instantiate our compiled module instead of fetching and compiling the file.
+        instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+          void WebAssembly.instantiate(runtime, imports).then((instance) => done(instance, runtime));
+          return {};
+        },
+      });
+      runtimeModule = runtime;
+    })().catch((err: unknown) => {
       initPromise = undefined;
       throw err;
     });
@@ -43,8 +69,10 @@ export async function loadGrammar(grammar: Grammar): Promise<Language> {
   if (!p) {
     const [file, dev] = GRAMMAR_FILES[grammar];
     p = initParser()
-      .then(() => ts.Language.load(wasmAsset(file, dev)))
-      .then((lang) => {
+      .then(async () => given?.grammars[grammar] ?? WebAssembly.compile(await fs.promises.readFile(wasmAsset(file, dev))))
+      .then((mod) => {
+        const lang = ts.Language.loadSync(mod);
+        grammarModules.set(grammar, mod);
         loaded.set(grammar, lang);
         return lang;
       });
@@ -52,6 +80,16 @@ export async function loadGrammar(grammar: Grammar): Promise<Language> {
     languages.set(grammar, p);
   }
   return p;
+}
+
+/** The compiled runtime and grammars loaded so far (after `loadAllGrammars`, all of them). */
+export function compiledWasm(): CompiledWasm | undefined {
+  return runtimeModule ? { runtime: runtimeModule, grammars: Object.fromEntries(grammarModules) } : undefined;
+}
+
+/** Start from modules compiled by another thread (`compiledWasm()` there); call before anything else here. */
+export function initFromCompiled(wasm: CompiledWasm): void {
+  if (!initPromise) given = wasm;
 }
 
 /** Load every grammar; afterwards `parserForSync` never returns undefined. */

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { languageForPath } from '../languages';
+import { languageForPath, loadAllGrammars } from '../languages';
+import { type CompiledWasm, compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
 import { type LintSettings, lintSource, needsParse } from './engine';
@@ -248,7 +249,7 @@ export interface WorkerItem {
   /** The file's text, already read (and pre-filtered) by the main thread. */
   source: string;
 }
-export type WorkerRequest = { type: 'lint'; items: WorkerItem[] } | { type: 'stop' };
+export type WorkerRequest = { type: 'init'; wasm?: CompiledWasm } | { type: 'lint'; items: WorkerItem[] } | { type: 'stop' };
 export type WorkerResponse = { type: 'ready' } | { type: 'done'; results: { i: number; result: FileResult }[] } | { type: 'error'; message: string };
 export interface WorkerData {
   schema: Schema;
@@ -289,8 +290,11 @@ class WorkerPool {
     private readonly onResult: (i: number, r: FileResult) => void,
   ) {
     const data: WorkerData = { schema: opts.schema, settings: opts.settings, includeCalls: opts.includeCalls };
+    // The parser's wasm is compiled (or already loaded) here once and shared with every worker.
+    const wasm = loadAllGrammars().then(compiledWasm, () => undefined);
     for (let k = 0; k < count; k++) {
       const w = new Worker(script, { workerData: data });
+      void wasm.then((m) => w.postMessage({ type: 'init', wasm: m } satisfies WorkerRequest));
       this.workers.push(w);
       this.inFlight.set(w, 0);
       w.on('message', (m: WorkerResponse) => {
