@@ -111,6 +111,16 @@ export function recordLine(row: RecordRow): string {
 const TS = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const LONE_SURROGATE = /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
 
+/** ISO 8601 / DuckDB timestamp text with a real date and time (zone optional: `Z`, `+02`, `+0200`, `+02:00`). */
+function validTimestamp(v: string): boolean {
+  const m = TS.exec(v.trim());
+  if (!m) return false;
+  const zone = (m[4] ?? 'Z').toUpperCase();
+  const z = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '').padEnd(2, '0')}`;
+  const local = v.trim().slice(0, v.trim().length - (m[4]?.length ?? 0)).trim().replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1');
+  return !Number.isNaN(Date.parse(`${local}${local.includes('T') ? '' : 'T00:00'}${z}`));
+}
+
 function describe(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
@@ -136,7 +146,7 @@ export function checkRow(row: unknown): string | undefined {
     const bad = (want: string) => `${c.name} must be ${want}, got ${describe(v)}`;
     switch (c.type) {
       case 'TIMESTAMPTZ':
-        if (typeof v !== 'string' || !TS.test(v) || Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1')))) return bad('an ISO 8601 timestamp string');
+        if (typeof v !== 'string' || !validTimestamp(v)) return bad('an ISO 8601 timestamp string');
         break;
       case 'DOUBLE':
         if (typeof v !== 'number') return bad('a number');

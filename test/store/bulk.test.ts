@@ -122,12 +122,16 @@ describe('import: round trip', () => {
   test('timestamps with an offset or without a zone (UTC) are accepted', async () => {
     const a = JSON.parse(recordLine(rec(1)));
     a.start_timestamp = '2026-11-20T14:00:00.5+02:00';
-    a.end_timestamp = '2026-11-20 12:00:01';
+    a.end_timestamp = '2026-11-20 12:00:01+00';
+    const b = { ...JSON.parse(recordLine(rec(2))), start_timestamp: '2026-11-20 12:00:02', end_timestamp: '2026-11-20T12:00:02.000001' };
     const store = await open();
     try {
-      await importRecordFiles(store, [file(JSON.stringify(a) + '\n')]);
-      const q = await store.queryObjects<{ s: string; e: string }>(`SELECT CAST(start_timestamp AS VARCHAR) AS s, CAST(end_timestamp AS VARCHAR) AS e FROM records`);
-      assert.deepEqual(q, [{ s: '2026-11-20 12:00:00.5+00', e: '2026-11-20 12:00:01+00' }]);
+      await importRecordFiles(store, [file(JSON.stringify(a) + '\n' + JSON.stringify(b) + '\n')]);
+      const q = await store.queryObjects<{ s: string; e: string }>(`SELECT CAST(start_timestamp AS VARCHAR) AS s, CAST(end_timestamp AS VARCHAR) AS e FROM records ORDER BY 1`);
+      assert.deepEqual(q, [
+        { s: '2026-11-20 12:00:00.5+00', e: '2026-11-20 12:00:01+00' },
+        { s: '2026-11-20 12:00:02+00', e: '2026-11-20 12:00:02.000001+00' },
+      ]);
     } finally {
       await store.close();
     }
@@ -246,6 +250,7 @@ describe('import: bad input is reported with file:line and nothing is imported',
     await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), tags: 'a,b' }))], /tags must be an array of strings/);
     await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), attributes: '{not json' }))], /attributes must be JSON/);
     await expectNothing([file(JSON.stringify({ ...JSON.parse(recordLine(rec(1))), start_timestamp: 'yesterday' }))], /:1: start_timestamp must be an ISO 8601/);
+    await expectNothing([file(JSON.stringify({ data: [{ ...JSON.parse(recordLine(rec(1))), end_timestamp: '2026-13-45T00:00:00Z' }] }), 'json')], /row 1: end_timestamp must be an ISO 8601 timestamp string, got "2026-13-45T00:00:00Z"/);
   });
 
   test('unknown columns are named with a suggestion; Logfire-internal columns are ignored', async () => {
@@ -384,5 +389,20 @@ describe('telemetry-lens import (dist bundle)', () => {
     assert.match(r.err, /no files given/);
     r = run(['--help']);
     assert.match(r.out, /^  import\s+bulk-load records files/m);
+  });
+
+  test('round trip through `query --format json` into another store', () => {
+    const src = path.join(dir, 'src.duckdb');
+    const dst = path.join(dir, 'dst.duckdb');
+    assert.equal(run(['demo', '--db', src, '--records', '400']).code, 0);
+    const q = run(['query', 'SELECT * FROM records_all', '--db', src, '--format', 'json', '--limit', '10000']);
+    assert.equal(q.code, 0, q.err);
+    const exported = file(q.out, 'json');
+    const rows = JSON.parse(q.out) as { start_timestamp: string }[];
+    const r = run(['import', exported, '--db', dst]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`imported ${rows.length} of ${rows.length} records`));
+    const digest = (db: string) => run(['query', "SELECT count(*) AS n, sum(level) AS l, count(DISTINCT attributes->>'agent') AS a, date_trunc('second', max(start_timestamp))::VARCHAR AS t FROM records", '--db', db, '--format', 'json']).out;
+    assert.equal(digest(dst), digest(src));
   });
 });
