@@ -8,7 +8,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import {
+  BOOLEAN,
+  DOUBLE,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBVarCharType,
+  INTEGER,
+  LIST,
+  TIMESTAMPTZ,
+  VARCHAR,
+  type DuckDBAppender,
+  type DuckDBType,
+} from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import { METRIC_COLUMNS, RECORD_COLUMNS, type MetricColumn } from './records';
 
 export type RecordKind = 'span' | 'log' | 'span_event' | 'pending_span';
@@ -259,8 +273,8 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** Data errors found while staging read like DuckDB's own, so the receiver answers 400 for them. */
-function conversionError(column: string, v: unknown): Error {
-  return new Error(`Conversion Error: records column ${column} cannot hold the ${typeof v} ${String(v).slice(0, 40)}`);
+function conversionError(column: string, v: unknown, table = 'records'): Error {
+  return new Error(`Conversion Error: ${table} column ${column} cannot hold the ${typeof v} ${String(v).slice(0, 40)}`);
 }
 
 /**
@@ -346,6 +360,388 @@ function appendRecords(rowsAp: DuckDBAppender, groupsAp: DuckDBAppender, rows: r
     groupsAp.endRow();
   });
 }
+
+/**
+ * Direct path: records appended straight into records_all as DuckDB data chunks (column vectors:
+ * numbers and validity written into typed arrays, one native call per string), no staging table and
+ * no INSERT … SELECT. Used when the batch provably contains no row already stored (see RecentKeys).
+ */
+const DIRECT = (() => {
+  const cols = RECORD_COLUMNS.map(([n, t]) => [n, bareType(t)] as const);
+  const kindOf = (n: string, t: string): Stage | -1 => {
+    if (n === 'created_at') return -1;
+    if (TS_COLUMNS.has(n)) return Stage.Timestamp;
+    return t === 'JSON' ? Stage.Json : t === 'VARCHAR[]' ? Stage.List : t === 'VARCHAR' ? Stage.Varchar : t === 'INTEGER' ? Stage.Integer : t === 'DOUBLE' ? Stage.Double : Stage.Boolean;
+  };
+  return chunkSpec(
+    'records',
+    cols.map(([n, t]) => ({ name: n, kind: kindOf(n, t), group: GROUP_COLUMNS.has(n) })),
+  );
+})();
+
+interface ChunkColumn {
+  name: string;
+  /** -1: the commit time (created_at) */
+  kind: Stage | -1;
+  /** A resource/scope column: constant within a chunk. */
+  group: boolean;
+}
+
+interface ChunkSpec {
+  table: string;
+  columns: ChunkColumn[];
+  types: DuckDBType[];
+  groupNames: string[];
+}
+
+function chunkSpec(table: string, columns: ChunkColumn[]): ChunkSpec {
+  const json = DuckDBVarCharType.create('JSON');
+  const typeOf = (k: Stage | -1): DuckDBType =>
+    k === -1 || k === Stage.Timestamp
+      ? TIMESTAMPTZ
+      : k === Stage.Json
+        ? json
+        : k === Stage.List
+          ? LIST(VARCHAR)
+          : k === Stage.Varchar
+            ? VARCHAR
+            : k === Stage.Integer
+              ? INTEGER
+              : k === Stage.Double
+                ? DOUBLE
+                : BOOLEAN;
+  return { table, columns, types: columns.map((c) => typeOf(c.kind)), groupNames: columns.filter((c) => c.group).map((c) => c.name) };
+}
+
+/** span_violations, in table order: one row per finding. */
+const VIOLATION_CHUNKS = chunkSpec('span_violations', [
+  { name: 'trace_id', kind: Stage.Varchar, group: false },
+  { name: 'span_id', kind: Stage.Varchar, group: false },
+  { name: 'run_id', kind: Stage.Varchar, group: false },
+  { name: 'seen_at', kind: Stage.Timestamp, group: false },
+  { name: 'code', kind: Stage.Varchar, group: false },
+  { name: 'message', kind: Stage.Varchar, group: false },
+  { name: 'event_id', kind: Stage.Varchar, group: false },
+]);
+
+/** Rows per data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+/** Validity bits of one chunk column (1 = valid), reused column after column. */
+const VALIDITY = new Uint8Array(CHUNK_ROWS / 8);
+const I32 = new Int32Array(CHUNK_ROWS * 2);
+const F64 = new Float64Array(CHUNK_ROWS);
+const U8 = new Uint8Array(CHUNK_ROWS);
+const LIST_ENTRIES = new Uint32Array(CHUNK_ROWS * 4);
+
+/** Writes epoch µs as int64 (little-endian halves) without a BigInt per value. */
+function putInt64(i: number, us: number): void {
+  const hi = Math.floor(us / 4294967296);
+  I32[2 * i] = (us - hi * 4294967296) | 0;
+  I32[2 * i + 1] = hi;
+}
+
+function copyTo(vec: duckdb.Vector, view: ArrayBufferView, bytes: number): void {
+  duckdb.copy_data_to_vector(vec, 0, view.buffer as ArrayBuffer, view.byteOffset, bytes);
+}
+
+/**
+ * A text column with the same value in every row of the chunk (a status code, `[]` for no events,
+ * the resource JSON) becomes one constant vector: one native call instead of one per row.
+ */
+function uniformText(vec: duckdb.Vector, kind: Stage, name: string, rows: readonly object[], off: number, n: number, jsonCache: Map<object, string>): boolean {
+  const v0 = (rows[off] as Record<string, unknown>)[name];
+  if (v0 === null || v0 === undefined) return false;
+  const emptyList = Array.isArray(v0) && v0.length === 0;
+  for (let i = 1; i < n; i++) {
+    const v = (rows[off + i] as Record<string, unknown>)[name];
+    if (v !== v0 && !(emptyList && Array.isArray(v) && v.length === 0)) return false;
+  }
+  let text: string;
+  if (kind === Stage.Json) {
+    if (emptyList) text = '[]';
+    else if (typeof v0 === 'object') {
+      const cached = jsonCache.get(v0);
+      text = cached ?? jsonText(v0);
+      if (cached === undefined) jsonCache.set(v0, text);
+    } else text = jsonText(v0);
+  } else text = typeof v0 === 'string' ? v0 : typeof v0 === 'object' ? jsonText(v0) : String(v0);
+  duckdb.vector_reference_value(vec, duckdb.create_varchar(text));
+  return true;
+}
+
+/**
+ * One column of `rows[off, off + n)` written into a chunk vector with the raw bindings: numbers and
+ * validity go through typed arrays (one copy per column), strings one native call each. Same checks
+ * as appendValue.
+ */
+function fillColumn(vec: duckdb.Vector, col: ChunkColumn, table: string, rows: readonly object[], off: number, n: number, createdAtUs: number, jsonCache: Map<object, string>): void {
+  const { kind, name, group: isGroup } = col;
+  const words = Math.ceil(n / 64) * 8;
+  VALIDITY.fill(255, 0, words);
+  let nulls = 0;
+  if (kind === -1) {
+    for (let i = 0; i < n; i++) putInt64(i, createdAtUs);
+    copyTo(vec, I32, n * 8);
+    return;
+  }
+  if ((kind === Stage.Varchar || kind === Stage.Json) && uniformText(vec, kind, name, rows, off, n, jsonCache)) return;
+  let children = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (rows[off + i] as Record<string, unknown>)[name];
+    if (v === null || v === undefined) {
+      VALIDITY[i >> 3] &= ~(1 << (i & 7));
+      nulls++;
+      if (kind === Stage.List) {
+        LIST_ENTRIES[4 * i] = children;
+        LIST_ENTRIES[4 * i + 1] = 0;
+        LIST_ENTRIES[4 * i + 2] = 0;
+        LIST_ENTRIES[4 * i + 3] = 0;
+      }
+      continue;
+    }
+    switch (kind) {
+      case Stage.Timestamp:
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw conversionError(name, v, table);
+        putInt64(i, Math.round(v));
+        break;
+      case Stage.Json: {
+        if (Array.isArray(v) && v.length === 0) {
+          duckdb.vector_assign_string_element(vec, i, '[]');
+          break;
+        }
+        // Resource and scope objects are shared by the records of a request: serialised once.
+        let text = isGroup && typeof v === 'object' ? jsonCache.get(v) : undefined;
+        if (text === undefined) {
+          text = jsonText(v);
+          if (isGroup && typeof v === 'object') jsonCache.set(v, text);
+        }
+        duckdb.vector_assign_string_element(vec, i, text);
+        break;
+      }
+      case Stage.List:
+        if (!Array.isArray(v)) throw conversionError(name, v, table);
+        LIST_ENTRIES[4 * i] = children;
+        LIST_ENTRIES[4 * i + 1] = 0;
+        LIST_ENTRIES[4 * i + 2] = v.length;
+        LIST_ENTRIES[4 * i + 3] = 0;
+        children += v.length;
+        break;
+      case Stage.Varchar:
+        duckdb.vector_assign_string_element(vec, i, typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
+        break;
+      case Stage.Integer:
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw conversionError(name, v, table);
+        I32[i] = v;
+        break;
+      case Stage.Double:
+        if (typeof v !== 'number') throw conversionError(name, v, table);
+        F64[i] = v;
+        break;
+      case Stage.Boolean:
+        if (typeof v !== 'boolean') throw conversionError(name, v, table);
+        U8[i] = v ? 1 : 0;
+        break;
+    }
+  }
+  if (kind === Stage.Timestamp) copyTo(vec, I32, n * 8);
+  else if (kind === Stage.Integer) copyTo(vec, I32, n * 4);
+  else if (kind === Stage.Double) copyTo(vec, F64, n * 8);
+  else if (kind === Stage.Boolean) copyTo(vec, U8, n);
+  else if (kind === Stage.List) {
+    copyTo(vec, LIST_ENTRIES, n * 16);
+    duckdb.list_vector_reserve(vec, children);
+    duckdb.list_vector_set_size(vec, children);
+    if (children > 0) {
+      const child = duckdb.list_vector_get_child(vec);
+      let k = 0;
+      const childValid = new Uint8Array(Math.ceil(children / 64) * 8).fill(255);
+      let childNulls = 0;
+      for (let i = 0; i < n; i++) {
+        const v = (rows[off + i] as Record<string, unknown>)[name];
+        if (!Array.isArray(v)) continue;
+        for (const x of v) {
+          if (x === null || x === undefined) {
+            childValid[k >> 3] &= ~(1 << (k & 7));
+            childNulls++;
+          } else duckdb.vector_assign_string_element(child, k, typeof x === 'string' ? x : jsonText(x));
+          k++;
+        }
+      }
+      if (childNulls) {
+        duckdb.vector_ensure_validity_writable(child);
+        duckdb.copy_data_to_vector_validity(child, 0, childValid.buffer, 0, childValid.byteLength);
+      }
+    }
+  }
+  if (nulls) {
+    duckdb.vector_ensure_validity_writable(vec);
+    duckdb.copy_data_to_vector_validity(vec, 0, VALIDITY.buffer, 0, words);
+  }
+}
+
+/**
+ * A resource/scope column as one constant vector for the whole chunk (one native value instead of
+ * one per row). Returns false when the value is NULL or not a text/integer value; the caller then
+ * fills the column row by row.
+ */
+function constantColumn(vec: duckdb.Vector, col: ChunkColumn, table: string, v: unknown, jsonCache: Map<object, string>): boolean {
+  let value: duckdb.Value;
+  if (v === null || v === undefined) return false;
+  if (col.kind === Stage.Varchar) value = duckdb.create_varchar(typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
+  else if (col.kind === Stage.Json && typeof v === 'object') {
+    let text = jsonCache.get(v);
+    if (text === undefined) {
+      text = Array.isArray(v) && v.length === 0 ? '[]' : jsonText(v);
+      jsonCache.set(v, text);
+    }
+    value = duckdb.create_varchar(text);
+  } else if (col.kind === Stage.Integer) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw conversionError(col.name, v, table);
+    value = duckdb.create_int32(v);
+  } else return false;
+  duckdb.vector_reference_value(vec, value);
+  return true;
+}
+
+/**
+ * Appends rows to `ap` (an appender on spec.table) as data chunks of up to 2,048 rows. A chunk never
+ * spans two resource/scope groups (objects compared by identity), so their columns are constant.
+ */
+function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object[], createdAtUs: number): void {
+  const jsonCache = new Map<object, string>();
+  const { columns, types, groupNames, table } = spec;
+  let off = 0;
+  while (off < rows.length) {
+    const first = rows[off] as Record<string, unknown>;
+    let n = 1;
+    if (groupNames.length) while (n < CHUNK_ROWS && off + n < rows.length && sameGroup(first, rows[off + n] as Record<string, unknown>, groupNames)) n++;
+    else n = Math.min(CHUNK_ROWS, rows.length - off);
+    const chunk = DuckDBDataChunk.create(types, n);
+    for (let c = 0; c < columns.length; c++) {
+      const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      const col = columns[c];
+      if (col.group && constantColumn(vec, col, table, first[col.name], jsonCache)) continue;
+      fillColumn(vec, col, table, rows, off, n, createdAtUs, jsonCache);
+    }
+    ap.appendDataChunk(chunk);
+    off += n;
+  }
+}
+
+/**
+ * A hash of a record's de-duplication key (trace_id, span_id, kind, start_timestamp; span_name is
+ * left out, so equal keys always hash equal). 52 bits: a safe integer.
+ */
+function keyHash(r: RecordRow): number {
+  const start = r.start_timestamp;
+  let a = Math.imul(0x811c9dc5 ^ (start | 0), 0x01000193);
+  let b = Math.imul(0x9e3779b9 ^ Math.floor(start / 4294967296), 0x5bd1e995) ^ r.kind.length;
+  const t = r.trace_id;
+  const sp = r.span_id;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  for (let i = 0; i < sp.length; i++) {
+    const c = sp.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  a ^= r.kind.charCodeAt(0) << 8;
+  return (a >>> 0) * 1048576 + ((b >>> 0) & 0xfffff);
+}
+
+/**
+ * The keys of the recently stored records, so a batch that cannot contain a duplicate is appended
+ * directly instead of going through the de-duplicating INSERT.
+ *
+ * Invariant: every row of records_all whose start_timestamp is >= `low` has its key hash in `keys`
+ * (rows deleted since only make `keys` a superset). A batch whose rows all start at or after `low`
+ * and whose hashes are all absent therefore has no row in the store. Anything else (a retry, a
+ * hash collision, an old timestamp, the first batches after a restart that overlap stored rows)
+ * takes the de-duplicating path, so the window is an optimisation only. It is bounded: beyond
+ * `max` keys the oldest seconds of start_timestamp are forgotten and `low` moves past them.
+ */
+export class RecentKeys {
+  low = -Infinity;
+  /** key hash → the newest start second it was seen in */
+  private readonly keys = new Map<number, number>();
+  private readonly seconds = new Map<number, number[]>();
+  /** the seconds present, ascending */
+  private order: number[] = [];
+
+  constructor(private readonly max = 1_000_000) {}
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /** Whether none of the rows can already be stored. `hashes` receives the rows' key hashes. */
+  excludes(rows: readonly RecordRow[], hashes: number[]): boolean {
+    let clear = true;
+    for (let i = 0; i < rows.length; i++) {
+      const h = keyHash(rows[i]);
+      hashes[i] = h;
+      if (clear && (!(rows[i].start_timestamp >= this.low) || this.keys.has(h))) clear = false;
+    }
+    return clear;
+  }
+
+  /** Records rows now in the store (call after COMMIT). */
+  add(rows: readonly RecordRow[], hashes: readonly number[]): void {
+    for (let i = 0; i < rows.length; i++) {
+      const start = rows[i].start_timestamp;
+      if (!(start >= this.low)) continue;
+      const sec = Math.floor(start / 1e6);
+      const h = hashes[i];
+      const prev = this.keys.get(h);
+      if (prev !== undefined && prev >= sec) continue;
+      this.keys.set(h, sec);
+      let list = this.seconds.get(sec);
+      if (!list) {
+        list = [];
+        this.seconds.set(sec, list);
+        this.insertSecond(sec);
+      }
+      list.push(h);
+    }
+    while (this.keys.size > this.max && this.order.length) {
+      const sec = this.order.shift()!;
+      for (const h of this.seconds.get(sec)!) if (this.keys.get(h) === sec) this.keys.delete(h);
+      this.seconds.delete(sec);
+      this.low = Math.max(this.low, (sec + 1) * 1e6);
+    }
+  }
+
+  /** Forget everything; only rows starting at or after `low` can take the direct path. */
+  reset(low: number): void {
+    this.keys.clear();
+    this.seconds.clear();
+    this.order = [];
+    this.low = low;
+  }
+
+  private insertSecond(sec: number): void {
+    const o = this.order;
+    if (o.length === 0 || o[o.length - 1] < sec) {
+      o.push(sec);
+      return;
+    }
+    let lo = 0;
+    let hi = o.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (o[mid] < sec) lo = mid + 1;
+      else hi = mid;
+    }
+    o.splice(lo, 0, sec);
+  }
+}
+
 const METRIC_LOADER = loaderFor(METRIC_COLUMNS);
 
 function sqlString(s: string): string {
@@ -374,6 +770,8 @@ export class TelemetryStore {
   /** Run ids known to have a `runs` row (saves a statement per batch). */
   private readonly knownRuns = new Set<string>();
   private closed = false;
+  /** Key hashes of recently stored records: batches that cannot hold a duplicate skip the de-duplicating INSERT. */
+  private readonly recent = new RecentKeys();
   private readonly scratchFile: string;
   private retention: RetentionOptions;
 
@@ -418,10 +816,11 @@ export class TelemetryStore {
          span_name VARCHAR, service_name VARCHAR, code_filepath VARCHAR, code_lineno INTEGER, count DOUBLE, first_seen DOUBLE, last_seen DOUBLE,
          last_trace_id VARCHAR, last_span_id VARCHAR, last_run_id VARCHAR)`,
     );
-    await writer.run(
-      `CREATE TEMP TABLE _span_violations (trace_id VARCHAR, span_id VARCHAR, run_id VARCHAR, seen_at DOUBLE, code VARCHAR, message VARCHAR, event_id VARCHAR)`,
-    );
+    await writer.run(`CREATE TEMP TABLE _batch_keys (trace_id VARCHAR, span_id VARCHAR)`);
     store.mayHavePending = (await store.scalar(`SELECT count(*) FROM records_all WHERE kind = 'pending_span'`)) > 0;
+    // Rows already stored are not in the key window: only records starting after the newest one
+    // can take the direct path until the window covers them.
+    await store.resetRecentKeys();
     await store.enforceRetention();
     const every = opts.retentionIntervalMs ?? 10 * 60_000;
     if (every > 0) {
@@ -519,9 +918,26 @@ export class TelemetryStore {
     if (rows.length === 0 && metrics.length === 0 && violations.length === 0) return result;
 
     const w = this.writer;
+    const hashes: number[] = new Array(rows.length);
+    // Direct append when no row can already be stored; pending spans (which may be superseded by a
+    // stored real span) and anything the key window cannot vouch for go through the de-duplicating INSERT.
+    const direct = rows.length > 0 && !hasPending && this.recent.excludes(rows, hashes);
     await w.run('BEGIN TRANSACTION');
     try {
-      if (rows.length) {
+      if (direct) {
+        const ap = await w.createAppender('records_all');
+        try {
+          appendChunks(ap, DIRECT, rows, Date.now() * 1000);
+          ap.flushSync();
+        } catch (e) {
+          ap.clear();
+          throw e;
+        } finally {
+          ap.closeSync();
+        }
+        result.records = rows.length;
+        if (hasReal && this.mayHavePending) result.pendingReplaced = await this.replacePending(rows, minTs, maxTs);
+      } else if (rows.length) {
         const rowsAp = await w.createAppender('_batch', 'main', 'temp');
         const groupsAp = await w.createAppender('_batch_res', 'main', 'temp');
         try {
@@ -589,6 +1005,10 @@ export class TelemetryStore {
       }
       await w.run('COMMIT');
       for (const r of newRuns) this.knownRuns.add(r);
+      if (rows.length) {
+        if (!direct) for (let i = 0; i < rows.length; i++) hashes[i] = keyHash(rows[i]);
+        this.recent.add(rows, hashes);
+      }
     } catch (e) {
       await w.run('ROLLBACK').catch(() => undefined);
       throw e;
@@ -596,6 +1016,32 @@ export class TelemetryStore {
       fs.rmSync(this.scratchFile, { force: true });
     }
     return result;
+  }
+
+  /** Removes stored pending spans superseded by the batch's real spans (direct path; inside the transaction). */
+  private async replacePending(rows: readonly RecordRow[], minTs: number, maxTs: number): Promise<number> {
+    const ap = await this.writer.createAppender('_batch_keys', 'main', 'temp');
+    try {
+      for (const r of rows) {
+        if (r.kind === 'pending_span' || r.kind === 'span_event') continue;
+        ap.appendVarchar(r.trace_id);
+        ap.appendVarchar(r.span_id);
+        ap.endRow();
+      }
+      ap.flushSync();
+    } catch (e) {
+      ap.clear();
+      throw e;
+    } finally {
+      ap.closeSync();
+    }
+    const del = await this.writer.run(
+      `DELETE FROM records_all p WHERE p.kind = 'pending_span'
+         AND p.start_timestamp BETWEEN ${tsLiteral(minTs - DAY_US)} AND ${tsLiteral(maxTs + HOUR_US)}
+         AND EXISTS (SELECT 1 FROM _batch_keys b WHERE b.trace_id = p.trace_id AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
+    );
+    await this.writer.run('DELETE FROM _batch_keys');
+    return del.rowsChanged;
   }
 
   /**
@@ -668,22 +1114,10 @@ export class TelemetryStore {
          event_id = excluded.event_id`,
     );
     await this.writer.run('DELETE FROM _violations_agg');
-    // One row per finding (often one per record): staged with the appender like the records.
-    const ap = await this.writer.createAppender('_span_violations', 'main', 'temp');
+    // One row per finding (often one per record): appended straight into span_violations as chunks.
+    const ap = await this.writer.createAppender('span_violations');
     try {
-      for (const v of vs) {
-        if (typeof v.seen_at !== 'number' || !Number.isFinite(v.seen_at)) throw new Error(`Conversion Error: violation seen_at ${String(v.seen_at)}`);
-        ap.appendVarchar(v.trace_id);
-        ap.appendVarchar(v.span_id);
-        if (v.run_id == null) ap.appendNull();
-        else ap.appendVarchar(v.run_id);
-        ap.appendDouble(v.seen_at);
-        ap.appendVarchar(v.code);
-        ap.appendVarchar(v.message);
-        if (v.event_id == null) ap.appendNull();
-        else ap.appendVarchar(v.event_id);
-        ap.endRow();
-      }
+      appendChunks(ap, VIOLATION_CHUNKS, vs, 0);
       ap.flushSync();
     } catch (e) {
       ap.clear();
@@ -691,10 +1125,6 @@ export class TelemetryStore {
     } finally {
       ap.closeSync();
     }
-    await this.writer.run(
-      `INSERT INTO span_violations SELECT trace_id, span_id, run_id, make_timestamp(CAST(seen_at AS BIGINT))::TIMESTAMPTZ, code, message, event_id FROM _span_violations`,
-    );
-    await this.writer.run('DELETE FROM _span_violations');
     return vs.length;
   }
 
@@ -731,11 +1161,27 @@ export class TelemetryStore {
 
   /**
    * A dedicated connection on this database for callers that need DuckDB directly (prepared
-   * statements, streaming). The caller must close it; it must not be used to write.
+   * statements, streaming). The caller must close it. A caller that writes records_all through it
+   * (a bulk import) must call noteExternalWrites() afterwards.
    */
   connect(): Promise<DuckDBConnection> {
     if (this.closed) return Promise.reject(new Error('telemetry store is closed'));
     return this.instance.connect();
+  }
+
+  /**
+   * Tells the store that records_all was written outside insertBatch (e.g. on a connect()
+   * connection): the key window that lets batches skip the de-duplicating INSERT starts over after
+   * the newest stored record, so the rows written elsewhere are still found by later batches.
+   */
+  noteExternalWrites(): Promise<void> {
+    return this.exclusive(() => this.resetRecentKeys());
+  }
+
+  private async resetRecentKeys(): Promise<void> {
+    const newest = await this.writer.runAndReadAll(`SELECT epoch_us(max(start_timestamp)) FROM records_all`);
+    const us = newest.getRows()[0]?.[0];
+    this.recent.reset(us === null || us === undefined ? -Infinity : Number(us) + 1);
   }
 
   /** Records in the `records` view (pending spans excluded unless asked). */
@@ -760,6 +1206,7 @@ export class TelemetryStore {
       }
       this.mayHavePending = false;
       this.knownRuns.clear();
+      this.recent.reset(-Infinity);
       await this.writer.run('CHECKPOINT');
     });
   }

@@ -375,7 +375,7 @@ test('503 + Retry-After when the write queue is full; every 200 is stored', asyn
     const reqs = Array.from({ length: 40 }, () => {
       const spans = Array.from({ length: 30 }, () => {
         seq++;
-        return { traceId, spanId: seq.toString(16).padStart(16, 'c'), name: 'load', startTimeUnixNano: (NOW_NS + BigInt(seq)).toString(), endTimeUnixNano: (NOW_NS + BigInt(seq)).toString() };
+        return { traceId, spanId: seq.toString(16).padStart(16, '0'), name: 'load', startTimeUnixNano: (NOW_NS + BigInt(seq)).toString(), endTimeUnixNano: (NOW_NS + BigInt(seq)).toString() };
       });
       return new Promise<Resp>((resolve, reject) => {
         const body = JSON.stringify(jsonRequest(spans));
