@@ -6,6 +6,34 @@ import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/typ
 export interface ExtractOptions {
   /** Project wrapper functions treated as telemetry calls (schema conventions + settings). */
   wrappers?: readonly WrapperSpec[];
+  /**
+   * Python only: extract just the calls whose text match starts in [start, end) (UTF-16 indices).
+   * Bindings are still read from the whole file first, so each call comes out exactly as in a
+   * whole-file extraction (the language server re-extracts only the statements an edit touched).
+   */
+  callRange?: { start: number; end: number };
+  /**
+   * Python only: start from these bindings (from `onBindings` of an extraction of the same file)
+   * instead of reading them from the tree. Valid only while the file's bindings are unchanged and
+   * carry no span message (entries without `at`): then a tree of just `callRange` is enough.
+   */
+  seedBindings?: BindingsHandle;
+  /** Python only: receives the file-wide bindings the calls were classified with (see `BindingEntry`). */
+  onBindings?: (entries: BindingEntry[], handle: BindingsHandle) => void;
+}
+
+/** The extractor's bindings, opaque to callers (see `ExtractOptions.seedBindings`). */
+export type BindingsHandle = ReadonlyMap<string, unknown>;
+
+/**
+ * One file-wide binding of a name to a telemetry receiver: `what` describes what it holds (kind,
+ * bound context keys, span message text); `at` is the [start, end) index range of a span message it
+ * carries, when any (calls through the name copy that message and its range).
+ */
+export interface BindingEntry {
+  name: string;
+  what: string;
+  at?: [number, number];
 }
 
 export function pos(p: { row: number; column: number }): Position {
@@ -269,7 +297,7 @@ export function escapeRegExp(s: string): string {
  * type is in `types`. Returned in pre-order (start ascending, outer first), without duplicates.
  * `accept` checks the path walked, `path[0]` the leaf … `path[k]` the found node, with their types
  * (e.g. that the name is the callee of the call); it gets the walk's own arrays, so no node or type
- * is fetched twice across the wasm boundary.
+ * is fetched twice across the wasm boundary. `from`/`to` limit the scan to matches starting in [from, to).
  */
 export function nodesAtMatches(
   root: Node,
@@ -279,14 +307,16 @@ export function nodesAtMatches(
   maxUp: number,
   stop?: (type: string) => boolean,
   accept?: (path: readonly Node[], pathTypes: readonly string[]) => boolean,
+  from = 0,
+  to = Infinity,
 ): Node[] {
   const seen = new Set<number>();
   const out: { n: Node; s: number; e: number }[] = [];
   const path: Node[] = [];
   const pathTypes: string[] = [];
-  re.lastIndex = 0;
+  re.lastIndex = from;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(source))) {
+  while ((m = re.exec(source)) && m.index < to) {
     if (m[0].length === 0) re.lastIndex++;
     const span = m.indices?.[1] ?? [m.index, m.index + m[0].length];
     const leaf = root.descendantForIndex(span[0], span[1]);

@@ -4,9 +4,10 @@ import type { SourceLanguage, TelemetryCall } from '../lint/types';
 import { type ExtractOptions, mayContainTelemetry, withSourceLines } from './common';
 import { grammarFor, parseSource } from './parser';
 import { extractPython } from './python';
+export { pythonMayBind } from './python';
 import { extractTypeScript } from './typescript';
 
-export type { ExtractOptions } from './common';
+export type { BindingEntry, BindingsHandle, ExtractOptions } from './common';
 export { mayContainTelemetry, normalizeLevel } from './common';
 export { grammarFor, initParser, languageForPath, loadAllGrammars, parseSource, parserFor, parserForSync, type Grammar } from './parser';
 

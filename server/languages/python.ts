@@ -8,6 +8,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import type { LevelName } from '../schema/model';
 import {
+  type BindingEntry,
   type ExtractOptions,
   decodeEscapes,
   cachedRegExp,
@@ -131,23 +132,28 @@ class PyExtractor {
 
   run(root: Node): TelemetryCall[] {
     const src = this.source;
-    // 1. Imports (statements starting a line).
-    for (const n of nodesAtMatches(root, src, /^[ \t]*(import|from)\b/dgm, IMPORT_TYPES, 2)) {
-      if (n.type === 'import_statement') this.importStatement(n);
-      else this.importFrom(n);
+    if (this.opts.seedBindings) {
+      for (const [k, r] of this.opts.seedBindings) this.env.set(k, r as Recv);
+    } else {
+      // 1. Imports (statements starting a line).
+      for (const n of nodesAtMatches(root, src, /^[ \t]*(import|from)\b/dgm, IMPORT_TYPES, 2)) {
+        if (n.type === 'import_statement') this.importStatement(n);
+        else this.importFrom(n);
+      }
+      // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
+      //    line), and `with … as x` targets.
+      const needles = new Set(BINDING_NEEDLES);
+      for (const k of this.env.keys()) needles.add(k.split('.')[0]);
+      const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
+      const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
+      if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
+      bindings.sort((x, y) => x.startIndex - y.startIndex);
+      for (const n of bindings) {
+        if (n.type === 'assignment') this.assignment(n);
+        else this.asPattern(n);
+      }
     }
-    // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
-    //    line), and `with … as x` targets.
-    const needles = new Set(BINDING_NEEDLES);
-    for (const k of this.env.keys()) needles.add(k.split('.')[0]);
-    const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
-    const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
-    if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
-    bindings.sort((x, y) => x.startIndex - y.startIndex);
-    for (const n of bindings) {
-      if (n.type === 'assignment') this.assignment(n);
-      else this.asPattern(n);
-    }
+    if (this.opts.onBindings) this.opts.onBindings(this.bindingEntries(), this.env);
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
     const bare = [...this.wrapperNames];
     for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
@@ -155,14 +161,16 @@ class PyExtractor {
     const alts = [`(?<=\\.\\s*)(?:${methods})`];
     if (bare.length) alts.push(`(?<![\\w.])(?:${bare.map(escapeRegExp).join('|')})`);
     const callRe = cachedRegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
-    const callNodes = nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee);
+    const from = this.opts.callRange?.start ?? 0;
+    const to = this.opts.callRange?.end ?? Infinity;
+    const callNodes = nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee, from, to);
     for (const n of callNodes) {
       const c = this.classify(n);
       if (c) this.calls.push(c);
     }
     // 4. `@logfire.instrument` without arguments.
     if (src.includes('instrument')) {
-      for (const n of nodesAtMatches(root, src, /@[\w.\s]*?\b(instrument)\b(?!\s*\()/dg, DECORATOR_TYPES, 3)) {
+      for (const n of nodesAtMatches(root, src, /@[\w.\s]*?\b(instrument)\b(?!\s*\()/dg, DECORATOR_TYPES, 3, undefined, undefined, from, to)) {
         const expr = n.firstNamedChild;
         if (expr && expr.type !== 'call') this.decoratorWithoutCall(n, expr);
       }
@@ -172,6 +180,23 @@ class PyExtractor {
   }
 
   // ---- bindings ---------------------------------------------------------------------------------
+
+  /** The bindings as comparable entries (for `ExtractOptions.onBindings`). */
+  private bindingEntries(): BindingEntry[] {
+    const out: BindingEntry[] = [];
+    for (const [name, r] of this.env) {
+      let what: string = r.t;
+      let at: [number, number] | undefined;
+      if (r.t === 'logfire-fn') what += `:${r.method}`;
+      else if (r.t === 'structlog' || r.t === 'loguru') what += `:${r.bound.join(',')}`;
+      else if ((r.t === 'logfire-span' || r.t === 'otel-span') && r.message) {
+        at = [r.message.startIndex, r.message.endIndex];
+        what += `:${this.source.slice(at[0], at[1])}`;
+      }
+      out.push(at ? { name, what, at } : { name, what });
+    }
+    return out;
+  }
 
   private importStatement(n: Node): void {
     for (const child of n.namedChildren) {
@@ -954,6 +979,19 @@ function memberRecv(r: Recv, attr: string): Recv | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Could `text` (whole lines) hold a statement the extractor reads bindings from: an import, an
+ * assignment mentioning a telemetry name or one of `names` (names bound already), a `… as x`? The
+ * same text tests the extractor uses to find them; false means the text binds nothing.
+ */
+export function pythonMayBind(text: string, names: Iterable<string>): boolean {
+  if (/^[ \t]*(import|from)\b/m.test(text)) return true;
+  if (/\bas[ \t]+[A-Za-z_]/.test(text)) return true;
+  const needles = new Set(BINDING_NEEDLES);
+  for (const k of names) needles.add(k.split('.')[0]);
+  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'm').test(text);
 }
 
 /** Every telemetry call in a parsed Python file. */

@@ -1,10 +1,35 @@
 // An open document for the language server: keeps the tree-sitter tree, applies LSP-style
-// incremental edits (tree.edit + re-parse with the old tree) and re-lints.
+// incremental edits (tree.edit + re-parse with the old tree) and re-lints incrementally, with the
+// same result as a whole-document lint.
+//
+// After an edit only the *dirty region* is re-analysed: the edited text plus tree-sitter's changed
+// ranges, grown to whole top-level statements (of the old and the new tree) and whole lines. Calls
+// outside it keep their extraction and their findings, moved by the edit's line delta. What the
+// region cannot see is checked on every lint:
+// - bindings (imports, logger/tracer/span assignments, `with … as`) are file-wide and flow-insensitive:
+//   they are re-read from the whole file (cheap text matches) and, when they differ from before,
+//   every call is extracted again;
+// - rules that relate calls to each other (a span and the `set_attribute` calls on it, by span message)
+//   re-run for the calls sharing a span message with a call the edit touched;
+// - file rules and inline suppressions always run on the whole text.
+// Fixes are the one part that can go stale on reused findings (a fix may depend on text anywhere,
+// e.g. whether a variable is bound before the call, or the file's imports): `findingsWithFixes`
+// recomputes them for the current text, and the language server asks it for code actions.
 import type { Parser, Tree } from 'web-tree-sitter';
-import { grammarFor, parserFor } from '../languages';
+import { type BindingEntry, type BindingsHandle, type ExtractOptions, extractFromTree, grammarFor, parserFor, pythonMayBind } from '../languages';
 import { TreeSitterRuntime } from '../languages/parser';
 import type { Schema } from '../schema/model';
-import { type LintResult, type LintSettings, lintSource, lintTree, needsParse } from './engine';
+import {
+  callOfFinding,
+  finishFindings,
+  type LintResult,
+  type LintSettings,
+  lintCallsOf,
+  lintFileRules,
+  lintSource,
+  needsParse,
+  wrappersFor,
+} from './engine';
 import type { Finding, Position, Range, Rule, SourceLanguage, TelemetryCall } from './types';
 
 /** An LSP content change: a ranged replacement, or (without range) the whole new text. */
@@ -23,14 +48,104 @@ export interface LintDocumentOptions {
   rules?: readonly Rule[];
 }
 
+/** How the last lint was done (for tests and timing reports). */
+export interface LintStats {
+  mode: 'full' | 'incremental' | 'skipped';
+  /** Lines re-analysed (the dirty region), for an incremental lint. */
+  regionLines?: number;
+  /** Calls whose rules ran. */
+  callsChecked: number;
+  /** What was parsed: the dirty region alone (the whole-file tree only edited) or the whole file (incrementally). */
+  parsed?: 'region' | 'file';
+}
+
+/** A call with its call-rule findings before suppressions, in rule order. */
+interface Piece {
+  call: TelemetryCall;
+  findings: Finding[];
+}
+
 function contains(r: Range, p: Position): boolean {
   const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
   const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
   return afterStart && beforeEnd;
 }
 
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
 function rangeSize(r: Range): number {
   return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
+}
+
+function countNewlines(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * A copy of `value` with every position on a line after `afterLine` moved by `delta` lines. Objects
+ * holding no such position are returned as they are (unchanged findings keep their identity).
+ */
+export function shiftLines<T>(value: T, afterLine: number, delta: number): T {
+  if (delta === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const w = walk(v[i]);
+        if (w !== v[i]) (out ??= v.slice())[i] = w;
+      }
+      return out ?? v;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.line === 'number' && typeof o.character === 'number') {
+      return o.line > afterLine ? { ...o, line: o.line + delta } : o;
+    }
+    let out: Record<string, unknown> | undefined;
+    for (const k in o) {
+      const w = walk(o[k]);
+      if (w !== o[k]) (out ??= { ...o })[k] = w;
+    }
+    return out ?? o;
+  };
+  return walk(value) as T;
+}
+
+/** [s, e] grown to cover every top-level node of `tree` that overlaps or touches it. */
+function growToTopLevel(tree: Tree, s: number, e: number): [number, number] {
+  const root = tree.rootNode;
+  const first = root.firstChildForIndex(s);
+  for (let p = first ? first.previousSibling : root.lastChild; p && p.endIndex >= s; p = p.previousSibling) {
+    if (p.startIndex < s) s = p.startIndex;
+  }
+  for (let c = first; c && c.startIndex <= e; c = c.nextSibling) {
+    if (c.startIndex < s) s = c.startIndex;
+    if (c.endIndex > e) e = c.endIndex;
+  }
+  return [s, e];
+}
+
+/** Do the bindings agree, given an edit that replaced old [start, oldEnd) by new [start, oldEnd + delta)? */
+function sameBindings(before: readonly BindingEntry[], after: readonly BindingEntry[], start: number, oldEnd: number, delta: number): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    if (a.name !== b.name || a.what !== b.what || !a.at !== !b.at) return false;
+    if (a.at && b.at) {
+      if (a.at[1] <= start) {
+        if (b.at[0] !== a.at[0] || b.at[1] !== a.at[1]) return false;
+      } else if (a.at[0] >= oldEnd) {
+        if (b.at[0] !== a.at[0] + delta || b.at[1] !== a.at[1] + delta) return false;
+      } else return false; // a span message inside the edited region
+    }
+  }
+  return true;
 }
 
 export class LintDocument {
@@ -45,6 +160,26 @@ export class LintDocument {
   private settings: LintSettings | undefined;
   private rules: readonly Rule[] | undefined;
   private result: LintResult = { calls: [], findings: [], skipped: true, ruleErrors: [] };
+  /** Per call, its findings before suppressions (empty after a skipped lint). */
+  private pieces: Piece[] = [];
+  /** File rules' findings before suppressions. */
+  private fileFindings: Finding[] = [];
+  /** Python: the file-wide bindings of the last extraction (comparable entries, and the extractor's own). */
+  private bindings: BindingEntry[] | undefined;
+  private bindingsHandle: BindingsHandle | undefined;
+  /** Text as of the last lint. */
+  private linted = '';
+  /** Text changed since the last lint: [start, end) in the current text, `delta` = new length − old length. */
+  private dirty: { start: number; end: number; delta: number } | undefined;
+  /** The next lint must be a whole-document one (whole-text change, new configuration, no usable state). */
+  private wholePending = true;
+  /** Findings with fixes for the current text, per call (cleared by every lint). */
+  private exactByCall = new Map<TelemetryCall, Finding[]>();
+  private stats: LintStats = { mode: 'full', callsChecked: 0 };
+  /** The tree is a parse of the current text (not only edited since its parse). */
+  private treeFresh = false;
+  /** The last whole-file parse had a syntax error (the keystroke path needs a clean file). */
+  private treeHadError = true;
 
   private constructor(opts: LintDocumentOptions) {
     this.filePath = opts.filePath;
@@ -70,14 +205,32 @@ export class LintDocument {
   get calls(): readonly TelemetryCall[] {
     return this.result.calls;
   }
+  /**
+   * Findings of the current text (code, severity, range, message, tags exact). Their fixes may have
+   * been computed before edits elsewhere in the file: use `findingsWithFixes` to apply them.
+   */
   get findings(): readonly Finding[] {
     return this.result.findings;
   }
   get lastResult(): LintResult {
     return this.result;
   }
+  /** How the last lint was done. */
+  get lastStats(): LintStats {
+    return this.stats;
+  }
   /** The current syntax tree (undefined when the pre-filter says there is nothing to parse). */
   get syntaxTree(): Tree | undefined {
+    if (this.tree && !this.treeFresh && this.parser) {
+      // the keystroke path only edits the whole-file tree: bring it up to date
+      const next = this.parser.parse(this.source, this.tree);
+      if (next) {
+        this.tree.delete();
+        this.tree = next;
+        this.treeFresh = true;
+        this.treeHadError = next.rootNode.hasError;
+      }
+    }
     return this.tree;
   }
 
@@ -95,11 +248,45 @@ export class LintDocument {
     return this.result.findings.filter((f) => contains(f.range, p));
   }
 
+  /**
+   * The findings (those whose range overlaps `range`, or all) with fixes computed against the current
+   * text: the call rules run again for the calls concerned. Same findings as `findings`.
+   */
+  findingsWithFixes(range?: Range): Finding[] {
+    if (this.result.skipped || this.pieces.length === 0) return range ? this.result.findings.filter((f) => overlaps(f.range, range)) : [...this.result.findings];
+    const wanted = new Set<TelemetryCall>();
+    const callOf = new Map<Finding, TelemetryCall>();
+    for (const p of this.pieces) for (const f of p.findings) callOf.set(f, p.call);
+    for (const f of this.result.findings) {
+      if (range && !overlaps(f.range, range)) continue;
+      const c = callOf.get(f);
+      if (c) wanted.add(c);
+    }
+    const missing = this.pieces.filter((p) => wanted.has(p.call) && !this.exactByCall.has(p.call)).map((p) => p.call);
+    if (missing.length) {
+      const calls = this.pieces.map((p) => p.call);
+      const fresh = lintCallsOf(this.input(), calls, missing);
+      for (const c of missing) this.exactByCall.set(c, []);
+      for (const f of fresh) {
+        const c = callOfFinding(f);
+        if (c) this.exactByCall.get(c)?.push(f);
+      }
+    }
+    const raw: Finding[] = [];
+    for (const p of this.pieces) if (wanted.has(p.call)) raw.push(...(this.exactByCall.get(p.call) ?? []));
+    const file = range ? this.fileFindings.filter((f) => overlaps(f.range, range)) : this.fileFindings;
+    const exactOf = new Map<Finding, TelemetryCall>();
+    for (const [c, fs] of this.exactByCall) for (const f of fs) exactOf.set(f, c);
+    const out = finishFindings([...raw, ...file], this.source, (f) => exactOf.get(f));
+    return range ? out.filter((f) => overlaps(f.range, range)) : out;
+  }
+
   /** Replace the schema/settings/rules (e.g. the schema file changed) and re-lint. */
   async reconfigure(opts: { schema?: Schema; settings?: LintSettings; rules?: readonly Rule[] }): Promise<LintResult> {
     if (opts.schema) this.schema = opts.schema;
     if ('settings' in opts) this.settings = opts.settings;
     if ('rules' in opts) this.rules = opts.rules;
+    this.wholePending = true;
     return this.relint();
   }
 
@@ -114,6 +301,7 @@ export class LintDocument {
         this.lineStarts = undefined;
         this.tree?.delete();
         this.tree = undefined;
+        this.wholePending = true;
         continue;
       }
       const startIndex = this.offsetAt(ch.range.start);
@@ -128,6 +316,12 @@ export class LintDocument {
       this.source = this.source.slice(0, startIndex) + ch.text + this.source.slice(oldEndIndex);
       this.lineStarts = undefined;
       this.tree?.edit(new TreeSitterRuntime.Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
+      // grow the dirty region (current-text coordinates) by this change
+      const d = newEndIndex - oldEndIndex;
+      const r = this.dirty;
+      this.dirty = r
+        ? { start: Math.min(r.start, startIndex), end: Math.max(r.end, oldEndIndex) + d, delta: r.delta + d }
+        : { start: startIndex, end: newEndIndex, delta: d };
     }
     if (version !== undefined) this.version = version;
     return this.relint();
@@ -145,20 +339,213 @@ export class LintDocument {
 
   private async relint(): Promise<LintResult> {
     const input = this.input();
+    this.exactByCall.clear();
+    const dirty = this.dirty;
+    this.dirty = undefined;
     if (!needsParse(input)) {
       this.tree?.delete();
       this.tree = undefined;
+      this.pieces = [];
+      this.fileFindings = [];
+      this.bindings = undefined;
+      this.bindingsHandle = undefined;
+      this.wholePending = true;
+      this.linted = this.source;
       this.result = await lintSource(input);
+      this.stats = { mode: 'skipped', callsChecked: 0 };
       return this.result;
     }
     if (!this.parser) this.parser = await parserFor(grammarFor(this.language, this.filePath));
+    const incremental = !!dirty && !this.wholePending && this.language === 'python' && !!this.tree && !!this.bindings;
+    // the keystroke path: only the dirty statements are parsed, the whole-file tree is kept edited
+    if (incremental && !this.treeHadError && this.lintRegionOnly(dirty)) {
+      this.linted = this.source;
+      return this.result;
+    }
     const old = this.tree;
     const next = this.parser.parse(this.source, old ?? null);
     if (!next) throw new Error(`telemetry-lens: could not parse ${this.filePath}`);
-    old?.delete();
-    this.tree = next;
-    this.result = lintTree(next, input);
+    try {
+      if (incremental && old && dirty) this.lintIncremental(old, next, dirty);
+      else this.lintWhole(next);
+    } finally {
+      old?.delete();
+      this.tree = next;
+      this.treeFresh = true;
+      this.treeHadError = next.rootNode.hasError;
+      this.linted = this.source;
+    }
     return this.result;
+  }
+
+  private extractOptions(range?: { start: number; end: number }, seed?: BindingsHandle) {
+    const opts: ExtractOptions = {
+      wrappers: wrappersFor(this.schema, this.settings),
+      onBindings: (b, handle) => {
+        this.bindings = b;
+        this.bindingsHandle = handle;
+      },
+    };
+    if (range) opts.callRange = range;
+    if (seed) opts.seedBindings = seed;
+    return opts;
+  }
+
+  /** Extract every call and run every rule. */
+  private lintWhole(tree: Tree): void {
+    const input = this.input();
+    this.bindings = undefined;
+    this.bindingsHandle = undefined;
+    const calls = extractFromTree(tree, this.source, this.language, this.extractOptions());
+    const ruleErrors: LintResult['ruleErrors'] = [];
+    const byCall = new Map<TelemetryCall, Finding[]>();
+    for (const c of calls) byCall.set(c, []);
+    for (const f of lintCallsOf(input, calls, calls, ruleErrors)) {
+      const c = callOfFinding(f);
+      if (c) byCall.get(c)?.push(f);
+    }
+    this.pieces = calls.map((call) => ({ call, findings: byCall.get(call) ?? [] }));
+    this.fileFindings = lintFileRules(input, calls, ruleErrors);
+    this.wholePending = false;
+    this.assemble(calls, ruleErrors);
+    this.stats = { mode: 'full', callsChecked: calls.length, parsed: 'file' };
+  }
+
+  /** The dirty region grown to whole top-level statements of `trees` and whole lines. */
+  private region(trees: readonly Tree[], start: number, end: number): [number, number] {
+    const src = this.source;
+    let s = start;
+    let e = end;
+    for (;;) {
+      const s0 = s;
+      const e0 = e;
+      for (const t of trees) [s, e] = growToTopLevel(t, s, e);
+      s = src.lastIndexOf('\n', s - 1) + 1;
+      const nl = src.indexOf('\n', e);
+      e = nl === -1 ? src.length : nl;
+      if (s === s0 && e === e0) return [s, e];
+    }
+  }
+
+  /**
+   * The keystroke path: parse only the dirty region (its own small tree, with the file's positions);
+   * the whole-file tree is only edited, not re-parsed. Valid when the last whole-file parse had no
+   * syntax error, the region parses cleanly into statements that start in column 0 (so it cannot
+   * join its neighbours), neither its old nor its new text holds a binding, and the file's bindings
+   * carry no span message (so the bindings of the last extraction still hold, without a tree).
+   * Returns false when it does not apply (the caller re-parses the whole file incrementally).
+   */
+  private lintRegionOnly(dirty: { start: number; end: number; delta: number }): boolean {
+    const previous = this.bindings!;
+    const handle = this.bindingsHandle;
+    if (!handle || previous.some((b) => b.at)) return false;
+    const src = this.source;
+    const [s, e] = this.region([this.tree!], dirty.start, dirty.end);
+    const oldEnd = e - dirty.delta;
+    const names = previous.map((b) => b.name);
+    if (pythonMayBind(src.slice(s, e), names) || pythonMayBind(this.linted.slice(s, oldEnd), names)) return false;
+    let regionCalls: TelemetryCall[] = [];
+    if (e > s) {
+      const startPosition = { row: this.pointAt(s).row, column: 0 };
+      const regionTree = this.parser!.parse(src, null, { includedRanges: [{ startIndex: s, endIndex: e, startPosition, endPosition: this.pointAt(e) }] });
+      if (!regionTree) return false;
+      try {
+        const root = regionTree.rootNode;
+        if (root.hasError) return false;
+        for (let c = root.firstChild; c; c = c.nextSibling) if (c.startPosition.column !== 0 && c.type !== 'comment') return false;
+        regionCalls = extractFromTree(regionTree, src, this.language, this.extractOptions({ start: s, end: e }, handle));
+      } finally {
+        regionTree.delete();
+      }
+    }
+    this.merge(s, e, oldEnd, regionCalls, 'region');
+    this.treeFresh = false;
+    return true;
+  }
+
+  /** Re-analyse the dirty region of a re-parsed tree (see the file comment); falls back to `lintWhole` when bindings change. */
+  private lintIncremental(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): void {
+    let s0 = dirty.start;
+    let e0 = dirty.end;
+    for (const r of oldTree.getChangedRanges(tree)) {
+      s0 = Math.min(s0, r.startIndex);
+      e0 = Math.max(e0, r.endIndex);
+    }
+    // whole top-level statements of the old tree (edited into new coordinates) and of the new one
+    const [s, e] = this.region([oldTree, tree], s0, e0);
+    const oldEnd = e - dirty.delta;
+    const previousBindings = this.bindings;
+    const regionCalls = extractFromTree(tree, this.source, this.language, this.extractOptions({ start: s, end: e }));
+    if (!previousBindings || !this.bindings || !sameBindings(previousBindings, this.bindings, s, oldEnd, dirty.delta)) {
+      this.lintWhole(tree);
+      return;
+    }
+    this.merge(s, e, oldEnd, regionCalls, 'file');
+  }
+
+  /**
+   * New state from the calls extracted in [s, e) (current text; [s, oldEnd) in the text of the last
+   * lint): calls outside keep extraction and findings (moved by the line delta), rules run for the
+   * region's calls and for spans sharing a span message with a setter the edit touched.
+   */
+  private merge(s: number, e: number, oldEnd: number, regionCalls: TelemetryCall[], parsed: 'region' | 'file'): void {
+    const src = this.source;
+    const startLine = this.pointAt(s).row;
+    const oldEndLine = startLine + countNewlines(this.linted, s, oldEnd);
+    const newEndLine = startLine + countNewlines(src, s, e);
+    const lineDelta = newEndLine - oldEndLine;
+    const before: Piece[] = [];
+    const after: Piece[] = [];
+    const dropped: TelemetryCall[] = [];
+    for (const p of this.pieces) {
+      if (p.call.range.end.line < startLine) before.push(p);
+      else if (p.call.range.start.line > oldEndLine) after.push(p);
+      else dropped.push(p.call);
+    }
+    const move = (p: Piece): Piece => {
+      const call = shiftLines(p.call, oldEndLine, lineDelta);
+      const findings = shiftLines(p.findings, oldEndLine, lineDelta);
+      return call === p.call && findings === p.findings ? p : { call, findings };
+    };
+    const kept = lineDelta === 0 ? [...before, ...after] : [...before, ...after].map(move);
+    const calls = [...kept.slice(0, before.length).map((p) => p.call), ...regionCalls, ...kept.slice(before.length).map((p) => p.call)];
+
+    const recheck = new Set<TelemetryCall>(regionCalls);
+    const touched = new Set<string>();
+    for (const c of dropped) if (c.spanMessage) touched.add(c.spanMessage.text);
+    for (const c of regionCalls) if (c.spanMessage) touched.add(c.spanMessage.text);
+    if (touched.size) {
+      for (const p of kept) if (p.call.message && touched.has(p.call.message.text)) recheck.add(p.call);
+    }
+    const input = this.input();
+    const ruleErrors: LintResult['ruleErrors'] = [];
+    const only = calls.filter((c) => recheck.has(c));
+    const byCall = new Map<TelemetryCall, Finding[]>();
+    for (const c of only) byCall.set(c, []);
+    for (const f of lintCallsOf(input, calls, only, ruleErrors)) {
+      const c = callOfFinding(f);
+      if (c) byCall.get(c)?.push(f);
+    }
+    const keptOf = new Map<TelemetryCall, Piece>();
+    for (const p of kept) keptOf.set(p.call, p);
+    this.pieces = calls.map((call) => (recheck.has(call) ? { call, findings: byCall.get(call) ?? [] } : keptOf.get(call)!));
+    this.fileFindings = lintFileRules(input, calls, ruleErrors);
+    this.assemble(calls, ruleErrors);
+    this.stats = { mode: 'incremental', regionLines: newEndLine - startLine + 1, callsChecked: only.length, parsed };
+  }
+
+  /** Findings in whole-document order, suppressions applied, sorted. */
+  private assemble(calls: TelemetryCall[], ruleErrors: LintResult['ruleErrors']): void {
+    const all: Finding[] = [];
+    const callOf = new Map<Finding, TelemetryCall>();
+    for (const p of this.pieces) {
+      for (const f of p.findings) {
+        all.push(f);
+        callOf.set(f, p.call);
+      }
+    }
+    for (const f of this.fileFindings) all.push(f);
+    this.result = { calls, findings: finishFindings(all, this.source, (f) => callOf.get(f)), skipped: false, ruleErrors };
   }
 
   private computeLineStarts(): number[] {

@@ -302,13 +302,13 @@ function makeReporter(rule: Rule, severity: Severity, into: Finding[], state: { 
   };
 }
 
-function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, ruleErrors: LintResult['ruleErrors']): Finding[] {
+function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, ruleErrors: LintResult['ruleErrors'], only?: readonly TelemetryCall[]): Finding[] {
   const findings: Finding[] = [];
   const rules = activeRules(opts);
   const state: { call?: TelemetryCall; eventId?: string } = {};
   const callRules = rules.filter((r) => r.rule.checkCall).map((r) => ({ ...r, report: makeReporter(r.rule, r.severity, findings, state) }));
   if (callRules.length) {
-    for (const call of ctx.calls) {
+    for (const call of only ?? ctx.calls) {
       const match = matchEvent(call, ctx.schema);
       // One context per call, shared by every rule (rules must not mutate it).
       const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, call, match };
@@ -349,10 +349,10 @@ function byPosition(a: Finding, b: Finding): number {
 }
 
 /** Apply inline suppressions and sort. */
-function finish(findings: Finding[], source: string): Finding[] {
+function finish(findings: Finding[], source: string, callFor: (f: Finding) => TelemetryCall | undefined = (f) => callOf.get(f)): Finding[] {
   const sup = parseSuppressions(source);
   const kept = sup.size === 0 ? findings : findings.filter((f) => {
-    const call = callOf.get(f);
+    const call = callFor(f);
     const lines = call ? [call.range.start.line, f.range.start.line] : [f.range.start.line];
     return !isSuppressed(sup, lines, f);
   });
@@ -375,6 +375,34 @@ export function lintExtracted(input: LintInput, calls: TelemetryCall[]): LintRes
   const ctx: FileContext = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls };
   const findings = runRules(ctx, input, true, ruleErrors);
   return { calls, findings: finish(findings, input.source), skipped: false, ruleErrors };
+}
+
+// ---- pieces for incremental lints (the language server's open documents) ------------------------
+
+/**
+ * The call rules' findings for `only` (calls of the file; `calls` is still every call, as rules that
+ * look across calls need), before suppressions, in the order a whole-file lint produces them.
+ */
+export function lintCallsOf(input: LintInput, calls: TelemetryCall[], only: readonly TelemetryCall[], ruleErrors: LintResult['ruleErrors'] = []): Finding[] {
+  if (only.length === 0) return [];
+  const ctx: FileContext = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls };
+  return runRules(ctx, input, false, ruleErrors, only);
+}
+
+/** The file rules' findings (before suppressions). */
+export function lintFileRules(input: LintInput, calls: TelemetryCall[], ruleErrors: LintResult['ruleErrors'] = []): Finding[] {
+  const ctx: FileContext = { filePath: input.filePath, language: input.language, source: input.source, schema: input.schema, calls };
+  return runRules(ctx, input, true, ruleErrors, []);
+}
+
+/** The call a finding of `lintCallsOf` / `lintTree` was reported on. */
+export function callOfFinding(f: Finding): TelemetryCall | undefined {
+  return callOf.get(f);
+}
+
+/** Inline suppressions and sorting for findings gathered piecewise (`callFor`: each finding's call). */
+export function finishFindings(findings: Finding[], source: string, callFor: (f: Finding) => TelemetryCall | undefined): Finding[] {
+  return finish(findings, source, callFor);
 }
 
 /** Lint a file the pre-filter rejected: no calls, only file rules whose needles occur. */

@@ -1,4 +1,5 @@
-// Code actions: the engine's fixes as quick fixes (from the diagnostic's data, no server cache),
+// Code actions: the engine's fixes as quick fixes (computed for the document's current text when asked:
+// diagnostics travel without them, which keeps every publication small),
 // "Fix all <code> problems in file", "Disable <code> for this line", and source.fixAll.telemetryLens.
 import {
   CodeActionKind,
@@ -6,10 +7,11 @@ import {
   type CodeActionParams,
   type Connection,
   type Diagnostic,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver';
 import type { Finding, Fix } from '../lint/types';
-import { isDiagnosticData, SOURCE } from './diagnostics';
+import { SOURCE } from './diagnostics';
 import { disableForLine } from './engine';
 import type { LanguageServerState } from './state';
 
@@ -17,6 +19,15 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.telemetryLens`;
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
   return a.line - b.line || a.character - b.character;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return cmp(a.start, b.start) === 0 && cmp(a.end, b.end) === 0;
+}
+
+/** The smallest range covering both. */
+function cover(a: Range, b: Range): Range {
+  return { start: cmp(a.start, b.start) <= 0 ? a.start : b.start, end: cmp(a.end, b.end) >= 0 ? a.end : b.end };
 }
 
 /** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */
@@ -48,9 +59,15 @@ export function registerCodeActions(connection: Connection, state: LanguageServe
 
     const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string' && d.code.startsWith('TL'));
     if (wants(CodeActionKind.QuickFix) && ours.length) {
+      const result = await state.currentResult(doc);
+      if (doc.text.version !== version) return [];
+      // the findings the diagnostics stand for, with fixes for the current text
+      let area = params.range;
+      for (const d of ours) area = cover(area, d.range);
+      const exact = doc.engine?.findingsWithFixes(area) ?? [];
       for (const d of ours) {
-        const data = isDiagnosticData(d.data) ? d.data : undefined;
-        for (const fix of data?.fixes ?? []) {
+        const f = exact.find((x) => x.code === d.code && x.message === d.message && sameRange(x.range, d.range));
+        for (const fix of f?.fixes ?? []) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
@@ -60,10 +77,10 @@ export function registerCodeActions(connection: Connection, state: LanguageServe
           });
         }
       }
-      const result = await state.currentResult(doc);
       const codes = [...new Set(ours.map((d) => String(d.code)))];
       for (const code of codes) {
-        const fixable = (result?.findings ?? []).filter((f) => f.code === code && preferredFix(f));
+        if ((result?.findings ?? []).filter((f) => f.code === code).length < 2) continue;
+        const fixable = (doc.engine?.findingsWithFixes() ?? []).filter((f) => f.code === code && preferredFix(f));
         if (fixable.length > 1) {
           const edits = mergeFixes(fixable.map((f) => preferredFix(f)!));
           actions.push({
@@ -91,8 +108,9 @@ export function registerCodeActions(connection: Connection, state: LanguageServe
     }
 
     if (wants(FIX_ALL_KIND) && only) {
-      const result = await state.currentResult(doc);
-      const fixes = (result?.findings ?? []).map(preferredFix).filter((f): f is Fix => !!f);
+      await state.currentResult(doc);
+      if (doc.text.version !== version) return [];
+      const fixes = (doc.engine?.findingsWithFixes() ?? []).map(preferredFix).filter((f): f is Fix => !!f);
       if (fixes.length) {
         actions.push({
           title: 'Fix all auto-fixable Telemetry Lens problems',

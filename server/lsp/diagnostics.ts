@@ -1,5 +1,6 @@
-// Findings → LSP diagnostics. Each diagnostic carries its fixes in `data`, so code actions need no
-// server-side cache, and links its rule code to the rule's documentation.
+// Findings → LSP diagnostics. A diagnostic carries its rule name and matched event in `data`, not its
+// fixes (code actions compute those for the current text, which keeps each publication small), and
+// links its rule code to the rule's documentation.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,8 @@ export const SCHEMA_CODE = 'schema';
 /** What a diagnostic carries back to the server in code action requests. */
 export interface DiagnosticData {
   rule: string;
-  fixes: Fix[];
+  /** Only on runtime-conformance diagnostics (always empty: they have no source edits). */
+  fixes?: Fix[];
   eventId?: string;
   /** Set on runtime-conformance diagnostics. */
   runtime?: { count: number; lastSeen: string };
@@ -92,7 +94,7 @@ function convert(f: Finding): Diagnostic {
   if (f.tags?.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
   if (f.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
   if (tags.length) d.tags = tags;
-  const data: DiagnosticData = { rule: f.rule, fixes: f.fixes };
+  const data: DiagnosticData = { rule: f.rule };
   if (f.eventId !== undefined) data.eventId = f.eventId;
   d.data = data;
   return d;
@@ -111,5 +113,5 @@ export function schemaErrorToDiagnostic(e: SchemaError): Diagnostic {
 }
 
 export function isDiagnosticData(x: unknown): x is DiagnosticData {
-  return !!x && typeof x === 'object' && Array.isArray((x as DiagnosticData).fixes);
+  return !!x && typeof x === 'object' && typeof (x as DiagnosticData).rule === 'string';
 }

@@ -30,8 +30,6 @@ export interface OpenDoc {
   /** The calls of `result` with the schema event each matched. */
   analyzed?: AnalyzedCall[];
   timer?: NodeJS.Timeout | NodeJS.Immediate;
-  /** Pending exact lint after a fast window pass. */
-  exactTimer?: NodeJS.Timeout;
 }
 
 export function uriToPath(uri: string): string {
@@ -101,7 +99,6 @@ export class DocumentStore {
   close(uri: string): OpenDoc | undefined {
     const doc = this.docs.get(uri);
     if (doc?.timer) clearTimeout(doc.timer as NodeJS.Timeout), clearImmediate(doc.timer as NodeJS.Immediate);
-    if (doc?.exactTimer) clearTimeout(doc.exactTimer);
     this.docs.delete(uri);
     doc?.engine?.dispose();
     return doc;

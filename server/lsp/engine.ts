@@ -6,7 +6,6 @@ import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSett
 import { LintDocument, type ContentChange } from '../lint/document';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
 import type { EventMatch, Finding, Position, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
-import { fastLint } from './fastPass';
 import type { Schema, WrapperSpec } from '../schema/model';
 
 /** A call with the schema event it was matched to. */
@@ -25,17 +24,16 @@ export interface EngineLintOutcome {
   calls: AnalyzedCall[];
 }
 
-/** An open document inside the engine: keeps its syntax tree and re-parses incrementally. */
+/** An open document inside the engine: keeps its syntax tree, re-parses and re-lints incrementally. */
 export interface EngineDocument {
-  /** Queue content changes (applied, with one incremental re-parse, at the next exact lint); `text` is the result. */
+  /** Queue content changes (applied, with one incremental re-parse, at the next lint); `text` is the result. */
   queue(changes: readonly ContentChange[], version: number, text: string): void;
-  /**
-   * Lint the queued changes. `fast` allows the window pass for a single edit in a large document
-   * (`exact: false` in the result); otherwise the whole document is linted.
-   */
-  lint(opts: EngineLintOptions, mode?: 'fast' | 'exact'): Promise<EngineLintOutcome & { exact: boolean }>;
+  /** Lint the queued changes: the same result as a whole-document lint, computed incrementally. */
+  lint(opts: EngineLintOptions): Promise<EngineLintOutcome>;
   /** The innermost telemetry call containing the position, as of the last lint. */
   callAt(position: Position): TelemetryCall | undefined;
+  /** Findings (overlapping `range`, or all) with fixes computed for the current text (for code actions). */
+  findingsWithFixes(range?: Range): Finding[];
   dispose(): void;
 }
 
@@ -59,10 +57,17 @@ export function lintSettings(settings: Settings): LintSettings {
   return s;
 }
 
+const analyzed = new WeakMap<TelemetryCall, { schema: Schema; a: AnalyzedCall }>();
+
+/** Calls with their matched event (cached per call object: calls an edit did not touch are not matched again). */
 export function analyze(calls: readonly TelemetryCall[], schema: Schema): AnalyzedCall[] {
   return calls.map((call) => {
+    const hit = analyzed.get(call);
+    if (hit && hit.schema === schema) return hit.a;
     const m = matchEvent(call, schema);
-    return m.event ? { call, eventId: m.event.id } : { call };
+    const a: AnalyzedCall = m.event ? { call, eventId: m.event.id } : { call };
+    analyzed.set(call, { schema, a });
+    return a;
   });
 }
 
@@ -81,81 +86,34 @@ export async function createEngineDocument(
   const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
-  let current = text;
-  /** Changes not yet covered by the last lint (exact or fast). */
-  let unlinted: ContentChange[] = [];
-  let last: { result?: LintResult; out: EngineLintOutcome & { exact: boolean } } | undefined;
-  const exactLint = async (o: EngineLintOptions) => {
-    let result: LintResult | undefined;
-    if (pending.length) {
-      const changes = pending;
-      pending = [];
-      if (o.schema !== schema || o.settings !== settings) {
-        // apply the text first, then the new configuration (one re-lint each)
-        await doc.update(changes, pendingVersion);
-      } else {
+  let last: { result: LintResult; out: EngineLintOutcome } | undefined;
+  return {
+    queue(changes, version) {
+      for (const c of changes) pending.push(c);
+      pendingVersion = version;
+    },
+    async lint(o) {
+      let result: LintResult | undefined;
+      const reconfigure = o.schema !== schema || o.settings !== settings;
+      if (pending.length) {
+        const changes = pending;
+        pending = [];
+        // with a new configuration: apply the text first, then re-lint once with the configuration
         result = await doc.update(changes, pendingVersion);
       }
-    }
-    if (o.schema !== schema || o.settings !== settings) {
-      schema = o.schema;
-      settings = o.settings;
-      result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
-    }
-    result ??= doc.lastResult;
-    unlinted = [];
-    if (last?.result !== result || !last.out.exact) last = { result, out: { ...outcome(result, schema), exact: true } };
-    return last.out;
-  };
-  return {
-    queue(changes, version, newText) {
-      for (const c of changes) {
-        pending.push(c);
-        unlinted.push(c);
+      if (reconfigure) {
+        schema = o.schema;
+        settings = o.settings;
+        result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
       }
-      pendingVersion = version;
-      current = newText;
+      result ??= doc.lastResult;
+      if (last?.result !== result) last = { result, out: outcome(result, schema) };
+      return last.out;
     },
-    async lint(o, mode = 'exact') {
-      const single = unlinted.length === 1 ? unlinted[0] : undefined;
-      if (mode === 'fast' && single?.range && last && o.schema === schema && o.settings === settings) {
-        const fast = await fastLint({
-          text: current,
-          filePath,
-          language,
-          schema,
-          settings: lintSettings(settings),
-          change: single as ContentChange & { range: Range },
-          calls: last.out.calls.map((c) => c.call),
-          findings: last.out.findings,
-        });
-        if (fast) {
-          unlinted = [];
-          last = { out: { findings: fast.findings, calls: analyze(fast.calls, schema), exact: false } };
-          return last.out;
-        }
-      }
-      return exactLint(o);
-    },
-    callAt(p) {
-      let best: TelemetryCall | undefined;
-      for (const { call } of last?.out.calls ?? []) {
-        if (contains(call.range, p) && (!best || size(call.range) < size(best.range))) best = call;
-      }
-      return best;
-    },
+    callAt: (p) => doc.callAt(p),
+    findingsWithFixes: (range) => doc.findingsWithFixes(range),
     dispose: () => doc.dispose(),
   };
-}
-
-function contains(r: Range, p: Position): boolean {
-  const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
-  const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
-  return afterStart && beforeEnd;
-}
-
-function size(r: Range): number {
-  return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
 }
 
 /** Lint a file's text once (files on disk that are not open). */

@@ -324,7 +324,7 @@ export class LanguageServerState {
     doc.timer = this.debounceMs > 0 ? setTimeout(run, this.debounceMs) : setImmediate(run);
   }
 
-  private async lintDocument(doc: OpenDoc, queuedAt?: number, mode: 'fast' | 'exact' = 'fast'): Promise<void> {
+  private async lintDocument(doc: OpenDoc, queuedAt?: number): Promise<void> {
     if (!doc.engine || !doc.language || this.docs.get(doc.uri) !== doc) return;
     const version = doc.text.version;
     const { settings } = await this.settings.get(doc.uri);
@@ -338,9 +338,9 @@ export class LanguageServerState {
     }
     const schema = this.schemaFor(doc.path);
     const t0 = performance.now();
-    let out: { findings: Finding[]; calls: AnalyzedCall[]; exact: boolean };
+    let out: { findings: Finding[]; calls: AnalyzedCall[] };
     try {
-      out = await doc.engine.lint({ schema, settings }, mode);
+      out = await doc.engine.lint({ schema, settings });
     } catch (e) {
       this.log(`lint failed for ${doc.uri}: ${errorText(e)}`);
       return;
@@ -352,19 +352,9 @@ export class LanguageServerState {
     const folder = this.folderOf(doc.path);
     if (folder && doc.path) folder.index.set(doc.path, { path: doc.path, findings: out.findings, calls: out.calls, live: true });
     this.publish(doc.uri, version);
-    if (!out.exact) this.scheduleExactLint(doc, version);
     if (this.reportTiming) {
       void this.connection.sendNotification(LintTiming, { uri: doc.uri, version, durationMs, queuedMs: queuedAt === undefined ? 0 : t0 - queuedAt });
     }
-  }
-
-  /** After a fast (window) pass: the exact whole-document lint once typing pauses. */
-  private scheduleExactLint(doc: OpenDoc, version: number): void {
-    if (doc.exactTimer) clearTimeout(doc.exactTimer);
-    doc.exactTimer = setTimeout(() => {
-      doc.exactTimer = undefined;
-      if (this.docs.get(doc.uri) === doc && doc.text.version === version && !doc.timer) void this.lintDocument(doc, undefined, 'exact');
-    }, EXACT_LINT_DELAY_MS);
   }
 
   /** The lint result of an open document for its current version (lints now when stale). */
@@ -603,9 +593,6 @@ export class LanguageServerState {
     }
   }
 }
-
-/** Pause in typing after which a fast (window) lint is confirmed by a whole-document lint. */
-const EXACT_LINT_DELAY_MS = 400;
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
