@@ -356,7 +356,7 @@ function ndjsonSelect(files: string[]): string {
     if (c.name === 'kind') return `CASE WHEN kind IS NULL OR kind IN (${KINDS.map(sqlString).join(', ')}) THEN kind ELSE error('kind must be one of ${KINDS.join(', ')}, got ' || kind) END`;
     return c.name;
   });
-  return `SELECT ${select.join(', ')} FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', columns = ${spec})`;
+  return `SELECT ${select.map((e, i) => `${e} AS ${COLUMNS[i].name}`).join(', ')} FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', columns = ${spec})`;
 }
 
 function csvSelect(src: Source): string {
@@ -377,7 +377,7 @@ function csvSelect(src: Source): string {
     if (c.name === 'kind') return `CASE WHEN ${n} IS NULL OR ${n} IN (${KINDS.map(sqlString).join(', ')}) THEN ${n} ELSE error('kind must be one of ${KINDS.join(', ')}, got ' || ${n}) END`;
     return n;
   });
-  return `SELECT ${select.join(', ')} FROM read_csv(${sqlString(src.file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${spec})`;
+  return `SELECT ${select.map((e, i) => `${e} AS ${COLUMNS[i].name}`).join(', ')} FROM read_csv(${sqlString(src.file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${spec})`;
 }
 
 async function scalarRow(c: DuckDBConnection, sql: string): Promise<unknown[]> {
@@ -412,9 +412,15 @@ export async function importRecordFiles(store: TelemetryStore, files: string[]):
 
     await c.run('BEGIN TRANSACTION');
     try {
-      const ins = await c.run(`INSERT INTO records_all (${NAMES.join(', ')}) ${parts.join(' UNION ALL ')}`);
-      result.rows = ins.rowsChanged;
-      if (result.rows > 0) await settle(c, result);
+      const select = parts.join(' UNION ALL ');
+      const guard = await storedOverlap(c, select);
+      const ins = await c.run(
+        `INSERT INTO records_all (${NAMES.join(', ')}) SELECT ${NAMES.map((n) => `b.${n}`).join(', ')} FROM (${select}) b
+         ${guard ? `WHERE NOT EXISTS (SELECT 1 FROM records_all r WHERE ${guard.range} AND ${KEY.split(', ').map((k) => `r.${k} = b.${k}`).join(' AND ')})` : ''}`,
+      );
+      result.rows = guard ? guard.rows : ins.rowsChanged;
+      result.duplicates = result.rows - ins.rowsChanged;
+      if (ins.rowsChanged > 0) await settle(c, result);
       await c.run('COMMIT');
     } catch (e) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -429,9 +435,27 @@ export async function importRecordFiles(store: TelemetryStore, files: string[]):
 }
 
 /**
- * After the INSERT (same transaction): drop repeats (rows of this import matching a stored row or an
- * earlier row of the import), pending spans superseded by their real span, and register run ids.
- * Rows of this transaction are the ones whose created_at is the transaction's now().
+ * When the store already holds records in the files' time range, the INSERT skips rows equal to
+ * stored ones (an anti-join restricted to that range, so row groups outside it are never read).
+ * Finding the range costs one more pass of the JSON reader that converts only start_timestamp; an
+ * empty store needs neither. Returns the range condition and the files' row count, or undefined.
+ */
+async function storedOverlap(c: DuckDBConnection, select: string): Promise<{ range: string; rows: number } | undefined> {
+  const [any] = await scalarRow(c, `SELECT count(*) FROM (SELECT 1 FROM records_all LIMIT 1)`);
+  if (Number(any) === 0) return undefined;
+  const [lo, hi, rows] = await scalarRow(c, `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FROM (${select})`);
+  if (Number(rows) === 0) return undefined;
+  const range = `r.start_timestamp BETWEEN ${tsOf(Number(lo))} AND ${tsOf(Number(hi))}`;
+  const [overlap] = await scalarRow(c, `SELECT count(*) FROM (SELECT 1 FROM records_all r WHERE ${range} LIMIT 1)`);
+  return Number(overlap) > 0 ? { range, rows: Number(rows) } : undefined;
+}
+
+const tsOf = (us: number) => `make_timestamp(${Math.round(us)}::BIGINT)::TIMESTAMPTZ`;
+
+/**
+ * After the INSERT (same transaction): drop repeats inside the files (a row equal to an earlier row
+ * of the import), pending spans superseded by their real span, and register run ids. Rows of this
+ * transaction are the ones whose created_at is the transaction's now().
  */
 async function settle(c: DuckDBConnection, result: ImportResult): Promise<void> {
   const [lo, hi, pending] = await scalarRow(
@@ -439,7 +463,7 @@ async function settle(c: DuckDBConnection, result: ImportResult): Promise<void> 
     `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FILTER (WHERE kind = 'pending_span')
      FROM records_all WHERE created_at = now()`,
   );
-  const ts = (us: number) => `make_timestamp(${Math.round(us)}::BIGINT)::TIMESTAMPTZ`;
+  const ts = tsOf;
   const range = `start_timestamp BETWEEN ${ts(Number(lo))} AND ${ts(Number(hi))}`;
   // Equal keys hash equally: when no hash repeats in the range there is nothing to compare exactly.
   const [collisions] = await scalarRow(
@@ -456,7 +480,7 @@ async function settle(c: DuckDBConnection, result: ImportResult): Promise<void> 
              AND hash(${KEY}) IN (SELECT h FROM (SELECT hash(${KEY}) AS h FROM records_all WHERE ${range}) GROUP BY h HAVING count(*) > 1))
          WHERE n > 1 AND fresh)`,
     );
-    result.duplicates = del.rowsChanged;
+    result.duplicates += del.rowsChanged;
   }
   const [storedPending] = Number(pending) > 0 ? [1] : await scalarRow(
     c,
