@@ -4,7 +4,7 @@
 // process spawn → first diagnostics. The server also reports its own lint time per version
 // (initializationOptions.reportTiming), so protocol/IPC overhead and debounce are visible separately.
 //
-//   npm run bench -- lsp [--edits 100] [--debounce 0]
+//   npm run bench -- lsp [--edits 100] [--debounce 0] [--cpu-prof DIR]   (DIR: the server's CPU profile)
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,8 +57,10 @@ async function run(debounceMs: number, edits: number): Promise<Record<string, nu
   const { text, callLines } = generate();
   const ws = makeWorkspace({ 'big.py': text }, 'tl-lsp-bench-');
   const spawnAt = performance.now();
+  const profDir = process.argv.indexOf('--cpu-prof');
   const { client } = await TestClient.start({
     workspace: ws,
+    nodeArgs: profDir >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.argv[profDir + 1])}`] : [],
     settings: { receiver: { autoStart: false }, codeLens: false },
     initializationOptions: { reportTiming: true, debounceMs },
   });

@@ -314,7 +314,7 @@ export class LintDocument {
       const newEndPosition =
         lastNl < 0 ? { row: startPosition.row, column: startPosition.column + ch.text.length } : { row: startPosition.row + newlines, column: ch.text.length - lastNl - 1 };
       this.source = this.source.slice(0, startIndex) + ch.text + this.source.slice(oldEndIndex);
-      this.lineStarts = undefined;
+      this.editLineStarts(ch.range.start.line, oldEndPosition.row, startIndex, ch.text, newEndIndex - oldEndIndex);
       this.tree?.edit(new TreeSitterRuntime.Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
       // grow the dirty region (current-text coordinates) by this change
       const d = newEndIndex - oldEndIndex;
@@ -537,15 +537,29 @@ export class LintDocument {
   /** Findings in whole-document order, suppressions applied, sorted. */
   private assemble(calls: TelemetryCall[], ruleErrors: LintResult['ruleErrors']): void {
     const all: Finding[] = [];
-    const callOf = new Map<Finding, TelemetryCall>();
-    for (const p of this.pieces) {
-      for (const f of p.findings) {
-        all.push(f);
-        callOf.set(f, p.call);
-      }
-    }
+    for (const p of this.pieces) for (const f of p.findings) all.push(f);
     for (const f of this.fileFindings) all.push(f);
-    this.result = { calls, findings: finishFindings(all, this.source, (f) => callOf.get(f)), skipped: false, ruleErrors };
+    // which call a finding belongs to matters only to suppressions (looked up only when the text has one)
+    let callOf: Map<Finding, TelemetryCall> | undefined;
+    const callFor = (f: Finding) => {
+      if (!callOf) {
+        callOf = new Map();
+        for (const p of this.pieces) for (const x of p.findings) callOf.set(x, p.call);
+      }
+      return callOf.get(f);
+    };
+    this.result = { calls, findings: finishFindings(all, this.source, callFor), skipped: false, ruleErrors };
+  }
+
+  /** Line starts after replacing lines (startLine, oldEndLine] by those of `text` inserted at `at` (`delta`: length change). */
+  private editLineStarts(startLine: number, oldEndLine: number, at: number, text: string, delta: number): void {
+    const starts = this.lineStarts;
+    if (!starts) return;
+    const inserted: number[] = [];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) inserted.push(at + i + 1);
+    const removed = oldEndLine - startLine;
+    for (let k = oldEndLine + 1; k < starts.length; k++) starts[k] += delta;
+    starts.splice(startLine + 1, removed, ...inserted);
   }
 
   private computeLineStarts(): number[] {

@@ -41,6 +41,8 @@ export interface StartOptions {
   viaCli?: boolean;
   initializationOptions?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Node options for the server process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   /** Advertise dynamic registration / workDoneProgress / configuration (default true). */
   fullCapabilities?: boolean;
 }
@@ -72,7 +74,7 @@ export class TestClient {
     const args = opts.viaCli
       ? [path.join(root, 'dist', 'server', 'cli.js'), 'lsp', '--stdio']
       : [path.join(root, 'dist', 'server', 'server.js'), '--stdio'];
-    this.proc = spawn(process.execPath, args, { cwd: opts.workspace, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], { cwd: opts.workspace, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (params) => {
