@@ -5,6 +5,7 @@
 // receiver RSS and count in (acknowledged) == count stored.
 //
 //   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
+//   [--semi-space MB]  (the receiver's --max-semi-space-size, default 64; 0 = V8's default)
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
 //                  exporter's own protobuf serializer, then decoded, mapped, checked and committed one
@@ -13,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { SpanKind } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -128,6 +129,11 @@ function spanAttributes(n: number, names: string[], models: string[]) {
 const NAMES = ['Workload routing: {agent} → {workload} → {model}', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'EAR loop complete'];
 const MODELS = ['Cerebras-GLM-4.7', 'claude-opus-4', 'gpt-5.2-codex'];
 
+function semiSpace(): string {
+  const f = process.execArgv.find((a) => a.startsWith('--max-semi-space-size'));
+  return f ? `${f.split('=')[1]} MB` : 'V8 default';
+}
+
 function cpuSeconds(): number {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1e6;
@@ -184,6 +190,7 @@ async function receiverPath(requests: number, batch: number): Promise<void> {
   const us = (s: number) => ((s * 1e6) / spans).toFixed(1);
   const rows: [string, string][] = [
     ['requests × spans', `${requests} × ${batch}`],
+    ['receiver young generation (--max-semi-space-size)', semiSpace()],
     ['spans sent / stored', `${spans} / ${stored}`],
     ['conformance findings written', String(violations)],
     ['CPU µs per span: protobuf decode', us(cpu.decode)],
@@ -206,7 +213,22 @@ async function receiverPath(requests: number, batch: number): Promise<void> {
   }
 }
 
+/**
+ * The receiver runs with the young-generation size the server is started with
+ * (`--max-semi-space-size`, default 64 MB here; `--semi-space 0` keeps V8's default): decoding
+ * allocates many short-lived objects, and a larger young generation scavenges less often. V8 only
+ * reads the flag at startup, so the bench re-executes itself with it.
+ */
+function reexecWithSemiSpace(): boolean {
+  const mb = arg('semi-space', 64);
+  if (mb <= 0 || process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return false;
+  const r = spawnSync(process.execPath, [...process.execArgv, `--max-semi-space-size=${mb}`, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (reexecWithSemiSpace()) return;
   const pathRequests = arg('path', 0);
   if (pathRequests > 0) return receiverPath(pathRequests, arg('batch', 4096));
   const seconds = arg('seconds', 10);
@@ -299,6 +321,7 @@ async function main(): Promise<void> {
   const commitLat = commits.map((c) => c.latencyMs);
   const rows: [string, string][] = [
     ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['receiver young generation (--max-semi-space-size)', semiSpace()],
     ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
     ['duration (s)', sendSeconds.toFixed(1)],
     ['spans acknowledged (count in)', String(acked)],

@@ -629,6 +629,15 @@ function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object
   }
 }
 
+/** A record's de-duplication key as text. */
+function keyString(r: RecordRow): string {
+  return `${r.trace_id}|${r.span_id}|${r.kind}|${r.start_timestamp}|${r.span_name}`;
+}
+
+function sameKey(a: RecordRow, b: RecordRow): boolean {
+  return a.trace_id === b.trace_id && a.span_id === b.span_id && a.kind === b.kind && a.start_timestamp === b.start_timestamp && a.span_name === b.span_name;
+}
+
 /**
  * A hash of a record's de-duplication key (trace_id, span_id, kind, start_timestamp; span_name is
  * left out, so equal keys always hash equal). 52 bits: a safe integer.
@@ -680,19 +689,16 @@ export class RecentKeys {
     return this.keys.size;
   }
 
-  /** Whether none of the rows can already be stored. `hashes` receives the rows' key hashes. */
-  excludes(rows: readonly RecordRow[], hashes: number[]): boolean {
-    let clear = true;
+  /** Whether none of the rows can already be stored (`hashes`: their keyHash values). */
+  excludes(rows: readonly RecordRow[], hashes: readonly number[] = rows.map(keyHash)): boolean {
     for (let i = 0; i < rows.length; i++) {
-      const h = keyHash(rows[i]);
-      hashes[i] = h;
-      if (clear && (!(rows[i].start_timestamp >= this.low) || this.keys.has(h))) clear = false;
+      if (!(rows[i].start_timestamp >= this.low) || this.keys.has(hashes[i])) return false;
     }
-    return clear;
+    return true;
   }
 
   /** Records rows now in the store (call after COMMIT). */
-  add(rows: readonly RecordRow[], hashes: readonly number[]): void {
+  add(rows: readonly RecordRow[], hashes: readonly number[] = rows.map(keyHash)): void {
     for (let i = 0; i < rows.length; i++) {
       const start = rows[i].start_timestamp;
       if (!(start >= this.low)) continue;
@@ -891,22 +897,39 @@ export class TelemetryStore {
 
   private async insertBatchNow(records: RecordRow[], metrics: MetricRow[], violations: ViolationRow[]): Promise<InsertResult> {
     const result: InsertResult = { records: 0, duplicates: 0, pendingReplaced: 0, metrics: 0, violations: 0, runIds: [] };
-    // In-batch de-duplication (a retried request can be queued next to its original).
-    const seen = new Set<string>();
+    // In-batch de-duplication (a retried request can be queued next to its original): by key hash,
+    // confirmed on the key itself; two different keys with one hash switch to exact key strings.
+    const byHash = new Map<number, number>();
+    let exact: Set<string> | undefined;
     const rows: RecordRow[] = [];
+    const hashes: number[] = [];
     let minTs = Infinity;
     let maxTs = -Infinity;
     let hasPending = false;
     let hasReal = false;
     const runIds = new Set<string>();
     for (const r of records) {
-      const key = `${r.trace_id}|${r.span_id}|${r.kind}|${r.start_timestamp}|${r.span_name}`;
-      if (seen.has(key)) {
-        result.duplicates++;
-        continue;
+      const h = keyHash(r);
+      if (exact) {
+        const key = keyString(r);
+        if (exact.has(key)) {
+          result.duplicates++;
+          continue;
+        }
+        exact.add(key);
+      } else {
+        const j = byHash.get(h);
+        if (j === undefined) byHash.set(h, rows.length);
+        else if (sameKey(rows[j], r)) {
+          result.duplicates++;
+          continue;
+        } else {
+          exact = new Set(rows.map(keyString));
+          exact.add(keyString(r));
+        }
       }
-      seen.add(key);
       rows.push(r);
+      hashes.push(h);
       if (r.start_timestamp < minTs) minTs = r.start_timestamp;
       if (r.start_timestamp > maxTs) maxTs = r.start_timestamp;
       if (r.kind === 'pending_span') hasPending = true;
@@ -918,7 +941,6 @@ export class TelemetryStore {
     if (rows.length === 0 && metrics.length === 0 && violations.length === 0) return result;
 
     const w = this.writer;
-    const hashes: number[] = new Array(rows.length);
     // Direct append when no row can already be stored; pending spans (which may be superseded by a
     // stored real span) and anything the key window cannot vouch for go through the de-duplicating INSERT.
     const direct = rows.length > 0 && !hasPending && this.recent.excludes(rows, hashes);
@@ -1006,7 +1028,6 @@ export class TelemetryStore {
       await w.run('COMMIT');
       for (const r of newRuns) this.knownRuns.add(r);
       if (rows.length) {
-        if (!direct) for (let i = 0; i < rows.length; i++) hashes[i] = keyHash(rows[i]);
         this.recent.add(rows, hashes);
       }
     } catch (e) {
