@@ -144,13 +144,29 @@ export function createConformance(schema: Schema, opts: ConformanceOptions = {})
   const cache = new Map<string, Found[]>();
   const ruleName = new Map(RULES.map((r) => [r.meta.code, r.meta.name]));
 
+  // Attribute names repeat from record to record: whether one is SDK-internal is decided once.
+  const skipKey = new Map<string, boolean>();
+  function skipped(key: string): boolean {
+    let v = skipKey.get(key);
+    if (v === undefined) {
+      v = INTERNAL_PREFIXES.some((p) => key.startsWith(p)) && key !== 'logfire.null_args';
+      if (skipKey.size < 10_000) skipKey.set(key, v);
+    }
+    return v;
+  }
+
+  /**
+   * The record's shape. Attributes in the order they arrived (the same event from the same SDK
+   * sends them in the same order; another order is only another cache entry, checked on its own).
+   */
   function shapeKey(r: RecordRow, template: string): string {
     let k = `${r.kind}\u0001${r.level}\u0001${r.telemetry_sdk_language ?? ''}\u0001${r.otel_scope_name ?? ''}\u0001${template}`;
-    const keys = Object.keys(r.attributes).sort();
-    for (const key of keys) {
-      const v = r.attributes[key];
-      if (INTERNAL_PREFIXES.some((p) => key.startsWith(p)) && key !== 'logfire.null_args') continue;
-      k += `\u0001${key}=${typeof v === 'object' ? (Array.isArray(v) ? 'A' : v === null ? 'N' : 'O') : `${typeof v}:${String(v)}`}`;
+    const attrs = r.attributes;
+    for (const key of Object.keys(attrs)) {
+      if (skipped(key)) continue;
+      const v = attrs[key];
+      const t = typeof v;
+      k += t === 'string' ? `\u0001${key}=s:${v as string}` : t === 'object' ? `\u0001${key}=${Array.isArray(v) ? 'A' : v === null ? 'N' : 'O'}` : `\u0001${key}=${t}:${String(v)}`;
     }
     return k + `\u0001${r.attributes_json_schema ?? ''}`;
   }
