@@ -116,16 +116,25 @@ export function shiftLines<T>(value: T, afterLine: number, delta: number): T {
   return walk(value) as T;
 }
 
-/** [s, e] grown to cover every top-level node of `tree` that overlaps or touches it. */
-function growToTopLevel(tree: Tree, s: number, e: number): [number, number] {
-  const root = tree.rootNode;
-  const first = root.firstChildForIndex(s);
-  for (let p = first ? first.previousSibling : root.lastChild; p && p.endIndex >= s; p = p.previousSibling) {
-    if (p.startIndex < s) s = p.startIndex;
+/** Top-level nodes of a tree as [start, end] pairs, in order (one crossing into the wasm runtime). */
+function topLevel(tree: Tree): [number, number][] {
+  // `children` rather than sibling links: on an edited tree a zero-width node can link to itself
+  return tree.rootNode.children.map((c) => [c.startIndex, c.endIndex] as [number, number]);
+}
+
+/** [s, e] grown to cover every top-level node (of `tops`, in order) that overlaps or touches it. */
+function growToTopLevel(tops: readonly [number, number][], s: number, e: number): [number, number] {
+  // first node ending at or after s
+  let lo = 0;
+  let hi = tops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tops[mid][1] < s) lo = mid + 1;
+    else hi = mid;
   }
-  for (let c = first; c && c.startIndex <= e; c = c.nextSibling) {
-    if (c.startIndex < s) s = c.startIndex;
-    if (c.endIndex > e) e = c.endIndex;
+  for (let k = lo; k < tops.length && tops[k][0] <= e; k++) {
+    if (tops[k][0] < s) s = tops[k][0];
+    if (tops[k][1] > e) e = tops[k][1];
   }
   return [s, e];
 }
@@ -367,6 +376,7 @@ export class LintDocument {
     if (!next) throw new Error(`telemetry-lens: could not parse ${this.filePath}`);
     try {
       if (incremental && old && dirty) this.lintIncremental(old, next, dirty);
+      else if (old && dirty && !this.wholePending && this.language !== 'python') this.lintReusingFindings(old, next, dirty);
       else this.lintWhole(next);
     } finally {
       old?.delete();
@@ -414,12 +424,16 @@ export class LintDocument {
   /** The dirty region grown to whole top-level statements of `trees` and whole lines. */
   private region(trees: readonly Tree[], start: number, end: number): [number, number] {
     const src = this.source;
+    const tops = trees.map(topLevel);
     let s = start;
     let e = end;
     for (;;) {
       const s0 = s;
       const e0 = e;
-      for (const t of trees) [s, e] = growToTopLevel(t, s, e);
+      for (const t of tops) [s, e] = growToTopLevel(t, s, e);
+      // an edited tree's nodes may reach past the text (a deletion at the end)
+      s = Math.max(0, Math.min(s, src.length));
+      e = Math.min(e, src.length);
       s = src.lastIndexOf('\n', s - 1) + 1;
       const nl = src.indexOf('\n', e);
       e = nl === -1 ? src.length : nl;
@@ -484,6 +498,55 @@ export class LintDocument {
   }
 
   /**
+   * TypeScript/JavaScript: bindings there also come from the calls themselves (a span callback's
+   * parameter), so every call is extracted again; the rules re-run only for calls in the dirty region,
+   * calls that differ from before and spans sharing a span message with a touched setter.
+   */
+  private lintReusingFindings(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): void {
+    let s0 = dirty.start;
+    let e0 = dirty.end;
+    for (const r of oldTree.getChangedRanges(tree)) {
+      s0 = Math.min(s0, r.startIndex);
+      e0 = Math.max(e0, r.endIndex);
+    }
+    const [s, e] = this.region([oldTree, tree], s0, e0);
+    const oldEnd = e - dirty.delta;
+    const startLine = this.pointAt(s).row;
+    const oldEndLine = startLine + countNewlines(this.linted, s, oldEnd);
+    const newEndLine = startLine + countNewlines(this.source, s, e);
+    const lineDelta = newEndLine - oldEndLine;
+    const fresh = extractFromTree(tree, this.source, this.language, this.extractOptions());
+    // previous calls outside the region, moved, by their content
+    const previous = new Map<string, Piece[]>();
+    const dropped: TelemetryCall[] = [];
+    for (const p of this.pieces) {
+      if (p.call.range.end.line >= startLine && p.call.range.start.line <= oldEndLine) {
+        dropped.push(p.call);
+        continue;
+      }
+      const moved = lineDelta === 0 ? p : { call: shiftLines(p.call, oldEndLine, lineDelta), findings: shiftLines(p.findings, oldEndLine, lineDelta) };
+      const key = JSON.stringify(moved.call);
+      const list = previous.get(key);
+      if (list) list.push(moved);
+      else previous.set(key, [moved]);
+    }
+    const recheck = new Set<TelemetryCall>();
+    const reused = new Map<TelemetryCall, Piece>();
+    const calls = fresh.map((c) => {
+      const inRegion = c.range.end.line >= startLine && c.range.start.line <= newEndLine;
+      const same = inRegion ? undefined : previous.get(JSON.stringify(c))?.shift();
+      if (!same) {
+        recheck.add(c);
+        return c;
+      }
+      reused.set(same.call, same);
+      return same.call;
+    });
+    for (const list of previous.values()) for (const p of list) dropped.push(p.call);
+    this.finishMerge(calls, recheck, reused, dropped, { mode: 'incremental', regionLines: newEndLine - startLine + 1, callsChecked: 0, parsed: 'file' });
+  }
+
+  /**
    * New state from the calls extracted in [s, e) (current text; [s, oldEnd) in the text of the last
    * lint): calls outside keep extraction and findings (moved by the line delta), rules run for the
    * region's calls and for spans sharing a span message with a setter the edit touched.
@@ -510,12 +573,21 @@ export class LintDocument {
     const kept = lineDelta === 0 ? [...before, ...after] : [...before, ...after].map(move);
     const calls = [...kept.slice(0, before.length).map((p) => p.call), ...regionCalls, ...kept.slice(before.length).map((p) => p.call)];
 
-    const recheck = new Set<TelemetryCall>(regionCalls);
+    const keptOf = new Map<TelemetryCall, Piece>();
+    for (const p of kept) keptOf.set(p.call, p);
+    this.finishMerge(calls, new Set(regionCalls), keptOf, dropped, { mode: 'incremental', regionLines: newEndLine - startLine + 1, callsChecked: 0, parsed });
+  }
+
+  /**
+   * Run the rules for `recheck` (plus spans sharing a span message with a dropped or re-checked setter),
+   * take the findings of the other calls from `kept`, then file rules, suppressions and sorting.
+   */
+  private finishMerge(calls: TelemetryCall[], recheck: Set<TelemetryCall>, kept: Map<TelemetryCall, Piece>, dropped: readonly TelemetryCall[], stats: LintStats): void {
     const touched = new Set<string>();
     for (const c of dropped) if (c.spanMessage) touched.add(c.spanMessage.text);
-    for (const c of regionCalls) if (c.spanMessage) touched.add(c.spanMessage.text);
+    for (const c of recheck) if (c.spanMessage) touched.add(c.spanMessage.text);
     if (touched.size) {
-      for (const p of kept) if (p.call.message && touched.has(p.call.message.text)) recheck.add(p.call);
+      for (const c of calls) if (c.message && touched.has(c.message.text)) recheck.add(c);
     }
     const input = this.input();
     const ruleErrors: LintResult['ruleErrors'] = [];
@@ -526,12 +598,11 @@ export class LintDocument {
       const c = callOfFinding(f);
       if (c) byCall.get(c)?.push(f);
     }
-    const keptOf = new Map<TelemetryCall, Piece>();
-    for (const p of kept) keptOf.set(p.call, p);
-    this.pieces = calls.map((call) => (recheck.has(call) ? { call, findings: byCall.get(call) ?? [] } : keptOf.get(call)!));
+    this.pieces = calls.map((call) => (recheck.has(call) ? { call, findings: byCall.get(call) ?? [] } : kept.get(call)!));
     this.fileFindings = lintFileRules(input, calls, ruleErrors);
+    this.wholePending = false;
     this.assemble(calls, ruleErrors);
-    this.stats = { mode: 'incremental', regionLines: newEndLine - startLine + 1, callsChecked: only.length, parsed };
+    this.stats = { ...stats, callsChecked: only.length };
   }
 
   /** Findings in whole-document order, suppressions applied, sorted. */

@@ -263,6 +263,48 @@ test('edits that keep the file valid: the lint parsing only the edited statement
   assert.ok(regionOnly > total / 2, `lints that parsed only the edited statements: ${regionOnly} of ${total}`);
 });
 
+test('TypeScript: findings reused for unchanged calls equal a fresh whole-document lint after random edits', async () => {
+  const schema = bundledSchema();
+  const parts = ["import * as logfire from '@pydantic/logfire-node';", ''];
+  for (let i = 0; i < 30; i++) {
+    parts.push(`export function handler${i}(a: string, m: string) {`);
+    if (i % 5 === 2) parts.push("  logfire.span('Workload routing: {agent} → {workload} → {model}', { agent: a }, (span) => {", "    span.setAttribute('model', m);", '  });');
+    else if (i % 3 === 0) parts.push("  logfire.info('Workload routing: {agent} → {workload} → {model}', { agent: a, workload: 'BAKING' });");
+    else parts.push("  logfire.warn('Failover: {from_model} → {to_model}', { from_model: a, to_model: m });");
+    parts.push('  return a;', '}', '');
+  }
+  const snippets = ['x', "'", '(', ')', '{', ', workload: m', '\n', "  logfire.info('Failover success: now using {model}', { model: m });\n", "    span.setAttribute('workload', 'CODING');\n", '// note\n', "import { info } from '@pydantic/logfire-node';\n"];
+  const r = rng(7);
+  let text = parts.join('\n') + '\n';
+  const doc = await LintDocument.open({ filePath: 'a.ts', language: 'typescript', text, schema });
+  let reused = 0;
+  try {
+    for (let step = 0; step < 120; step++) {
+      const lines = text.split('\n');
+      const line = Math.floor(r() * lines.length);
+      const col = Math.floor(r() * (lines[line].length + 1));
+      const k = r();
+      const c: ContentChange =
+        k < 0.5
+          ? { range: { start: { line, character: col }, end: { line, character: col } }, text: snippets[Math.floor(r() * snippets.length)] }
+          : k < 0.8
+            ? { range: { start: { line, character: col }, end: { line, character: Math.min(lines[line].length, col + 1 + Math.floor(r() * 3)) } }, text: '' }
+            : { range: { start: { line, character: 0 }, end: { line: Math.min(lines.length - 1, line + 1), character: 0 } }, text: '' };
+      text = apply(text, c);
+      await doc.update([c], step + 2);
+      if (doc.lastStats.mode === 'incremental' && doc.lastStats.callsChecked < doc.calls.length) reused++;
+      const fresh = await lintSource({ source: text, filePath: 'a.ts', language: 'typescript', schema });
+      const ctx = `step ${step}: ${JSON.stringify(c)}`;
+      assert.equal(JSON.stringify(doc.calls), JSON.stringify(fresh.calls), `calls, ${ctx}`);
+      assert.deepEqual(doc.findings.map(findingKey), fresh.findings.map(findingKey), `findings, ${ctx}`);
+      if (step % 9 === 0) assert.equal(JSON.stringify(doc.findingsWithFixes()), JSON.stringify(fresh.findings), `fixes, ${ctx}`);
+    }
+  } finally {
+    doc.dispose();
+  }
+  assert.ok(reused > 10, `lints that reused findings: ${reused} of 120`);
+});
+
 test('a binding edit elsewhere changes the fix of an untouched call (fixes are recomputed for the current text)', async () => {
   const schema = bundledSchema();
   const text = ['import logfire', '', 'def f(a, m):', '    logfire.info("Workload routing: {agent} → {workload} → {model}", agent=a)', '    return a', ''].join('\n');
