@@ -196,7 +196,7 @@ async function receiverPath(requests: number, batch: number): Promise<void> {
     ['CPU µs per span: protobuf decode', us(cpu.decode)],
     ['CPU µs per span: mapping', us(cpu.map)],
     ['CPU µs per span: conformance', us(cpu.conformance)],
-    ['CPU µs per span: store (staging, INSERT, COMMIT; all threads)', us(cpu.store)],
+    ['CPU µs per span: store (append or checking INSERT, violations, COMMIT; all threads)', us(cpu.store)],
     ['store wall µs per span', ((storeWall * 1000) / spans).toFixed(1)],
     ['spans per CPU-second (whole path)', Math.round(spans / total).toLocaleString('en-US')],
     ['spans/s wall clock (one request per transaction)', Math.round(spans / wall).toLocaleString('en-US')],
