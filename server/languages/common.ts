@@ -341,3 +341,40 @@ export function nodesAtMatches(
   }
   return out.sort((a, b) => a.s - b.s || b.e - a.e).map((x) => x.n);
 }
+
+/** A call found by `callsAtMatches`: the call node and where the matched callee name starts. */
+export interface CallAtMatch {
+  node: Node;
+  nameStart: number;
+}
+
+/**
+ * Calls found from text matches of `re` (global, `d` flag): group 1 is a callee's last name and the
+ * match ends at the call's `(`. The smallest node spanning the name and the parenthesis is the call
+ * itself when the name is its callee (the callee and the argument list are different children),
+ * so one tree lookup per match finds it, without walking up through parents. Only nodes of type
+ * `callType` are returned; whether the name really is the callee (its last name starting at
+ * `nameStart`) is for the caller to check, as it reads the callee anyway. Returned in pre-order
+ * (start ascending; for calls starting at the same place, as in `a.b(x).info(y)`, the outer
+ * call, whose name comes later, first). Only matches starting in [from, to) are looked at.
+ */
+export function callsAtMatches(root: Node, source: string, re: RegExp, callType: string, from = 0, to = Infinity): CallAtMatch[] {
+  const out: CallAtMatch[] = [];
+  re.lastIndex = from;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(source)) && m.index < to) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const nameStart = m.indices?.[1]?.[0] ?? m.index;
+    const node = root.descendantForIndex(nameStart, m.index + m[0].length);
+    if (node && node.type === callType) out.push({ node, nameStart });
+  }
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex || b.nameStart - a.nameStart);
+}
+
+/** The position of a UTF-16 index in the source being extracted (undefined outside an extraction). */
+export function indexPos(index: number): Position | undefined {
+  return current?.pos(index);
+}

@@ -12,12 +12,14 @@ import {
   type ExtractOptions,
   decodeEscapes,
   cachedRegExp,
+  callsAtMatches,
   escapeRegExp,
   levelFromOtelNumber,
   levelFromStdlibNumber,
   listInsertion,
   matchWrapper,
   endPos,
+  indexPos,
   nodeRange,
   nodesAtMatches,
   normalizeLevel,
@@ -74,7 +76,6 @@ const LOGFIRE_MODULES = new Set(['logfire', 'logfire_api']);
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
 const BINDING_TYPES = new Set(['assignment']);
 const AS_TYPES = new Set(['as_pattern']);
-const CALL_TYPES = new Set(['call']);
 const DECORATOR_TYPES = new Set(['decorator']);
 /** Names whose presence on an assignment's right side can bind a telemetry receiver. */
 const BINDING_NEEDLES = [
@@ -106,16 +107,6 @@ const BINDING_NEEDLES = [
 function isStatementBoundary(type: string): boolean {
   return type.endsWith('statement') || type === 'block' || type === 'module' || type.endsWith('definition') || type === 'lambda';
 }
-
-/** The matched name is the callee of the call: `x.name(` (attribute → call) or `name(`. */
-function isCallee(path: readonly Node[], types: readonly string[]): boolean {
-  if (types[0] !== 'identifier' || path.length < 2) return false;
-  const leaf = path[0];
-  const p = path[1];
-  if (types[1] === 'call') return p.startIndex === leaf.startIndex;
-  return types[1] === 'attribute' && path.length === 3 && types[2] === 'call' && p.endIndex === leaf.endIndex && path[2].startIndex === p.startIndex;
-}
-
 
 class PyExtractor {
   private env = new Map<string, Recv>();
@@ -163,9 +154,8 @@ class PyExtractor {
     const callRe = cachedRegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
     const from = this.opts.callRange?.start ?? 0;
     const to = this.opts.callRange?.end ?? Infinity;
-    const callNodes = nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee, from, to);
-    for (const n of callNodes) {
-      const c = this.classify(n);
+    for (const { node, nameStart } of callsAtMatches(root, src, callRe, 'call', from, to)) {
+      const c = this.classify(node, nameStart);
       if (c) this.calls.push(c);
     }
     // 4. `@logfire.instrument` without arguments.
@@ -333,7 +323,8 @@ class PyExtractor {
 
   // ---- calls ------------------------------------------------------------------------------------
 
-  private classify(call: Node): TelemetryCall | undefined {
+  /** `nameStart`: where the callee name the call was found by starts (the call is skipped unless it is the callee's last name). */
+  private classify(call: Node, nameStart: number): TelemetryCall | undefined {
     // Cheap rejection first (most calls in a file are not telemetry): only the callee's last name
     // is looked at before anything else is read from the tree.
     const fn = call.childForFieldName('function');
@@ -344,13 +335,14 @@ class PyExtractor {
     let methodNode: Node | null = null;
     if (ftype === 'attribute') {
       methodNode = fn.childForFieldName('attribute');
-      if (!methodNode) return undefined;
+      if (!methodNode || methodNode.startIndex !== nameStart) return undefined;
       method = methodNode.text;
       if (!PY_METHODS.has(method) && !this.wrapperNames.has(method)) return undefined;
       const obj = fn.childForFieldName('object');
       if (!obj) return undefined;
       recv = this.resolve(obj);
     } else if (ftype === 'identifier') {
+      if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
       const r = this.env.get(name);
       if (r?.t === 'logfire-fn') {
@@ -671,11 +663,19 @@ class PyExtractor {
       if (t === 'comment') continue;
       out.items.push(n);
       if (t === 'keyword_argument') {
-        const nameNode = n.childForFieldName('name');
         const value = n.childForFieldName('value');
-        if (!nameNode || !value) continue;
-        const named = textAndRange(nameNode);
-        const kw = { name: named.text, nameNode, nameRange: named.range, value, node: n };
+        if (!value) continue;
+        // `name=` read from the text when it plainly is one (no tree lookup for the name).
+        const name = plainKeywordName(this.source, n.startIndex, value.startIndex);
+        const nameEnd = name === undefined ? undefined : indexPos(n.startIndex + name.length);
+        let kw: KeywordArg;
+        if (name !== undefined && nameEnd) kw = { name, nameRange: { start: pos(n.startPosition), end: nameEnd }, value, node: n };
+        else {
+          const nameNode = n.childForFieldName('name');
+          if (!nameNode) continue;
+          const named = textAndRange(nameNode);
+          kw = { name: named.text, nameRange: named.range, value, node: n };
+        }
         out.keywords.set(kw.name, kw);
         out.keywordList.push(kw);
       } else if (t === 'dictionary_splat') {
@@ -735,7 +735,10 @@ class PyExtractor {
   }
 
   private keywordAttribute(kw: KeywordArg, source: TelemetryAttribute['source']): TelemetryAttribute {
-    return { key: kw.name, keyRange: kw.nameRange, value: this.value(kw.value), range: nodeRange(kw.node), source };
+    const value = this.value(kw.value);
+    // `name=value` ends where its value does.
+    const end = value.range.end;
+    return { key: kw.name, keyRange: kw.nameRange, value, range: { start: pos(kw.node.startPosition), end: { line: end.line, character: end.character } }, source };
   }
 
   private levelFromArg(c: TelemetryCall, n: Node, numbers: 'otel' | 'stdlib'): void {
@@ -773,9 +776,12 @@ class PyExtractor {
     }
     switch (type) {
       case 'string':
-        return this.stringValue(n, text, range);
+        return this.stringValue(n, text, range, n === outer ? text : undefined);
       case 'concatenated_string': {
-        const parts = n.namedChildren.filter((p) => p.type === 'string').map((p) => this.stringValue(p, p.text, nodeRange(p)));
+        const parts = n.namedChildren.filter((p) => p.type === 'string').map((p) => {
+          const own = textAndRange(p);
+          return this.stringValue(p, own.text, own.range, own.text);
+        });
         if (parts.some((p) => p.kind === 'fstring')) {
           return { kind: 'fstring', text, range, parts: parts.flatMap((p) => p.parts ?? []) };
         }
@@ -833,7 +839,22 @@ class PyExtractor {
     }
   }
 
-  private stringValue(n: Node, text: string, range: ArgValue['range']): ArgValue {
+  /** `own`: the string node's own text when the caller has it (`text` may be a parenthesised outer expression's). */
+  private stringValue(n: Node, text: string, range: ArgValue['range'], own?: string): ArgValue {
+    // A well-formed literal without interpolations is read from its text (no tree lookups).
+    const lit = own === undefined ? undefined : plainLiteral(own);
+    if (lit) {
+      const bodyStart = n.startIndex + lit.open;
+      const bodyEnd = n.startIndex + own!.length - lit.close;
+      const start = indexPos(bodyStart);
+      const end = indexPos(bodyEnd);
+      const body = own!.slice(lit.open, own!.length - lit.close);
+      if (start && end && !(lit.format && body.includes('{'))) {
+        let value = lit.raw ? body : decodeEscapes(body);
+        if (lit.fstring) value = value.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        return { kind: 'string', text, range, value, contentRange: { start, end } };
+      }
+    }
     const start = n.firstChild;
     const end = n.lastChild;
     if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end') return { kind: 'other', text, range };
@@ -857,9 +878,43 @@ class PyExtractor {
   }
 }
 
+const PY_KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
+const KEYWORD_NAME = /[A-Za-z_][A-Za-z0-9_]*(?=[ \t]*=(?!=))/y;
+
+/**
+ * The name of a keyword argument starting at `start` whose value starts at `valueStart`, read from
+ * the text: an ASCII identifier followed by `=` on the same line; undefined for anything else
+ * (non-ASCII names, line breaks, comments, reserved words), which the tree then answers.
+ */
+function plainKeywordName(src: string, start: number, valueStart: number): string | undefined {
+  KEYWORD_NAME.lastIndex = start;
+  const m = KEYWORD_NAME.exec(src);
+  if (!m || PY_KEYWORDS.has(m[0])) return undefined;
+  const eq = src.indexOf('=', start + m[0].length);
+  return eq >= 0 && eq < valueStart ? m[0] : undefined;
+}
+
+/**
+ * The delimiters of a Python string literal's text (`rb'…'`, `"""…"""`): prefix + opening quote
+ * length, closing quote length, and the prefix flags; undefined unless the text plainly is one
+ * complete literal (a missing or escaped closing quote, or anything unusual, leaves it to the tree).
+ */
+function plainLiteral(t: string): { open: number; close: number; raw: boolean; fstring: boolean; format: boolean } | undefined {
+  let i = 0;
+  while (i < t.length && i < 3 && /[rRbBuUfFtT]/.test(t[i])) i++;
+  const c = t[i];
+  if (c !== '"' && c !== "'") return undefined;
+  const q = t.startsWith(c + c + c, i) ? 3 : 1;
+  if (t.length < i + 2 * q) return undefined;
+  const close = t.length - q;
+  for (let k = close; k < t.length; k++) if (t[k] !== c) return undefined;
+  if (t[close - 1] === '\\') return undefined;
+  const prefix = t.slice(0, i).toLowerCase();
+  return { open: i + q, close: q, raw: prefix.includes('r'), fstring: prefix.includes('f'), format: prefix.includes('f') || prefix.includes('t') };
+}
+
 interface KeywordArg {
   name: string;
-  nameNode: Node;
   nameRange: ArgValue['range'];
   value: Node;
   node: Node;

@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, cachedRegExp, decodeEscapes, escapeRegExp, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
+import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 type Recv =
   | { t: 'logfire' }
@@ -21,23 +21,11 @@ const LOGFIRE_FNS = new Set([...LOG_METHODS, 'log', 'span', 'startSpan', 'startP
 const SPAN_METHODS = new Set(['setAttribute', 'setAttributes', 'addEvent']);
 const IMPORT_TYPES = new Set(['import_statement']);
 const BINDING_TYPES = new Set(['variable_declarator', 'assignment_expression', 'public_field_definition']);
-const CALL_TYPES = new Set(['call_expression']);
 /** Names whose presence in a declaration's value can bind a telemetry receiver. */
 const BINDING_NEEDLES = ['require', 'getTracer', 'startSpan', 'startPendingSpan', 'withTags', 'withSettings', 'getActiveSpan', 'getSpan', 'trace', 'logfire'];
 
 function isBoundary(type: string): boolean {
   return type.endsWith('statement') || type === 'statement_block' || type === 'program' || type === 'class_body' || type === 'arrow_function' || type.startsWith('function') || type === 'method_definition';
-}
-
-/** The matched name is the callee: `x.name(` (member → call) or `name(`. */
-function isCallee(path: readonly Node[], types: readonly string[]): boolean {
-  if (path.length < 2) return false;
-  const leaf = path[0];
-  const t = types[0];
-  const p = path[1];
-  const pt = types[1];
-  if (t === 'identifier' && pt === 'call_expression') return p.startIndex === leaf.startIndex;
-  return t === 'property_identifier' && pt === 'member_expression' && p.endIndex === leaf.endIndex && path[path.length - 1].startIndex === p.startIndex;
 }
 
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
@@ -91,8 +79,8 @@ class TsExtractor {
     const alts = [`(?<=\\.\\s*)(?:${[...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|')})`];
     if (bare.length) alts.push(`(?<![\\w.$])(?:${bare.map(escapeRegExp).join('|')})`);
     const callRe = cachedRegExp(`(${alts.join('|')})\\s*(?:<[^()]*>\\s*)?\\(`, 'dg');
-    for (const n of nodesAtMatches(root, src, callRe, CALL_TYPES, 2, undefined, isCallee)) {
-      const c = this.classify(n);
+    for (const { node, nameStart } of callsAtMatches(root, src, callRe, 'call_expression')) {
+      const c = this.classify(node, nameStart);
       if (c) this.calls.push(c);
     }
     return this.calls;
@@ -239,7 +227,8 @@ class TsExtractor {
 
   // ---- calls ------------------------------------------------------------------------------------
 
-  private classify(call: Node): TelemetryCall | undefined {
+  /** `nameStart`: where the callee name the call was found by starts (the call is skipped unless it is the callee's last name). */
+  private classify(call: Node, nameStart: number): TelemetryCall | undefined {
     // Cheap rejection first: only the callee's last name is read before anything else.
     const fn = call.childForFieldName('function');
     if (!fn) return undefined;
@@ -249,13 +238,14 @@ class TsExtractor {
     let methodNode: Node | null = null;
     if (ftype === 'member_expression') {
       methodNode = fn.childForFieldName('property');
-      if (!methodNode) return undefined;
+      if (!methodNode || methodNode.startIndex !== nameStart) return undefined;
       method = methodNode.text;
       if (!JS_METHODS.has(method) && !this.wrapperNames.has(method)) return undefined;
       const obj = fn.childForFieldName('object');
       if (!obj) return undefined;
       recv = this.resolve(obj);
     } else if (ftype === 'identifier') {
+      if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
       const r = this.env.get(name);
       if (r?.t === 'logfire-fn') {
@@ -455,6 +445,14 @@ class TsExtractor {
     }
     switch (n.type) {
       case 'string': {
+        // A complete quoted literal is read from its text (no tree lookups).
+        const own = n === outer ? text : undefined;
+        const q = own?.[0];
+        if (own && (q === '"' || q === "'") && own.length >= 2 && own[own.length - 1] === q && own[own.length - 2] !== '\\') {
+          const start = indexPos(n.startIndex + 1);
+          const end = indexPos(n.startIndex + own.length - 1);
+          if (start && end) return { kind: 'string', text, range, value: decodeEscapes(own.slice(1, -1)), contentRange: { start, end } };
+        }
         const first = n.firstChild;
         const last = n.lastChild;
         const contentRange = first && last && n.childCount >= 2 ? { start: endPos(first), end: pos(last.startPosition) } : undefined;
