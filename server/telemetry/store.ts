@@ -683,7 +683,8 @@ export class RecentKeys {
   /** the seconds present, ascending */
   private order: number[] = [];
 
-  constructor(private readonly max = 1_000_000) {}
+  /** The default bound: 500,000 keys take about 25 MB (a Map of 52-bit numbers plus a list per second). */
+  constructor(private readonly max = 500_000) {}
 
   get size(): number {
     return this.keys.size;
