@@ -4,7 +4,7 @@
 // health checks run every second on the same store. Reports spans/s, exporter-observed batch latency,
 // receiver RSS and count in (acknowledged) == count stored.
 //
-//   npm run bench -- ingest [--seconds 10] [--senders 2] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
+//   npm run bench -- ingest [--seconds 20] [--senders 3] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 //   [--semi-space MB]  (the receiver's --max-semi-space-size, default 64; 0 = V8's default)
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
@@ -231,8 +231,8 @@ async function main(): Promise<void> {
   if (reexecWithSemiSpace()) return;
   const pathRequests = arg('path', 0);
   if (pathRequests > 0) return receiverPath(pathRequests, arg('batch', 4096));
-  const seconds = arg('seconds', 10);
-  const senders = arg('senders', 2);
+  const seconds = arg('seconds', 20);
+  const senders = arg('senders', 3);
   const batch = arg('batch', 1024);
   const inflight = arg('inflight', 4);
   const withHealth = arg('health', 1) !== 0;
