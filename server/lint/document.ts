@@ -80,6 +80,10 @@ function rangeSize(r: Range): number {
   return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
 }
 
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++;
@@ -389,15 +393,16 @@ export class LintDocument {
   }
 
   private extractOptions(range?: { start: number; end: number }, seed?: BindingsHandle) {
-    const opts: ExtractOptions = {
-      wrappers: wrappersFor(this.schema, this.settings),
-      onBindings: (b, handle) => {
+    const opts: ExtractOptions = { wrappers: wrappersFor(this.schema, this.settings) };
+    if (range) opts.callRange = range;
+    // seeded bindings are the previous ones (kept, with their span messages moved, by the caller)
+    if (seed) opts.seedBindings = seed;
+    else {
+      opts.onBindings = (b, handle) => {
         this.bindings = b;
         this.bindingsHandle = handle;
-      },
-    };
-    if (range) opts.callRange = range;
-    if (seed) opts.seedBindings = seed;
+      };
+    }
     return opts;
   }
 
@@ -452,12 +457,18 @@ export class LintDocument {
   private lintRegionOnly(dirty: { start: number; end: number; delta: number }): boolean {
     const previous = this.bindings!;
     const handle = this.bindingsHandle;
-    if (!handle || previous.some((b) => b.at)) return false;
+    if (!handle) return false;
     const src = this.source;
     const [s, e] = this.region([this.tree!], dirty.start, dirty.end);
     const oldEnd = e - dirty.delta;
     const names = previous.map((b) => b.name);
-    if (pythonMayBind(src.slice(s, e), names) || pythonMayBind(this.linted.slice(s, oldEnd), names)) return false;
+    const text = src.slice(s, e);
+    if (pythonMayBind(text, names) || pythonMayBind(this.linted.slice(s, oldEnd), names)) return false;
+    // A name bound to a span carries the span's message as a node of the tree it was read from, which
+    // the edits have moved: the region must not use such a name (its calls would copy that message).
+    for (const b of previous) {
+      if (b.at && new RegExp(`\\b${escapeRe(b.name.slice(b.name.lastIndexOf('.') + 1))}\\b`).test(text)) return false;
+    }
     let regionCalls: TelemetryCall[] = [];
     if (e > s) {
       const startPosition = { row: this.pointAt(s).row, column: 0 };
@@ -471,6 +482,10 @@ export class LintDocument {
       } finally {
         regionTree.delete();
       }
+    }
+    // the bindings are unchanged; span messages after the region moved with the text
+    if (dirty.delta !== 0 && previous.some((b) => b.at)) {
+      this.bindings = previous.map((b) => (b.at && b.at[0] >= oldEnd ? { ...b, at: [b.at[0] + dirty.delta, b.at[1] + dirty.delta] } : b));
     }
     this.merge(s, e, oldEnd, regionCalls, 'region');
     this.treeFresh = false;

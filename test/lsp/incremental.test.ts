@@ -205,10 +205,10 @@ function validChange(text: string, r: () => number, n: number): ContentChange {
 const findingKey = (f: Finding) =>
   JSON.stringify([f.code, f.severity, f.range, f.message, f.tags ?? [], f.eventId ?? null]);
 
-async function check(seed: number, steps: number, batchEvery: number, valid = false): Promise<{ incremental: number; regionOnly: number; total: number }> {
+async function check(seed: number, steps: number, batchEvery: number, valid = false, spans = !valid): Promise<{ incremental: number; regionOnly: number; total: number }> {
   const schema = bundledSchema();
   const r = rng(seed);
-  let text = basePython(!valid);
+  let text = basePython(spans);
   const doc = await LintDocument.open({ filePath: 'big.py', language: 'python', text, schema });
   let incremental = 0;
   let regionOnly = 0;
@@ -261,6 +261,10 @@ test('edits that keep the file valid: the lint parsing only the edited statement
   }
   // most edits took the keystroke path (the others touched imports or bindings)
   assert.ok(regionOnly > total / 2, `lints that parsed only the edited statements: ${regionOnly} of ${total}`);
+  // with span bindings in the file (`with logfire.span(...) as span:`): statements that do not use the
+  // span's name still take the keystroke path
+  const withSpans = await check(14, 150, 12, true, true);
+  assert.ok(withSpans.regionOnly > withSpans.total / 4, `with span bindings: ${withSpans.regionOnly} of ${withSpans.total}`);
 });
 
 test('TypeScript: findings reused for unchanged calls equal a fresh whole-document lint after random edits', async () => {
