@@ -204,12 +204,12 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
   // Read and pre-filter here: files without telemetry are finished at once (no parse). Files that
   // need parsing go to worker threads in batches while the rest is still being read, so the
   // workers' start-up overlaps this loop. Asked for explicitly (`workers` > 0), the pool starts
-  // at once; by default it starts when the files needing a parse pass the size threshold.
+  // with the first file that needs a parse; by default, when those files pass the size threshold.
   const script = opts.workers !== 0 && files.length > 1 ? workerScript() : undefined;
   const wanted = opts.workers ?? os.availableParallelism();
+  const eager = script !== undefined && opts.workers !== undefined && opts.workers > 0;
   let pool: WorkerPool | undefined;
   const startPool = () => (pool = new WorkerPool(script!, Math.min(wanted, files.length), batchSizeFor(files.length, wanted), opts, finish));
-  if (script && opts.workers !== undefined && opts.workers > 0) startPool();
   const parse: { i: number; source: string }[] = [];
   let parseBytes = 0;
   for (let i = 0; i < files.length; i++) {
@@ -217,7 +217,7 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
     const read = readSource(f);
     if (typeof read !== 'string') finish(i, read);
     else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
-    else if (pool) pool.add(i, f, read);
+    else if (pool || eager) (pool ?? startPool()).add(i, f, read);
     else {
       parse.push({ i, source: read });
       parseBytes += read.length;
