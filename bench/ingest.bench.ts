@@ -45,6 +45,8 @@ interface SenderReport {
   acked: number;
   failed: number;
   latencies: number[];
+  /** CPU seconds the sender process used (span creation, serialisation, HTTP). */
+  cpu: number;
 }
 
 async function sender(): Promise<void> {
@@ -67,7 +69,8 @@ async function sender(): Promise<void> {
     spanProcessors: [collect],
   });
   const tracer = provider.getTracer('logfire', '0.0.0');
-  const report: SenderReport = { acked: 0, failed: 0, latencies: [] };
+  const report: SenderReport = { acked: 0, failed: 0, latencies: [], cpu: 0 };
+  let cpuAtStart = 0;
   let running = 0;
   let wake: (() => void) | undefined;
   let n = 0;
@@ -99,6 +102,7 @@ async function sender(): Promise<void> {
     process.stdout.write('READY\n');
     await new Promise<void>((r) => process.stdin.once('data', () => r()));
     process.stdin.destroy();
+    cpuAtStart = cpuSeconds();
     for (const b of batches) await send(b);
   } else {
     const deadline = Date.now() + seconds * 1000;
@@ -106,6 +110,7 @@ async function sender(): Promise<void> {
   }
   while (running > 0) await new Promise<void>((r) => (wake = r));
   await exporter.shutdown();
+  report.cpu = cpuSeconds() - cpuAtStart;
   process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
 }
 
@@ -331,6 +336,8 @@ async function main(): Promise<void> {
     ['throughput (spans/s, wall clock)', Math.round(stored / sendSeconds).toLocaleString('en-US')],
     ['receiver process CPU (s; DuckDB threads, decode, conformance, health)', cpuSeconds.toFixed(1)],
     ['spans per receiver CPU-second', Math.round(stored / cpuSeconds).toLocaleString('en-US')],
+    ['sender processes CPU while sending (s)', reports.reduce((n, r) => n + r.cpu, 0).toFixed(1)],
+    ['CPU the machine had meanwhile (s; cores × duration)', (os.cpus().length * sendSeconds).toFixed(1)],
     ['conformance checks', withConformance ? 'on (bundled schema)' : 'off'],
     ['export latency p50 / p95 (ms)', `${pct(latencies, 50).toFixed(0)} / ${pct(latencies, 95).toFixed(0)}`],
     ['commit latency p50 / p95 (ms)', `${pct(commitLat, 50).toFixed(0)} / ${pct(commitLat, 95).toFixed(0)}`],
