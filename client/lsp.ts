@@ -20,9 +20,12 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
   const module = context.asAbsolutePath('dist/server/server.js');
+  // A larger young generation for the server: OTLP decoding allocates many short-lived objects, and
+  // V8 grows the semi-space up to this bound only under that pressure (an idle server is unaffected).
+  const execArgv = ['--max-semi-space-size=64'];
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6011'] } },
   };
   const languages = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
   const clientOptions: LanguageClientOptions = {
