@@ -219,7 +219,11 @@ function writeBenchmarks(section: string): void {
   else {
     const after = current.slice(start + 1).search(/^## /m);
     const end = after < 0 ? current.length : start + 1 + after;
-    next = `${current.slice(0, start)}${section}\n${after < 0 ? '' : '\n'}${current.slice(end)}`;
+    // Hand-written notes under `### Notes` (measurements across builds, analysis) survive a re-run.
+    const old = current.slice(start, end);
+    const notesAt = old.search(/^### Notes\s*$/m);
+    const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt).trimEnd()}\n`;
+    next = `${current.slice(0, start)}${section}\n${notes}${after < 0 ? '' : '\n'}${current.slice(end)}`;
   }
   fs.writeFileSync(file, next);
 }
@@ -230,6 +234,7 @@ async function main(): Promise<void> {
   const ci = args.indexOf('--corpus');
   const keep = ci >= 0 ? path.resolve(args[ci + 1]) : undefined;
   const extraDirs = args.filter((a, i) => !a.startsWith('--') && (ci < 0 || i !== ci + 1));
+  const loadAtStart = os.loadavg()[0];
   await loadAllGrammars();
   const tmp = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tl-lint-bench-'));
   try {
@@ -253,7 +258,7 @@ async function main(): Promise<void> {
       '## Lint',
       '',
       `Command: \`npm run bench -- lint${extraDirs.length ? ` ${extraDirs.join(' ')}` : ''}\` (bench/lint.bench.ts). ${os.availableParallelism()} cores (${cpu}), Node ${process.version},`,
-      `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} when measured (other jobs share the machine), ${new Date().toISOString().slice(0, 16)}Z.`,
+      `1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end (other jobs share the machine), ${new Date().toISOString().slice(0, 16)}Z.`,
       'Corpora are generated in a temp dir: "call-heavy" is agent code with a telemetry call every ~5 lines',
       '(Logfire, structlog, loguru, stdlib `extra=`, OpenTelemetry; 80% Python, 20% TypeScript); "call-free" is plain',
       'Python that mentions no telemetry library (the pre-filter skips it without parsing). Lint runs every rule',
@@ -261,12 +266,13 @@ async function main(): Promise<void> {
       '"CPU s" is this process\'s CPU time (worker threads included): on a shared, overloaded machine wall-clock',
       'rates understate the engine, and lines per CPU-second show the work per line; with N idle cores the',
       'worker-thread rate approaches N × that figure.',
-      'Reading the numbers: per line, a full lint of call-dense code costs about 2× a raw parse: the parse itself, then',
-      'extraction (about 60% of the parse: every node property read crosses the wasm boundary and allocates a node),',
-      'then the rules (about 20%); call-free code is never parsed. Absolute rates move with the machine\'s load by ±25%',
-      'between runs; compare builds in the same session. Each worker thread warms up its own JIT and wasm tiers',
-      '(about 1 CPU-s each), so worker threads only pay off when cores are actually free; on a 2-vCPU machine shared',
-      'with other jobs they cost more CPU per file and can be slower than one thread.',
+      'Reading the numbers: the judged row is "full lint, N worker threads" (lines/s wall). Per line, a full lint of',
+      'call-dense code costs about 1.8× a raw parse: the parse itself, then extraction (about half of the parse: node',
+      'reads cross into wasm and allocate a node object each), then the rules (about 20%); call-free code is never parsed.',
+      'The main thread reads and pre-filters the files and streams the ones to parse to the workers in batches; the',
+      'workers start from the main thread\'s compiled tree-sitter modules but warm up their own JIT. Absolute rates move',
+      'with the machine\'s load by ±25% or more between runs; compare builds in the same session, and on a shared',
+      'machine compare lines per CPU-second.',
       '',
       out,
     ].join('\n');
