@@ -8,16 +8,7 @@ import { grammarFor, loadAllGrammars, mayContainTelemetry, parseSource } from '.
 import { lintFiles, listSourceFiles, type SourceFile } from '../server/lint/workspace';
 import { packageRoot } from '../server/paths';
 import { bundledSchema } from '../server/schema/loader';
-
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../server/random';
 
 const WORDS = ['agent', 'model', 'session', 'request', 'workload', 'cache', 'token', 'route', 'phase', 'queue', 'batch', 'result', 'limit', 'chain', 'plan'];
 

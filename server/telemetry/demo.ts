@@ -7,6 +7,7 @@
 // (always preceded by a warning for the same model in the healthy scenario), a failover with usually
 // a recovery, and an EAR loop observe → orient → decide → act → complete (or refused / error).
 import type { RecordRow } from './store';
+import { seededRandom as rng } from '../random';
 
 export type DemoScenario = 'healthy' | 'degraded';
 
@@ -21,18 +22,6 @@ export interface DemoOptions {
   /** 'degraded' breaks every seed criterion (CODING on Kimi, unwarned rate limits, format errors, EAR errors). */
   scenario?: DemoScenario;
   serviceName?: string;
-}
-
-/** Mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Weighted<T> {

@@ -9,18 +9,7 @@ import { LintDocument, type ContentChange } from '../../server/lint/document';
 import { lintSource } from '../../server/lint/engine';
 import type { Finding, Position } from '../../server/lint/types';
 import { bundledSchema } from '../../server/schema/loader';
-
-/** A small seeded PRNG (mulberry32): the same edits on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../server/random';
 
 const CALLS = [
   'logfire.info("Workload routing: {agent} → {workload} → {model}", agent=a, workload="CODING", model=m, orchestrated_model=m, default_model=d)',

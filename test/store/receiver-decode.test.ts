@@ -9,6 +9,7 @@ import { decodeLogs, decodeMetrics, decodeTraces, encodeResponse, OtlpDecodeErro
 import { logsTypes } from '../../server/telemetry/otlp/logsProto';
 import { mapLogs, mapMetrics, mapTraces, spanLevel } from '../../server/telemetry/map';
 import { TelemetryStore } from '../../server/telemetry/store';
+import { seededRandom as rng } from '../../server/random';
 
 type Codec = { fromObject(o: unknown): unknown; encode(m: unknown): { finish(): Uint8Array } };
 const collector = (generated as unknown as { opentelemetry: { proto: { collector: Record<string, { v1: Record<string, Codec> }> } } }).opentelemetry.proto.collector;
@@ -274,17 +275,6 @@ test('structural errors throw OtlpDecodeError with the location', () => {
   assert.throws(() => decodeTraces(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), 'protobuf'), /invalid protobuf ExportTraceServiceRequest/);
   assert.deepEqual(decodeTraces(Buffer.alloc(0), 'json').resources, []);
 });
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: mutated protobuf and JSON bodies either decode to valid rows or fail with OtlpDecodeError; the rows store', async () => {
   const base = {

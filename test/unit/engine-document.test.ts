@@ -4,6 +4,7 @@ import { LintDocument } from '../../server/lint/document';
 import { lintSource } from '../../server/lint/engine';
 import type { Position, TelemetryCall } from '../../server/lint/types';
 import { bundledSchema } from '../../server/schema/loader';
+import { seededRandom as rng } from '../../server/random';
 
 const schema = bundledSchema();
 
@@ -15,17 +16,6 @@ function positionAt(text: string, offset: number): Position {
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PY = `import logfire

@@ -11,20 +11,11 @@ import type { SourceLanguage } from '../../server/lint/types';
 import { listSourceFiles } from '../../server/lint/workspace';
 import { packageRoot } from '../../server/paths';
 import { bundledSchema } from '../../server/schema/loader';
+import { seededRandom as rng } from '../../server/random';
 
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-}
-
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PY_EXTRA = `import logfire, structlog, logging

@@ -7,15 +7,7 @@ import path from 'node:path';
 import { packageRoot } from '../../server/paths';
 import { loadSchemaFromText } from '../../server/schema/loader';
 import defaultYaml from '../../server/schema/default.schema.yaml';
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../server/random';
 
 const TOKENS = [':', '- ', '  ', '\n', '{', '}', '[', ']', '&a ', '*a', '"', "'", '#', 'type: ', 'enum', 'min: ', '-1', 'null', '~', '!!str ', '? ', '|', '>', '\t', 'values: [', 'events:', '<<: *a'];
 
