@@ -492,17 +492,25 @@ export class LintDocument {
     return true;
   }
 
-  /** Re-analyse the dirty region of a re-parsed tree (see the file comment); falls back to `lintWhole` when bindings change. */
-  private lintIncremental(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): void {
+  /**
+   * The edit's region in a re-parsed tree: the edited text plus tree-sitter's changed ranges, grown to whole
+   * top-level statements of the old tree (edited into new coordinates) and of the new one; `oldEnd` is the
+   * region's end in the previous text.
+   */
+  private dirtyRegion(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): [start: number, end: number, oldEnd: number] {
     let s0 = dirty.start;
     let e0 = dirty.end;
     for (const r of oldTree.getChangedRanges(tree)) {
       s0 = Math.min(s0, r.startIndex);
       e0 = Math.max(e0, r.endIndex);
     }
-    // whole top-level statements of the old tree (edited into new coordinates) and of the new one
     const [s, e] = this.region([oldTree, tree], s0, e0);
-    const oldEnd = e - dirty.delta;
+    return [s, e, e - dirty.delta];
+  }
+
+  /** Re-analyse the dirty region of a re-parsed tree (see the file comment); falls back to `lintWhole` when bindings change. */
+  private lintIncremental(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): void {
+    const [s, e, oldEnd] = this.dirtyRegion(oldTree, tree, dirty);
     const previousBindings = this.bindings;
     const regionCalls = extractFromTree(tree, this.source, this.language, this.extractOptions({ start: s, end: e }));
     if (!previousBindings || !this.bindings || !sameBindings(previousBindings, this.bindings, s, oldEnd, dirty.delta)) {
@@ -518,14 +526,7 @@ export class LintDocument {
    * calls that differ from before and spans sharing a span message with a touched setter.
    */
   private lintReusingFindings(oldTree: Tree, tree: Tree, dirty: { start: number; end: number; delta: number }): void {
-    let s0 = dirty.start;
-    let e0 = dirty.end;
-    for (const r of oldTree.getChangedRanges(tree)) {
-      s0 = Math.min(s0, r.startIndex);
-      e0 = Math.max(e0, r.endIndex);
-    }
-    const [s, e] = this.region([oldTree, tree], s0, e0);
-    const oldEnd = e - dirty.delta;
+    const [s, e, oldEnd] = this.dirtyRegion(oldTree, tree, dirty);
     const startLine = this.pointAt(s).row;
     const oldEndLine = startLine + countNewlines(this.linted, s, oldEnd);
     const newEndLine = startLine + countNewlines(this.source, s, e);
