@@ -605,6 +605,23 @@ function constantColumn(vec: duckdb.Vector, col: ChunkColumn, table: string, v: 
 }
 
 /**
+ * Appends with `fill` into `table` (a temp table when `temp`) and flushes. On failure the half-appended row
+ * is cleared before the appender closes (closing would flush it); the caller's transaction rolls back the rest.
+ */
+async function appendTo(conn: DuckDBConnection, table: string, temp: boolean, fill: (ap: DuckDBAppender) => void): Promise<void> {
+  const ap = temp ? await conn.createAppender(table, 'main', 'temp') : await conn.createAppender(table);
+  try {
+    fill(ap);
+    ap.flushSync();
+  } catch (e) {
+    ap.clear();
+    throw e;
+  } finally {
+    ap.closeSync();
+  }
+}
+
+/**
  * Appends rows to `ap` (an appender on spec.table) as data chunks of up to 2,048 rows. A chunk never
  * spans two resource/scope groups (objects compared by identity), so their columns are constant.
  */
@@ -948,16 +965,7 @@ export class TelemetryStore {
     await w.run('BEGIN TRANSACTION');
     try {
       if (direct) {
-        const ap = await w.createAppender('records_all');
-        try {
-          appendChunks(ap, DIRECT, rows, Date.now() * 1000);
-          ap.flushSync();
-        } catch (e) {
-          ap.clear();
-          throw e;
-        } finally {
-          ap.closeSync();
-        }
+        await appendTo(w, 'records_all', false, (ap) => appendChunks(ap, DIRECT, rows, Date.now() * 1000));
         result.records = rows.length;
         if (hasReal && this.mayHavePending) result.pendingReplaced = await this.replacePending(rows, minTs, maxTs);
       } else if (rows.length) {
@@ -1042,21 +1050,14 @@ export class TelemetryStore {
 
   /** Removes stored pending spans superseded by the batch's real spans (direct path; inside the transaction). */
   private async replacePending(rows: readonly RecordRow[], minTs: number, maxTs: number): Promise<number> {
-    const ap = await this.writer.createAppender('_batch_keys', 'main', 'temp');
-    try {
+    await appendTo(this.writer, '_batch_keys', true, (ap) => {
       for (const r of rows) {
         if (r.kind === 'pending_span' || r.kind === 'span_event') continue;
         ap.appendVarchar(r.trace_id);
         ap.appendVarchar(r.span_id);
         ap.endRow();
       }
-      ap.flushSync();
-    } catch (e) {
-      ap.clear();
-      throw e;
-    } finally {
-      ap.closeSync();
-    }
+    });
     const del = await this.writer.run(
       `DELETE FROM records_all p WHERE p.kind = 'pending_span'
          AND p.start_timestamp BETWEEN ${tsLiteral(minTs - DAY_US)} AND ${tsLiteral(maxTs + HOUR_US)}
@@ -1092,9 +1093,8 @@ export class TelemetryStore {
       }
     }
     // Staged with the appender (a few rows per batch; a batch file cost ≈ 10 ms per transaction).
-    const aggAp = await this.writer.createAppender('_violations_agg', 'main', 'temp');
     const text = (ap: DuckDBAppender, v: string | null) => (v == null ? ap.appendNull() : ap.appendVarchar(v));
-    try {
+    await appendTo(this.writer, '_violations_agg', true, (aggAp) => {
       for (const [key, a] of agg) {
         aggAp.appendVarchar(key);
         aggAp.appendVarchar(a.code);
@@ -1115,13 +1115,7 @@ export class TelemetryStore {
         text(aggAp, a.run_id);
         aggAp.endRow();
       }
-      aggAp.flushSync();
-    } catch (e) {
-      aggAp.clear();
-      throw e;
-    } finally {
-      aggAp.closeSync();
-    }
+    });
     await this.writer.run(
       `INSERT INTO conformance_violations
        SELECT key, code, rule, severity, message, event_id, span_name, service_name, code_filepath, code_lineno, CAST(count AS BIGINT),
@@ -1137,16 +1131,7 @@ export class TelemetryStore {
     );
     await this.writer.run('DELETE FROM _violations_agg');
     // One row per finding (often one per record): appended straight into span_violations as chunks.
-    const ap = await this.writer.createAppender('span_violations');
-    try {
-      appendChunks(ap, VIOLATION_CHUNKS, vs, 0);
-      ap.flushSync();
-    } catch (e) {
-      ap.clear();
-      throw e;
-    } finally {
-      ap.closeSync();
-    }
+    await appendTo(this.writer, 'span_violations', false, (ap) => appendChunks(ap, VIOLATION_CHUNKS, vs, 0));
     return vs.length;
   }
 
