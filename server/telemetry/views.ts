@@ -160,11 +160,14 @@ function spanDetail(r: Row): SpanDetail {
 
 // ---------- Health panel charts (either backend) ----------
 
-/** The seed's four dashboard queries, with the panel range applied as the backend window. */
+/**
+ * The seed's four dashboard queries, with the panel range applied as the backend window, and a tie-break
+ * in each ORDER BY so equal values keep one order between refreshes and backends.
+ */
 export const CHART_SQL = {
   routing: `SELECT attributes->>'workload' AS workload, attributes->>'orchestrated_model' AS model, COUNT(*) AS calls
 FROM records WHERE message LIKE 'Workload routing%'
-GROUP BY 1, 2 ORDER BY workload, calls DESC`,
+GROUP BY 1, 2 ORDER BY workload, calls DESC, model`,
   failoverTimeline: `SELECT DATE_TRUNC('hour', start_timestamp) AS hour,
   COUNT(*) FILTER (WHERE message LIKE 'Failover triggered%') AS failovers,
   COUNT(*) FILTER (WHERE message LIKE 'Failover success%') AS recoveries,
@@ -175,11 +178,11 @@ GROUP BY 1 ORDER BY 1`,
   capacity: `SELECT attributes->>'provider' AS provider, attributes->>'model' AS model,
   MAX(CAST(attributes->>'pct' AS FLOAT)) AS max_pct, AVG(CAST(attributes->>'pct' AS FLOAT)) AS avg_pct
 FROM records WHERE message LIKE 'Capacity warning%'
-GROUP BY 1, 2 ORDER BY max_pct DESC`,
+GROUP BY 1, 2 ORDER BY max_pct DESC, provider, model`,
   earOutcomes: `SELECT attributes->>'to_phase' AS outcome, COUNT(*) AS count,
   ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 1) AS pct
 FROM records WHERE message LIKE 'EAR phase%' AND attributes->>'to_phase' IN ('complete', 'refused', 'error')
-GROUP BY 1 ORDER BY count DESC`,
+GROUP BY 1 ORDER BY count DESC, outcome`,
 };
 
 /** Data for the Health panel charts over `timeRange` (e.g. '24h'); hours without events are zero-filled. */
