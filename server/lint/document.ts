@@ -307,7 +307,12 @@ export class LintDocument {
    * Apply LSP content changes in order (positions in UTF-16 code units, like tree-sitter's), edit
    * the tree accordingly, re-parse incrementally and re-lint.
    */
-  async update(changes: readonly ContentChange[], version?: number): Promise<LintResult> {
+  /**
+   * Apply content changes and re-lint. `text`, when given, is the caller's copy of the resulting text (the
+   * language server's document): it replaces the one built here when the lengths agree, so both hold one
+   * string and V8 flattens the edited text once per keystroke instead of once per copy.
+   */
+  async update(changes: readonly ContentChange[], version?: number, text?: string): Promise<LintResult> {
     for (const ch of changes) {
       if (!ch.range) {
         this.source = ch.text;
@@ -336,6 +341,7 @@ export class LintDocument {
         ? { start: Math.min(r.start, startIndex), end: Math.max(r.end, oldEndIndex) + d, delta: r.delta + d }
         : { start: startIndex, end: newEndIndex, delta: d };
     }
+    if (text !== undefined && text.length === this.source.length) this.source = text;
     if (version !== undefined) this.version = version;
     return this.relint();
   }

@@ -86,11 +86,13 @@ export async function createEngineDocument(
   const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
+  let pendingText: string | undefined;
   let last: { result: LintResult; out: EngineLintOutcome } | undefined;
   return {
-    queue(changes, version) {
+    queue(changes, version, text) {
       for (const c of changes) pending.push(c);
       pendingVersion = version;
+      pendingText = text;
     },
     async lint(o) {
       let result: LintResult | undefined;
@@ -99,7 +101,8 @@ export async function createEngineDocument(
         const changes = pending;
         pending = [];
         // with a new configuration: apply the text first, then re-lint once with the configuration
-        result = await doc.update(changes, pendingVersion);
+        result = await doc.update(changes, pendingVersion, pendingText);
+        pendingText = undefined;
       }
       if (reconfigure) {
         schema = o.schema;
