@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
-import type { Finding, Fix, Severity } from '../lint/types';
+import type { Finding, Severity } from '../lint/types';
 import type { SchemaError } from '../schema/model';
 import { packageRoot } from '../paths';
 import { RULE_DOCS } from './ruleDocs';
@@ -18,8 +18,6 @@ export const SCHEMA_CODE = 'schema';
 /** What a diagnostic carries back to the server in code action requests. */
 export interface DiagnosticData {
   rule: string;
-  /** Only on runtime-conformance diagnostics (always empty: they have no source edits). */
-  fixes?: Fix[];
   eventId?: string;
   /** Set on runtime-conformance diagnostics. */
   runtime?: { count: number; lastSeen: string };
@@ -110,8 +108,4 @@ export function schemaErrorToDiagnostic(e: SchemaError): Diagnostic {
     source: SOURCE,
     message: e.message,
   };
-}
-
-export function isDiagnosticData(x: unknown): x is DiagnosticData {
-  return !!x && typeof x === 'object' && typeof (x as DiagnosticData).rule === 'string';
 }

@@ -421,7 +421,7 @@ export class TelemetryService {
         code: r.code,
         source: RUNTIME_SOURCE,
         message: `${r.message} (seen at runtime: ${Number(r.count)}×, last ${r.last})`,
-        data: { rule: r.rule, fixes: [], runtime: { count: Number(r.count), lastSeen: r.last }, ...(r.event_id ? { eventId: r.event_id } : {}) },
+        data: { rule: r.rule, runtime: { count: Number(r.count), lastSeen: r.last }, ...(r.event_id ? { eventId: r.event_id } : {}) },
       };
       const href = ruleDocHref(r.code);
       if (href) d.codeDescription = { href };
