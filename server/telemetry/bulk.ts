@@ -414,8 +414,12 @@ export async function importRecordFiles(store: TelemetryStore, files: string[]):
     try {
       const select = parts.join(' UNION ALL ');
       const guard = await storedOverlap(c, select);
+      // The store's kept attribute keys are computed from the imported JSON (one parse per row for all keys).
+      const kept = [...store.attributeColumns];
+      const list = `json_extract_string(b.attributes, [${kept.map(([k]) => sqlString(k)).join(', ')}])`;
+      const keptValues = kept.length === 1 ? [`json_extract_string(b.attributes, ${sqlString(kept[0][0])})`] : kept.map((_, i) => `${list}[${i + 1}]`);
       const ins = await c.run(
-        `INSERT INTO records_all (${NAMES.join(', ')}) SELECT ${NAMES.map((n) => `b.${n}`).join(', ')} FROM (${select}) b
+        `INSERT INTO records_all (${[...NAMES, ...kept.map(([, col]) => col)].join(', ')}) SELECT ${[...NAMES.map((n) => `b.${n}`), ...keptValues].join(', ')} FROM (${select}) b
          ${guard ? `WHERE NOT EXISTS (SELECT 1 FROM records_all r WHERE ${guard.range} AND ${KEY.split(', ').map((k) => `r.${k} = b.${k}`).join(' AND ')})` : ''}`,
       );
       result.rows = guard ? guard.rows : ins.rowsChanged;

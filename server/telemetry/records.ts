@@ -51,6 +51,28 @@ export const RECORD_COLUMNS = [
 export type RecordColumn = (typeof RECORD_COLUMNS)[number][0];
 
 /**
+ * Attribute keys the local store also keeps as columns of their own (hidden from `records`): every
+ * `attributes->>'key'` the bundled health checks and the Health panel charts read. The SQL front end
+ * reads such a key from its column instead of decompressing and parsing the JSON text of every
+ * matching row. A store file remembers its keys (table `attribute_columns`); adding one here adds its
+ * column to existing stores when they are opened (one backfill from the JSON).
+ */
+export const KEPT_ATTRIBUTE_KEYS: readonly string[] = [
+  'workload',
+  'orchestrated_model',
+  'provider',
+  'model',
+  'pct',
+  'to_phase',
+  'from_model',
+  'to_model',
+  'error_type',
+];
+
+/** The store's view of `records` that also shows the kept attribute columns (same rows as `records`). */
+export const KEYED_RECORDS = '_records_keyed';
+
+/**
  * The local `metrics` table: the subset of Logfire's `metrics` columns (spec §2.3) that OTLP gauges,
  * sums and histograms fill. Exponential histograms keep their buckets; summaries are dropped as in Logfire.
  */

@@ -23,7 +23,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import { METRIC_COLUMNS, RECORD_COLUMNS, type MetricColumn } from './records';
+import { KEPT_ATTRIBUTE_KEYS, KEYED_RECORDS, METRIC_COLUMNS, RECORD_COLUMNS, type MetricColumn } from './records';
 
 export type RecordKind = 'span' | 'log' | 'span_event' | 'pending_span';
 
@@ -170,6 +170,17 @@ const MIGRATIONS: { version: number; description: string; sql: string[] }[] = [
          last_trace_id VARCHAR, last_span_id VARCHAR, last_run_id VARCHAR)`,
       `CREATE TABLE span_violations (trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, run_id VARCHAR,
          seen_at TIMESTAMPTZ NOT NULL, code VARCHAR NOT NULL, message VARCHAR NOT NULL, event_id VARCHAR)`,
+    ],
+  },
+  {
+    version: 2,
+    description: 'attribute keys kept as columns: attribute_columns, records lists its columns, _records_keyed view',
+    sql: [
+      `CREATE TABLE attribute_columns (key VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL UNIQUE, position INTEGER NOT NULL)`,
+      // A view's `*` is expanded when it is queried: `records` names the Logfire columns, so the
+      // attribute columns added to records_all never show in users' `SELECT *`.
+      `CREATE OR REPLACE VIEW records AS SELECT ${RECORD_COLUMNS.map(([n]) => n).join(', ')} FROM records_all WHERE kind <> 'pending_span'`,
+      `CREATE VIEW ${KEYED_RECORDS} AS SELECT * FROM records_all WHERE kind <> 'pending_span'`,
     ],
   },
 ];
@@ -366,18 +377,81 @@ function appendRecords(rowsAp: DuckDBAppender, groupsAp: DuckDBAppender, rows: r
  * numbers and validity written into typed arrays, one native call per string), no staging table and
  * no INSERT … SELECT. Used when the batch provably contains no row already stored (see RecentKeys).
  */
-const DIRECT = (() => {
+function directSpec(kept: readonly AttributeColumn[]): ChunkSpec {
   const cols = RECORD_COLUMNS.map(([n, t]) => [n, bareType(t)] as const);
   const kindOf = (n: string, t: string): Stage | -1 => {
     if (n === 'created_at') return -1;
     if (TS_COLUMNS.has(n)) return Stage.Timestamp;
     return t === 'JSON' ? Stage.Json : t === 'VARCHAR[]' ? Stage.List : t === 'VARCHAR' ? Stage.Varchar : t === 'INTEGER' ? Stage.Integer : t === 'DOUBLE' ? Stage.Double : Stage.Boolean;
   };
-  return chunkSpec(
-    'records',
-    cols.map(([n, t]) => ({ name: n, kind: kindOf(n, t), group: GROUP_COLUMNS.has(n) })),
-  );
-})();
+  return chunkSpec('records', [
+    ...cols.map(([n, t]) => ({ name: n, kind: kindOf(n, t), group: GROUP_COLUMNS.has(n) })),
+    ...kept.map((a) => ({ name: a.column, kind: Stage.Varchar, group: false, attrKey: a.key })),
+  ]);
+}
+
+/** An attribute key kept as a column of records_all (see KEPT_ATTRIBUTE_KEYS). */
+export interface AttributeColumn {
+  key: string;
+  column: string;
+}
+
+/** The list form of json_extract_string (one parse for all keys; element i is exactly the single-key value). */
+function keptValuesSql(attributes: string, kept: readonly AttributeColumn[]): string[] {
+  if (kept.length === 1) return [`json_extract_string(${attributes}, ${sqlString(kept[0].key)})`];
+  const list = `json_extract_string(${attributes}, [${kept.map((a) => sqlString(a.key)).join(', ')}])`;
+  return kept.map((_, i) => `${list}[${i + 1}]`);
+}
+
+/**
+ * The text `json_extract_string(attributes, key)` gives for the JSON the direct path writes for
+ * `attributes` (jsonText), where that is provably the same in JS: absent keys and null (NULL), strings
+ * (made well-formed as jsonText does), booleans and safe integers. `undefined` = only SQL can tell
+ * (other numbers, objects, arrays, strings holding NUL, attributes that are not a plain object).
+ */
+const SQL_ONLY = Symbol('sql');
+function keptValueText(attributes: unknown, key: string): string | null | typeof SQL_ONLY {
+  if (attributes === null || attributes === undefined) return null;
+  if (typeof attributes !== 'object' || Array.isArray(attributes) || typeof (attributes as { toJSON?: unknown }).toJSON === 'function') return SQL_ONLY;
+  if (!Object.prototype.propertyIsEnumerable.call(attributes, key)) return null;
+  const v = (attributes as Record<string, unknown>)[key];
+  switch (typeof v) {
+    case 'string':
+      if (v.includes('\0')) return SQL_ONLY;
+      return (v as string & { isWellFormed(): boolean }).isWellFormed() ? v : (v as string & { toWellFormed(): string }).toWellFormed();
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return Number.isSafeInteger(v) ? String(v) : SQL_ONLY;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return null;
+    default:
+      return v === null ? null : SQL_ONLY;
+  }
+}
+
+/** One kept-attribute column of a chunk; cells only SQL can fill are left NULL and the column is noted in `sqlLater`. */
+function fillKeptColumn(vec: duckdb.Vector, col: ChunkColumn, rows: readonly object[], off: number, n: number, sqlLater: Set<string>): void {
+  const words = Math.ceil(n / 64) * 8;
+  VALIDITY.fill(255, 0, words);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const t = keptValueText((rows[off + i] as Record<string, unknown>).attributes, col.attrKey!);
+    if (typeof t === 'string') {
+      duckdb.vector_assign_string_element(vec, i, t);
+      continue;
+    }
+    if (t === SQL_ONLY) sqlLater.add(col.name);
+    VALIDITY[i >> 3] &= ~(1 << (i & 7));
+    nulls++;
+  }
+  if (nulls) {
+    duckdb.vector_ensure_validity_writable(vec);
+    duckdb.copy_data_to_vector_validity(vec, 0, VALIDITY.buffer, 0, words);
+  }
+}
 
 interface ChunkColumn {
   name: string;
@@ -385,6 +459,8 @@ interface ChunkColumn {
   kind: Stage | -1;
   /** A resource/scope column: constant within a chunk. */
   group: boolean;
+  /** A kept attribute key: the column holds `attributes->>attrKey`. */
+  attrKey?: string;
 }
 
 interface ChunkSpec {
@@ -625,7 +701,7 @@ async function appendTo(conn: DuckDBConnection, table: string, temp: boolean, fi
  * Appends rows to `ap` (an appender on spec.table) as data chunks of up to 2,048 rows. A chunk never
  * spans two resource/scope groups (objects compared by identity), so their columns are constant.
  */
-function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object[], createdAtUs: number): void {
+function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object[], createdAtUs: number, sqlLater = new Set<string>()): void {
   const jsonCache = new Map<object, string>();
   const { columns, types, groupNames, table } = spec;
   let off = 0;
@@ -639,6 +715,10 @@ function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object
       const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
       const col = columns[c];
       if (col.group && constantColumn(vec, col, table, first[col.name], jsonCache)) continue;
+      if (col.attrKey !== undefined) {
+        fillKeptColumn(vec, col, rows, off, n, sqlLater);
+        continue;
+      }
       fillColumn(vec, col, table, rows, off, n, createdAtUs, jsonCache);
     }
     ap.appendDataChunk(chunk);
@@ -798,6 +878,10 @@ export class TelemetryStore {
   private readonly recent = new RecentKeys();
   private readonly scratchFile: string;
   private retention: RetentionOptions;
+  /** Attribute keys kept as columns, in table order (after the Logfire columns). */
+  private kept: AttributeColumn[] = [];
+  private direct: ChunkSpec = directSpec([]);
+  private keptByKey: ReadonlyMap<string, string> = new Map();
 
   /** Database file path, or ':memory:'. */
   readonly path: string;
@@ -833,6 +917,7 @@ export class TelemetryStore {
     await writer.run(`SET GLOBAL checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
     const store = new TelemetryStore(p, instance, writer, opts);
     await store.migrate();
+    await store.keepAttributeKeys(KEPT_ATTRIBUTE_KEYS);
     // Per-connection staging table for de-duplicating bulk inserts.
     for (const sql of RECORD_STAGE.create) await writer.run(sql);
     await writer.run(
@@ -881,6 +966,65 @@ export class TelemetryStore {
         throw new Error(`migration ${m.version} failed on ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+  }
+
+  /**
+   * Adds a column to records_all for each key not kept yet (ALTER TABLE, then one backfilling UPDATE
+   * from the JSON, in one transaction) and loads the store's kept keys, which may include keys a newer
+   * build added.
+   */
+  private async keepAttributeKeys(keys: readonly string[]): Promise<void> {
+    const w = this.writer;
+    const load = async () =>
+      (await w.runAndReadAll(`SELECT key, column_name FROM attribute_columns ORDER BY position`)).getRows().map(([k, c]) => ({ key: String(k), column: String(c) }));
+    let kept = await load();
+    const missing = keys.filter((k) => !kept.some((a) => a.key === k));
+    if (missing.length) {
+      const added: AttributeColumn[] = [];
+      const taken = new Set(kept.map((a) => a.column));
+      await w.run('BEGIN TRANSACTION');
+      try {
+        for (const key of missing) {
+          // json_extract_string reads a key starting with `$` or `/` as a path.
+          if (!key || key.startsWith('$') || key.startsWith('/')) throw new Error(`attribute key '${key}' cannot be kept as a column`);
+          const base = `_attr_${key.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40)}`;
+          let column = base;
+          for (let i = 2; taken.has(column); i++) column = `${base}_${i}`;
+          taken.add(column);
+          await w.run(`ALTER TABLE records_all ADD COLUMN ${column} VARCHAR`);
+          await w.run(`INSERT INTO attribute_columns VALUES (${sqlString(key)}, ${sqlString(column)}, ${kept.length + added.length})`);
+          added.push({ key, column });
+        }
+        if ((await this.scalar(`SELECT count(*) FROM (SELECT 1 FROM records_all LIMIT 1)`)) > 0) {
+          const values = keptValuesSql('attributes', added);
+          await w.run(`UPDATE records_all SET ${added.map((a, i) => `${a.column} = ${values[i]}`).join(', ')}`);
+        }
+        await w.run('COMMIT');
+      } catch (e) {
+        await w.run('ROLLBACK').catch(() => undefined);
+        throw new Error(`cannot add attribute columns to ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (this.path !== ':memory:') await w.run('CHECKPOINT');
+      kept = await load();
+    }
+    const names = (await w.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'records_all' ORDER BY column_index`))
+      .getRows()
+      .map(([n]) => String(n));
+    const expected = [...RECORD_COLUMNS.map(([n]) => n), ...kept.map((a) => a.column)];
+    if (names.join(',') !== expected.join(',')) {
+      throw new Error(`telemetry store ${this.path}: records_all has columns (${names.join(', ')}), expected (${expected.join(', ')})`);
+    }
+    this.kept = kept;
+    this.direct = directSpec(kept);
+    this.keptByKey = new Map(kept.map((a) => [a.key, a.column]));
+  }
+
+  /**
+   * Attribute keys kept as columns of records_all (key → column; the column holds exactly
+   * `attributes->>'key'`). The SQL front end reads them through the `_records_keyed` view.
+   */
+  get attributeColumns(): ReadonlyMap<string, string> {
+    return this.keptByKey;
   }
 
   /** Applied migration versions, oldest first. */
@@ -965,7 +1109,21 @@ export class TelemetryStore {
     await w.run('BEGIN TRANSACTION');
     try {
       if (direct) {
-        await appendTo(w, 'records_all', false, (ap) => appendChunks(ap, DIRECT, rows, Date.now() * 1000));
+        const createdAt = Date.now() * 1000;
+        const sqlLater = new Set<string>();
+        await appendTo(w, 'records_all', false, (ap) => appendChunks(ap, this.direct, rows, createdAt, sqlLater));
+        if (sqlLater.size) {
+          // Kept-attribute cells whose text only DuckDB's JSON writer can tell (floats, objects, …) were
+          // appended as NULL: computed from the stored JSON now. Recomputing a cell that was right already
+          // (a NULL value, or a row of an earlier batch with the same created_at) writes the same value.
+          const fix = this.kept.filter((a) => sqlLater.has(a.column));
+          const values = keptValuesSql('attributes', fix);
+          await w.run(
+            `UPDATE records_all SET ${fix.map((a, i) => `${a.column} = ${values[i]}`).join(', ')}
+             WHERE created_at = ${tsLiteral(createdAt)} AND start_timestamp BETWEEN ${tsLiteral(minTs)} AND ${tsLiteral(maxTs)}
+               AND (${fix.map((a) => `${a.column} IS NULL`).join(' OR ')})`,
+          );
+        }
         result.records = rows.length;
         if (hasReal && this.mayHavePending) result.pendingReplaced = await this.replacePending(rows, minTs, maxTs);
       } else if (rows.length) {
@@ -987,9 +1145,10 @@ export class TelemetryStore {
         // Literal bounds (not expressions) so DuckDB prunes row groups by their min/max statistics.
         const lo = tsLiteral(minTs);
         const hi = tsLiteral(maxTs);
+        const keptValues = this.kept.length ? keptValuesSql('b.attributes', this.kept) : [];
         const inserted = await w.run(
-          `INSERT INTO records_all (${RECORD_STAGE.names.join(', ')})
-           SELECT ${RECORD_STAGE.names.map((n) => `b.${n}`).join(', ')} FROM ${RECORD_STAGE.source} b
+          `INSERT INTO records_all (${[...RECORD_STAGE.names, ...this.kept.map((a) => a.column)].join(', ')})
+           SELECT ${[...RECORD_STAGE.names.map((n) => `b.${n}`), ...keptValues].join(', ')} FROM ${RECORD_STAGE.source} b
            WHERE NOT EXISTS (
              SELECT 1 FROM records_all r
              WHERE r.start_timestamp BETWEEN ${lo} AND ${hi}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TelemetryStore, SCHEMA_VERSION, type RecordRow } from '../../server/telemetry/store';
-import { RECORD_COLUMNS } from '../../server/telemetry/records';
+import { KEPT_ATTRIBUTE_KEYS, RECORD_COLUMNS } from '../../server/telemetry/records';
 import { recordRow } from './sql-helpers';
 
 const NOW_US = Date.now() * 1000;
@@ -38,15 +38,16 @@ function tmpDb(name: string): string {
   return path.join(dir, name);
 }
 
-test('migration 1 creates records_all with every records.ts column, the records view and metrics', async () => {
+test('migrations create records_all with every records.ts column (then the kept attribute columns), the records view and metrics', async () => {
   const store = await TelemetryStore.open({ path: ':memory:' });
   try {
-    assert.deepEqual(await store.migrations(), [1]);
-    assert.equal(SCHEMA_VERSION, 1);
+    assert.deepEqual(await store.migrations(), [1, 2]);
+    assert.equal(SCHEMA_VERSION, 2);
     const cols = await store.queryObjects<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'records_all' ORDER BY ordinal_position`,
     );
-    assert.deepEqual(cols.map((c) => c.column_name), RECORD_COLUMNS.map(([n]) => n));
+    assert.deepEqual(cols.map((c) => c.column_name), [...RECORD_COLUMNS.map(([n]) => n), ...store.attributeColumns.values()]);
+    assert.deepEqual([...store.attributeColumns.keys()], KEPT_ATTRIBUTE_KEYS);
     const viewCols = await store.query(`SELECT * FROM records LIMIT 0`);
     assert.equal(viewCols.columns.length, RECORD_COLUMNS.length);
     const tables = await store.queryObjects<{ table_name: string }>(`SELECT table_name FROM information_schema.tables ORDER BY 1`);
@@ -181,7 +182,7 @@ test('file store survives close/reopen; clear() empties it; a newer schema versi
   await store.close();
   store = await TelemetryStore.open({ path: file });
   assert.equal(await store.count(), 2);
-  assert.deepEqual(await store.migrations(), [1]);
+  assert.deepEqual(await store.migrations(), [1, 2]);
   await store.clear();
   assert.equal(await store.count(), 0);
   await store.close();

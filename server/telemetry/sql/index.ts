@@ -13,6 +13,8 @@ export { LEVEL_BY_NAME } from './rewrite';
 /** Anything that hands out DuckDB connections: a DuckDBInstance or the TelemetryStore. */
 export interface ConnectionSource {
   connect(): Promise<DuckDBConnection>;
+  /** Attribute keys the store keeps as columns (TelemetryStore): the front end reads them from there. */
+  readonly attributeColumns?: ReadonlyMap<string, string>;
 }
 
 export type QueryErrorKind = 'syntax' | 'readonly' | 'unsupported' | 'execution' | 'cancelled' | 'remote';
@@ -111,7 +113,7 @@ export async function runLogfireQuery(source: ConnectionSource, sql: string, opt
     span.setAttribute('db.system', 'duckdb');
     span.setAttribute('telemetry_lens.sql_length', sql.length);
     try {
-      const translated = await translateLogfireSql(sql, opts);
+      const translated = await translateLogfireSql(sql, { attributeColumns: source.attributeColumns, ...opts });
       const res = await runDuckDbSql(source, translated.sql, { ...opts, readOnly: true });
       span.setAttribute('telemetry_lens.rows', res.rowCount);
       return res;
