@@ -134,9 +134,12 @@ const LEVELS: Record<string, LevelName> = {
   critical: 'fatal',
 };
 
+const LEVEL_NAMES = new Map(Object.entries(LEVELS));
+
 /** Normalise a level or method name ('warning' → 'warn', 'exception' → 'error', 'critical' → 'fatal'). */
 export function normalizeLevel(name: string): LevelName | undefined {
-  return LEVELS[name.toLowerCase()];
+  // Method names are usually spelt in lower case already: no lower-cased copy to look up.
+  return LEVEL_NAMES.get(name) ?? LEVELS[name.toLowerCase()];
 }
 
 /** Stdlib `logging` numeric levels (DEBUG 10 … CRITICAL 50). */
@@ -349,29 +352,44 @@ export interface CallAtMatch {
 }
 
 /**
- * Calls found from text matches of `re` (global, `d` flag): group 1 is a callee's last name and the
- * match ends at the call's `(`. The smallest node spanning the name and the parenthesis is the call
- * itself when the name is its callee (the callee and the argument list are different children),
- * so one tree lookup per match finds it, without walking up through parents. Only nodes of type
- * `callType` are returned; whether the name really is the callee (its last name starting at
- * `nameStart`) is for the caller to check, as it reads the callee anyway. Returned in pre-order
- * (start ascending; for calls starting at the same place, as in `a.b(x).info(y)`, the outer
- * call, whose name comes later, first). Only matches starting in [from, to) are looked at.
+ * Calls found from text matches of `re` (global): group 1 (or, when it did not take part, group 2)
+ * is a callee's last name and the match ends at the call's `(`; the match may start before the name
+ * (at the `.` of `obj.name(`, which is far cheaper to scan for than a lookbehind). The smallest node
+ * spanning the name and the parenthesis is the call itself when the name is its callee (the callee
+ * and the argument list are different children), so one tree lookup per match finds it, without
+ * walking up through parents. Only nodes of type `callType` are returned; whether the name really
+ * is the callee (its last name starting at `nameStart`) is for the caller to check, as it reads the
+ * callee anyway. Returned in pre-order (start ascending; for calls starting at the same place, as
+ * in `a.b(x).info(y)`, the outer call, whose name comes later, first). Only names starting in
+ * [from, to) are looked at.
  */
 export function callsAtMatches(root: Node, source: string, re: RegExp, callType: string, from = 0, to = Infinity): CallAtMatch[] {
   const out: CallAtMatch[] = [];
-  re.lastIndex = from;
+  // A name at `from` may be preceded by its `.` (and blanks): start the scan there.
+  let scan = from;
+  if (scan > 0) {
+    while (scan > 0 && isBlank(source.charCodeAt(scan - 1))) scan--;
+    scan = scan > 0 && source.charCodeAt(scan - 1) === 46 /* . */ ? scan - 1 : from;
+  }
+  re.lastIndex = scan;
   let m: RegExpExecArray | null;
   while ((m = re.exec(source)) && m.index < to) {
     if (m[0].length === 0) {
       re.lastIndex++;
       continue;
     }
-    const nameStart = m.indices?.[1]?.[0] ?? m.index;
+    const name = m[1] ?? m[2];
+    // The name is the first run of name characters after the optional `.` and blanks.
+    const nameStart = name === undefined ? m.index : m.index + m[0].indexOf(name);
+    if (nameStart < from || nameStart >= to) continue;
     const node = root.descendantForIndex(nameStart, m.index + m[0].length);
     if (node && node.type === callType) out.push({ node, nameStart });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex || b.nameStart - a.nameStart);
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 }
 
 /** The position of a UTF-16 index in the source being extracted (undefined outside an extraction). */

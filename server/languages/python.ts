@@ -104,6 +104,19 @@ const BINDING_NEEDLES = [
   'start_as_current_span',
 ];
 
+const BINDING_NEEDLE_SET = new Set(BINDING_NEEDLES);
+const BINDING_NEEDLES_RE = BINDING_NEEDLES.map(escapeRegExp).join('|');
+
+/** BINDING_NEEDLES plus the first segment of each bound name, as a regular-expression alternation. */
+function bindingAlternation(names: Iterable<string>): string {
+  let extra: Set<string> | undefined;
+  for (const k of names) {
+    const first = k.split('.')[0];
+    if (!BINDING_NEEDLE_SET.has(first)) (extra ??= new Set()).add(first);
+  }
+  return extra ? `${BINDING_NEEDLES_RE}|${[...extra].map(escapeRegExp).join('|')}` : BINDING_NEEDLES_RE;
+}
+
 function isStatementBoundary(type: string): boolean {
   return type.endsWith('statement') || type === 'block' || type === 'module' || type.endsWith('definition') || type === 'lambda';
 }
@@ -133,9 +146,7 @@ class PyExtractor {
       }
       // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
       //    line), and `with … as x` targets.
-      const needles = new Set(BINDING_NEEDLES);
-      for (const k of this.env.keys()) needles.add(k.split('.')[0]);
-      const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dgm');
+      const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${bindingAlternation(this.env.keys())})\\b`, 'dgm');
       const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
       if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
       bindings.sort((x, y) => x.startIndex - y.startIndex);
@@ -149,9 +160,10 @@ class PyExtractor {
     const bare = [...this.wrapperNames];
     for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
     const methods = this.wrapperNames.size ? [PY_METHODS_RE, ...[...this.wrapperNames].map(escapeRegExp)].join('|') : PY_METHODS_RE;
-    const alts = [`(?<=\\.\\s*)(?:${methods})`];
-    if (bare.length) alts.push(`(?<![\\w.])(?:${bare.map(escapeRegExp).join('|')})`);
-    const callRe = cachedRegExp(`(${alts.join('|')})\\s*\\(`, 'dg');
+    // `obj.method(` (group 1) or a bare imported function / wrapper `name(` (group 2).
+    let pattern = `\\.\\s*(${methods})\\s*\\(`;
+    if (bare.length) pattern += `|(?<![\\w.])(${bare.map(escapeRegExp).join('|')})\\s*\\(`;
+    const callRe = cachedRegExp(pattern, 'g');
     const from = this.opts.callRange?.start ?? 0;
     const to = this.opts.callRange?.end ?? Infinity;
     for (const { node, nameStart } of callsAtMatches(root, src, callRe, 'call', from, to)) {
@@ -1044,9 +1056,7 @@ function memberRecv(r: Recv, attr: string): Recv | undefined {
 export function pythonMayBind(text: string, names: Iterable<string>): boolean {
   if (/^[ \t]*(import|from)\b/m.test(text)) return true;
   if (/\bas[ \t]+[A-Za-z_]/.test(text)) return true;
-  const needles = new Set(BINDING_NEEDLES);
-  for (const k of names) needles.add(k.split('.')[0]);
-  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'm').test(text);
+  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${bindingAlternation(names)})\\b`, 'm').test(text);
 }
 
 /** Every telemetry call in a parsed Python file. */

@@ -30,6 +30,9 @@ function isBoundary(type: string): boolean {
 
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
 const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, 'startActiveSpan']);
+const JS_METHODS_RE = [...JS_METHODS].map(escapeRegExp).join('|');
+/** BINDING_NEEDLES as a regular-expression alternation (built once). */
+const BINDING_NEEDLES_RE = BINDING_NEEDLES.map(escapeRegExp).join('|');
 
 class TsExtractor {
   private env = new Map<string, Recv>();
@@ -51,9 +54,13 @@ class TsExtractor {
       for (const n of nodesAtMatches(root, src, /^[ \t]*(import)\b/dgm, IMPORT_TYPES, 2)) this.importStatement(n);
     }
     // 2. Declarations / assignments / class fields whose value mentions a telemetry name or factory.
-    const needles = new Set(BINDING_NEEDLES);
-    for (const k of this.env.keys()) needles.add(k.split('.')[0]);
-    const bindRe = cachedRegExp(`=[^=>\\n][^\\n]*?\\b(${[...needles].map(escapeRegExp).join('|')})\\b`, 'dg');
+    let extra: Set<string> | undefined;
+    for (const k of this.env.keys()) {
+      const first = k.split('.')[0];
+      if (!BINDING_NEEDLES.includes(first)) (extra ??= new Set()).add(first);
+    }
+    const needles = extra ? `${BINDING_NEEDLES_RE}|${[...extra].map(escapeRegExp).join('|')}` : BINDING_NEEDLES_RE;
+    const bindRe = cachedRegExp(`=[^=>\\n][^\\n]*?\\b(${needles})\\b`, 'dg');
     for (const n of nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isBoundary)) {
       switch (n.type) {
         case 'variable_declarator':
@@ -76,9 +83,11 @@ class TsExtractor {
     //    come in pre-order, so a span callback's parameter is bound before the calls inside it.
     const bare = [...this.wrapperNames];
     for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
-    const alts = [`(?<=\\.\\s*)(?:${[...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|')})`];
-    if (bare.length) alts.push(`(?<![\\w.$])(?:${bare.map(escapeRegExp).join('|')})`);
-    const callRe = cachedRegExp(`(${alts.join('|')})\\s*(?:<[^()]*>\\s*)?\\(`, 'dg');
+    // `obj.method(` (group 1) or a bare imported function / wrapper `name(` (group 2), with type arguments.
+    const methods = this.wrapperNames.size ? [...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|') : JS_METHODS_RE;
+    let pattern = `\\.\\s*(${methods})\\s*(?:<[^()]*>\\s*)?\\(`;
+    if (bare.length) pattern += `|(?<![\\w.$])(${bare.map(escapeRegExp).join('|')})\\s*(?:<[^()]*>\\s*)?\\(`;
+    const callRe = cachedRegExp(pattern, 'g');
     for (const { node, nameStart } of callsAtMatches(root, src, callRe, 'call_expression')) {
       const c = this.classify(node, nameStart);
       if (c) this.calls.push(c);
