@@ -45,6 +45,12 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Advertise dynamic registration / workDoneProgress / configuration (default true). */
   fullCapabilities?: boolean;
+  /**
+   * Keep every publication in `published` (default, for tests that look back), or only the latest per URI
+   * (`latest`, as an editor does: a new publication replaces the file's diagnostics). Waiters see every
+   * publication either way.
+   */
+  keepPublished?: 'all' | 'latest';
 }
 
 export interface Published {
@@ -66,6 +72,7 @@ export class TestClient {
   stderr = '';
   private waiters: { pred: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
   private versions = new Map<string, number>();
+  private latestByUri = new Map<string, Published>();
 
   private constructor(readonly opts: StartOptions) {
     this.settings = opts.settings === undefined ? {} : opts.settings;
@@ -77,9 +84,11 @@ export class TestClient {
     this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], { cwd: opts.workspace, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    const keepAll = opts.keepPublished !== 'latest';
     this.conn.onNotification(PublishDiagnosticsNotification.type, (params) => {
       const p = { params, at: performance.now() };
-      this.published.push(p);
+      if (keepAll) this.published.push(p);
+      else this.latestByUri.set(params.uri, p);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(p)) return true;
         w.resolve(p);
@@ -162,7 +171,7 @@ export class TestClient {
 
   /** Resolves with the first publication (already received or future) that satisfies `pred`. */
   waitFor(pred: (p: Published) => boolean, timeoutMs = 20_000, fromIndex = 0): Promise<Published> {
-    const hit = this.published.slice(fromIndex).find(pred);
+    const hit = this.opts.keepPublished === 'latest' ? [...this.latestByUri.values()].find(pred) : this.published.slice(fromIndex).find(pred);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -185,6 +194,7 @@ export class TestClient {
 
   /** The latest diagnostics published for a URI (undefined when none yet). */
   latest(uri: string): Diagnostic[] | undefined {
+    if (this.opts.keepPublished === 'latest') return this.latestByUri.get(uri)?.params.diagnostics;
     for (let i = this.published.length - 1; i >= 0; i--) if (this.published[i].params.uri === uri) return this.published[i].params.diagnostics;
     return undefined;
   }
