@@ -68,6 +68,8 @@ export function ruleDocHref(code: string): string | undefined {
 }
 
 const converted = new WeakMap<Finding, Diagnostic>();
+/** JSON text of the diagnostics made by findingToDiagnostic (never changed after they are made). */
+const jsonOf = new WeakMap<Diagnostic, string | null>();
 
 /** The diagnostic of a finding (cached per finding object: unchanged findings are not converted again). */
 export function findingToDiagnostic(f: Finding): Diagnostic {
@@ -75,7 +77,20 @@ export function findingToDiagnostic(f: Finding): Diagnostic {
   if (hit) return hit;
   const d = convert(f);
   converted.set(f, d);
+  jsonOf.set(d, null);
   return d;
+}
+
+/**
+ * JSON.stringify(d), computed once for a diagnostic of findingToDiagnostic: a publication after an edit
+ * re-encodes only the diagnostics the edit changed. Any other diagnostic is encoded each time.
+ */
+export function diagnosticJson(d: Diagnostic): string {
+  const cached = jsonOf.get(d);
+  if (cached) return cached;
+  const json = JSON.stringify(d);
+  if (cached === null) jsonOf.set(d, json);
+  return json;
 }
 
 function convert(f: Finding): Diagnostic {

@@ -1,11 +1,9 @@
 // The Telemetry Lens language server: one process per editor window, started by the VS Code client
 // (IPC or stdio) or as `telemetry-lens lsp --stdio` for any other LSP client.
-import { createConnection } from 'vscode-languageserver/node';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  ProposedFeatures,
   TextDocumentSyncKind,
   WatchKind,
   type Connection,
@@ -19,6 +17,7 @@ import { registerCompletion } from './completion';
 import { registerNavigation } from './navigation';
 import { registerCodeLens } from './codeLens';
 import { registerCustomRequests } from './requests';
+import { createServerConnection } from './transport';
 
 export interface StartOptions {
   /** An existing connection (tests); default: from the process arguments (--stdio / --node-ipc / --socket). */
@@ -26,7 +25,8 @@ export interface StartOptions {
 }
 
 export function startLanguageServer(opts: StartOptions = {}): Connection {
-  const connection = opts.connection ?? createConnection(ProposedFeatures.all);
+  const own = opts.connection ? undefined : createServerConnection();
+  const connection = opts.connection ?? own!.connection;
   const state = new LanguageServerState(connection);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -80,7 +80,10 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
   registerCodeLens(connection, state);
   registerCustomRequests(connection, state);
 
-  connection.onShutdown(() => state.shutdown());
+  connection.onShutdown(() => {
+    own?.shutdownReceived();
+    return state.shutdown();
+  });
   connection.listen();
   return connection;
 }
