@@ -118,7 +118,7 @@ export const rule: Rule = {
   checkCall(ctx, report) {
     const { call, match } = ctx;
     const event = match.event;
-    if (!event || call.kind === 'set-attribute' || call.kind === 'instrument') return;
+    if (!event || call.kind === 'set-attribute' || call.kind === 'instrument' || !event.attributes.some((a) => a.required)) return;
     const keys = providedKeys(ctx);
     if (!keys) return;
     const missing = event.attributes.filter((a) => a.required && !keys.has(a.name));

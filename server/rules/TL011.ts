@@ -10,6 +10,7 @@ import { argumentEnd, closingBracket, lexStringsAndComments, listItemDeletion, r
 
 /** `pylf_v1_us_<secret>` (region optional on old tokens), legacy `lf_live_<secret>`. */
 const TOKEN = /(?<![A-Za-z0-9_])(pylf_v\d+_(?:[a-z]{2,5}_)?|lf_(?:live|test)_)([A-Za-z0-9_-]+)/g;
+const NEEDLES = /pylf_v|lf_live_|lf_test_|configure/;
 const PLACEHOLDER_WORDS = /your|token|redact|example|placeholder|secret|dummy|fake|change|replace|here|xxxx|test|sample/i;
 
 /** Is the part after the prefix a real secret (long, random-looking) rather than a placeholder? */
@@ -59,6 +60,8 @@ export const rule: Rule = {
   fileNeedles: ['pylf_v', 'lf_live_', 'lf_test_'],
   checkFile(ctx, report) {
     const { source, language } = ctx;
+    // One scan for the four needles (most files hold none of them).
+    if (!NEEDLES.test(source)) return;
     const mayHaveToken = source.includes('pylf_v') || source.includes('lf_live_') || source.includes('lf_test_');
     const mayConfigure = source.includes('configure') && /token/.test(source);
     if (!mayHaveToken && !mayConfigure) return;

@@ -21,6 +21,8 @@ export const rule: Rule = {
     if (!RECORD_KINDS.has(call.kind)) return;
     const max = schema.conventions.maxAttributes;
     if (!Number.isFinite(max) || max <= 0) return;
+    // Distinct keys are at most all keys: most calls are far below the limit.
+    if (call.attributes.length + (call.boundKeys?.length ?? 0) <= max) return;
     const keys = new Set(call.attributes.map((a) => a.key));
     // Context bound earlier (structlog/loguru `.bind()`) lands on the same record.
     for (const k of call.boundKeys ?? []) keys.add(k);
