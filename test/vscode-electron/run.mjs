@@ -53,7 +53,16 @@ try {
     ],
   });
 } catch (err) {
-  console.error(`test:electron failed: ${err instanceof Error ? err.message : String(err)}`);
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
+  const offline = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)$/.test(code) || /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|getaddrinfo|download/i.test(message);
+  if (offline && !process.env.VSCODE_EXECUTABLE) {
+    console.error(
+      `test:electron: could not download VS Code (${message}).\n` +
+        'This suite needs to reach update.code.visualstudio.com, or an installed VS Code given as VSCODE_EXECUTABLE=/path/to/code.\n' +
+        'Where VS Code cannot be downloaded, the code-server end-to-end test (test/e2e/codeServer.test.ts, part of `npm test`) runs the same scenario in a real VS Code.',
+    );
+  } else console.error(`test:electron failed: ${message}`);
   process.exitCode = 1;
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
