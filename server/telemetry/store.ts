@@ -500,6 +500,9 @@ const VIOLATION_CHUNKS = chunkSpec('span_violations', [
   { name: 'event_id', kind: Stage.Varchar, group: false },
 ]);
 
+/** A run of rows sharing their resource/scope objects shorter than this is not given a chunk of its own. */
+const MIN_CONSTANT_RUN = 64;
+
 /** Rows per data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 
@@ -710,11 +713,16 @@ function appendChunks(ap: DuckDBAppender, spec: ChunkSpec, rows: readonly object
     let n = 1;
     if (groupNames.length) while (n < CHUNK_ROWS && off + n < rows.length && sameGroup(first, rows[off + n] as Record<string, unknown>, groupNames)) n++;
     else n = Math.min(CHUNK_ROWS, rows.length - off);
+    // Rows that do not share their resource/scope objects (each record built on its own) would make a
+    // chunk per row, and a chunk costs far more than a row: such runs go into full chunks, the
+    // resource/scope columns filled row by row (their JSON text still cached per object).
+    const constant = groupNames.length > 0 && (n >= MIN_CONSTANT_RUN || off + n === rows.length);
+    if (!constant) n = Math.min(CHUNK_ROWS, rows.length - off);
     const chunk = DuckDBDataChunk.create(types, n);
     for (let c = 0; c < columns.length; c++) {
       const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
       const col = columns[c];
-      if (col.group && constantColumn(vec, col, table, first[col.name], jsonCache)) continue;
+      if (col.group && constant && constantColumn(vec, col, table, first[col.name], jsonCache)) continue;
       if (col.attrKey !== undefined) {
         fillKeptColumn(vec, col, rows, off, n, sqlLater);
         continue;
