@@ -15,7 +15,7 @@
 // Fixes are the one part that can go stale on reused findings (a fix may depend on text anywhere,
 // e.g. whether a variable is bound before the call, or the file's imports): `findingsWithFixes`
 // recomputes them for the current text, and the language server asks it for code actions.
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { type BindingEntry, type BindingsHandle, type ExtractOptions, extractFromTree, grammarFor, parserFor, pythonMayBind } from '../languages';
 import { TreeSitterRuntime } from '../languages/parser';
 import type { Schema } from '../schema/model';
@@ -121,24 +121,46 @@ export function shiftLines<T>(value: T, afterLine: number, delta: number): T {
 }
 
 /** Top-level nodes of a tree as [start, end] pairs, in order (one crossing into the wasm runtime). */
-function topLevel(tree: Tree): [number, number][] {
-  // `children` rather than sibling links: on an edited tree a zero-width node can link to itself
-  return tree.rootNode.children.map((c) => [c.startIndex, c.endIndex] as [number, number]);
+/**
+ * The top-level nodes of a tree as [start, end] ranges, read on demand: growing a region looks at a few
+ * of them (a binary search and the neighbours of the region), not at every statement of the file.
+ */
+class TopLevel {
+  private readonly root: Node;
+  readonly length: number;
+  private readonly read = new Map<number, [number, number]>();
+
+  constructor(tree: Tree) {
+    this.root = tree.rootNode;
+    this.length = this.root.childCount;
+  }
+
+  /** The i-th top-level node (by index among the root's children, not through sibling links: on an edited tree a zero-width node can link to itself). */
+  at(i: number): [number, number] {
+    let r = this.read.get(i);
+    if (!r) {
+      const c = this.root.child(i);
+      r = c ? [c.startIndex, c.endIndex] : [0, 0];
+      this.read.set(i, r);
+    }
+    return r;
+  }
 }
 
 /** [s, e] grown to cover every top-level node (of `tops`, in order) that overlaps or touches it. */
-function growToTopLevel(tops: readonly [number, number][], s: number, e: number): [number, number] {
+function growToTopLevel(tops: TopLevel, s: number, e: number): [number, number] {
   // first node ending at or after s
   let lo = 0;
   let hi = tops.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (tops[mid][1] < s) lo = mid + 1;
+    if (tops.at(mid)[1] < s) lo = mid + 1;
     else hi = mid;
   }
-  for (let k = lo; k < tops.length && tops[k][0] <= e; k++) {
-    if (tops[k][0] < s) s = tops[k][0];
-    if (tops[k][1] > e) e = tops[k][1];
+  for (let k = lo; k < tops.length && tops.at(k)[0] <= e; k++) {
+    const [a, b] = tops.at(k);
+    if (a < s) s = a;
+    if (b > e) e = b;
   }
   return [s, e];
 }
@@ -435,7 +457,7 @@ export class LintDocument {
   /** The dirty region grown to whole top-level statements of `trees` and whole lines. */
   private region(trees: readonly Tree[], start: number, end: number): [number, number] {
     const src = this.source;
-    const tops = trees.map(topLevel);
+    const tops = trees.map((t) => new TopLevel(t));
     let s = start;
     let e = end;
     for (;;) {
