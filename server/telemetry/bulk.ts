@@ -29,7 +29,9 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { RECORD_COLUMNS } from './records';
+import { isoMicros, RECORD_COLUMNS } from './records';
+
+export { isoMicros };
 import { TelemetryStore, type RecordRow } from './store';
 
 type ColumnType = 'TIMESTAMPTZ' | 'DOUBLE' | 'VARCHAR' | 'INTEGER' | 'JSON' | 'VARCHAR[]' | 'BOOLEAN';
@@ -87,12 +89,6 @@ interface Source {
 
 // ---------- the NDJSON line format ----------
 
-/** ISO 8601 UTC with microseconds for epoch microseconds (what Logfire's query API returns). */
-export function isoMicros(us: number): string {
-  const u = Math.round(us);
-  const ms = Math.floor(u / 1000);
-  return `${new Date(ms).toISOString().slice(0, 23)}${String(u - ms * 1000).padStart(3, '0')}Z`;
-}
 
 /** A store row as one NDJSON records line: ISO timestamps, NULL columns left out. */
 export function recordLine(row: RecordRow): string {

@@ -119,3 +119,23 @@ export const METRIC_COLUMNS = [
 ] as const;
 
 export type MetricColumn = (typeof METRIC_COLUMNS)[number][0];
+
+/**
+ * ISO 8601 UTC with microseconds for epoch microseconds (what Logfire's query API returns). A bigint keeps
+ * every digit beyond 2^53 µs; the result must be a JS Date (±8.64e18 µs).
+ */
+export function isoMicros(us: number | bigint): string {
+  let ms: number;
+  let frac: number;
+  if (typeof us === 'number' && Number.isSafeInteger(Math.round(us))) {
+    const u = Math.round(us);
+    ms = Math.floor(u / 1000);
+    frac = u - ms * 1000;
+  } else {
+    const u = typeof us === 'bigint' ? us : BigInt(Math.round(us));
+    const m = u >= 0n ? u / 1000n : -((-u + 999n) / 1000n);
+    ms = Number(m);
+    frac = Number(u - m * 1000n);
+  }
+  return `${new Date(ms).toISOString().slice(0, -1)}${String(frac).padStart(3, '0')}Z`;
+}

@@ -361,6 +361,8 @@ describe('import: Logfire query API answers', () => {
 test('isoMicros keeps microseconds', () => {
   assert.equal(isoMicros(Date.UTC(2026, 0, 2, 3, 4, 5, 678) * 1000 + 901), '2026-01-02T03:04:05.678901Z');
   assert.equal(isoMicros(0), '1970-01-01T00:00:00.000000Z');
+  assert.equal(isoMicros(-1), '1969-12-31T23:59:59.999999Z');
+  assert.equal(isoMicros(10_000_000_000_000_001n), '2286-11-20T17:46:40.000001Z', 'beyond 2^53 µs as a bigint');
 });
 
 describe('telemetry-lens import (dist bundle)', () => {

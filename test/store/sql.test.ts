@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import healthYaml from '../../server/schema/default-health.yaml';
 import { generateDemoRecords } from '../../server/telemetry/demo';
 import { runLogfireQuery, translateLogfireSql, QueryError, parseTimeRange } from '../../server/telemetry/sql/index';
-import type { TelemetryStore, RecordRow } from '../../server/telemetry/store';
+import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
 import { memoryStore, row, seedQueries, HOUR } from './sql-helpers';
 
 const bundled = parse(healthYaml) as { health: { id: string; sql: string }[]; queries: { name: string; sql: string }[] };
@@ -60,7 +60,7 @@ describe('seed queries run verbatim on the local store', () => {
     assert.equal(sum(1), count('Failover triggered'));
     assert.equal(sum(2), count('Failover success'));
     assert.equal(sum(3), count('Rate limit'));
-    for (const x of r.rows) assert.match(x[0] as string, /T\d\d:00:00\.000Z$/, 'hour buckets are whole UTC hours');
+    for (const x of r.rows) assert.match(x[0] as string, /T\d\d:00:00\.000000Z$/, 'hour buckets are whole UTC hours');
   });
 
   test('capacity (dashboard 3): CAST(attributes->>\'pct\' AS FLOAT) is double precision', async () => {
@@ -225,8 +225,24 @@ describe('Logfire idioms', () => {
   test('time_bucket, array_has, NOW() - INTERVAL', async () => {
     const r = await q("SELECT time_bucket('1 hour', start_timestamp) AS h, COUNT(*) FROM records WHERE start_timestamp > NOW() - INTERVAL '2 hours' GROUP BY 1");
     assert.equal(r.length, 1);
-    assert.match(r[0][0] as string, /T\d\d:00:00\.000Z$/);
+    assert.match(r[0][0] as string, /T\d\d:00:00\.000000Z$/);
     assert.deepEqual(await q("SELECT message FROM records WHERE array_has(tags, 'blue') ORDER BY 1"), [['a'], ['b']]);
+  });
+
+  test('timestamps keep their microseconds (ISO 8601 UTC, six digits), in lists too; ±infinity is text', async () => {
+    const times = ['1969-12-31T23:59:59.999999Z', '1970-01-01T00:00:00.000001Z', '2026-11-23T13:07:42.123456Z'];
+    const s2 = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
+    try {
+      const us = [-1, 1, Date.UTC(2026, 10, 23, 13, 7, 42) * 1000 + 123456];
+      await s2.insertBatch({ records: us.map((u, i) => ({ ...row({ at: new Date(0), message: `m${i}` }), start_timestamp: u, end_timestamp: u })) });
+      assert.deepEqual((await runLogfireQuery(s2, 'SELECT start_timestamp FROM records ORDER BY 1')).rows, times.map((t) => [t]));
+      const [[list, naive]] = (await runLogfireQuery(s2, "SELECT list(start_timestamp ORDER BY start_timestamp), max(start_timestamp)::TIMESTAMP FROM records")).rows;
+      assert.deepEqual(list, times);
+      assert.equal(naive, times[2]);
+      assert.deepEqual((await runLogfireQuery(s2, "SELECT 'infinity'::TIMESTAMPTZ, '-infinity'::TIMESTAMP")).rows, [['infinity', '-infinity']]);
+    } finally {
+      await s2.close();
+    }
   });
 
   test('DATE_TRUNC / time_bucket on the timestamp columns: fast path gives identical results', async () => {

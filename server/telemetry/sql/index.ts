@@ -1,8 +1,9 @@
 // Logfire SQL front end for the local DuckDB store: parse (Postgres 18 grammar), check read-only,
 // rewrite Logfire/Postgres idioms for DuckDB, deparse, run with a row limit and cancellation.
 import { trace, SpanStatusCode } from '@opentelemetry/api';
-import { type DuckDBConnection, JSDuckDBValueConverter } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValueConverter, type JS, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { QueryColumn, QueryResult } from '../../../protocol/protocol';
+import { isoMicros } from '../records';
 import { deparsePg, loadParser, locationToChar, parsePg, PgSyntaxError, scanPg } from './pg';
 import { type LikePattern, rewriteStatement, type RewriteOptions, SqlRewriteError } from './rewrite';
 
@@ -159,7 +160,7 @@ export async function runDuckDbSql(
       if (opts.signal?.aborted) throw new QueryError('Query cancelled', 'cancelled');
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const chunkRows = chunk.convertRows(JSDuckDBValueConverter);
+      const chunkRows = chunk.convertRows(resultConverter);
       for (const r of chunkRows) {
         if (rows.length >= limit) {
           truncated = true;
@@ -181,6 +182,24 @@ export async function runDuckDbSql(
     conn.closeSync();
   }
 }
+
+/**
+ * DuckDB's JS conversion, except that TIMESTAMP / TIMESTAMPTZ keep their microseconds (a JS Date has
+ * milliseconds): they become ISO 8601 UTC strings with six fraction digits, as Logfire's API returns them,
+ * and ±infinity becomes 'infinity' / '-infinity' instead of an error. Applies inside lists and structs too.
+ */
+const resultConverter: DuckDBValueConverter<JS> = (value, type) => {
+  if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) return timestampText(value.micros);
+  return JSDuckDBValueConverter(value, type, resultConverter);
+};
+
+/** Epoch microseconds → ISO text; beyond what a JS Date holds, ±infinity or the number itself. */
+function timestampText(us: bigint): string {
+  if (us >= 9223372036854775807n) return 'infinity';
+  if (us <= -9223372036854775807n) return '-infinity';
+  return us > MAX_DATE_MICROS || us < -MAX_DATE_MICROS ? String(us) : isoMicros(us);
+}
+const MAX_DATE_MICROS = 8_640_000_000_000_000_000n; // JS Date range: ±8.64e15 ms
 
 /** JS values from DuckDB → JSON-safe protocol values (ISO timestamps, safe numbers, strings). */
 export function toProtocolValue(v: unknown): unknown {
