@@ -2,6 +2,7 @@
 // charts and per-event runtime counts (local store or Logfire, through the same Logfire SQL front end).
 import type { AgentRun, ChartData, EventSummary, SpanDetail, TraceDetail, TraceSummary } from '../../protocol/protocol';
 import type { EventSpec, Schema } from '../schema/model';
+import { RECORD_COLUMNS } from './records';
 import { type ConnectionSource, parseTimeRange, type QueryBackend, runDuckDbSql } from './sql/index';
 
 type Row = Record<string, unknown>;
@@ -107,7 +108,8 @@ export async function listTraces(source: ConnectionSource, runId: string, opts: 
 export async function getTrace(source: ConnectionSource, traceId: string): Promise<TraceDetail | null> {
   const rows = await objects(
     source,
-    `SELECT r.*, v.codes FROM records_all r
+    // The Logfire columns only (records_all also holds the attribute keys kept as columns).
+    `SELECT ${RECORD_COLUMNS.map(([n]) => `r.${n}`).join(', ')}, v.codes FROM records_all r
      LEFT JOIN (SELECT span_id, list(DISTINCT code ORDER BY code) AS codes FROM span_violations WHERE trace_id = $1 GROUP BY span_id) v USING (span_id)
      WHERE r.trace_id = $1
      ORDER BY r.start_timestamp, r.span_id`,
