@@ -25,8 +25,7 @@ import { MAX_FILE_BYTES } from '../lint/workspace';
 import { DocumentStore, languageOfPath, uriToPath, type OpenDoc } from './documents';
 import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
-import { createEngineDocument, lintFiles, lintSettings, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
-import { warmUp } from './warmup';
+import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
 import type { TelemetryService } from './telemetry';
 
 /** One file's entry in the workspace index. */
@@ -270,12 +269,6 @@ export class LanguageServerState {
     try {
       const { settings } = await this.settings.get(doc.uri);
       const engine = await createEngineDocument(doc.path || doc.uri, doc.language, text, { schema: this.schemaFor(doc.path), settings });
-      if (this.docs.get(doc.uri) !== doc) {
-        engine.dispose();
-        return;
-      }
-      // the first document of a language: compile the keystroke path before its diagnostics go out
-      await warmUp(doc.language, this.schemaFor(doc.path), lintSettings(settings)).catch((e) => this.log(`warm-up: ${errorText(e)}`));
       if (this.docs.get(doc.uri) !== doc) {
         engine.dispose();
         return;
