@@ -2,7 +2,7 @@
 // `workspace/configuration` pulls for `telemetryLens` with the flat settings object.
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { DEFAULT_SETTINGS, type Settings } from '../protocol/settings';
+import { DEFAULT_SETTINGS, SERVER_NODE_ARGS, type Settings } from '../protocol/settings';
 
 export const SCHEMA_GLOB = '**/telemetry.schema.{yaml,yml,json}';
 export const SECTION = 'telemetryLens';
@@ -20,9 +20,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
   const module = context.asAbsolutePath('dist/server/server.js');
-  // A larger young generation for the server: OTLP decoding allocates many short-lived objects, and
-  // V8 grows the semi-space up to this bound only under that pressure (an idle server is unaffected).
-  const execArgv = ['--max-semi-space-size=64'];
+  const execArgv = [...SERVER_NODE_ARGS];
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6011'] } },

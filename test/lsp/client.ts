@@ -1,5 +1,6 @@
 // A real LSP client for the tests and the benchmark: spawns the bundled server (dist/server/server.js
-// or `dist/server/cli.js lsp`) with --stdio and speaks JSON-RPC over its stdin/stdout.
+// or `dist/server/cli.js lsp`) with --stdio and speaks JSON-RPC over its stdin/stdout, or (transport
+// 'ipc') with --node-ipc over Node's IPC channel, as the VS Code extension starts it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -43,6 +46,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Node options for the server process (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** 'stdio' (default; Neovim, Helix, Zed) or 'ipc' (Node's IPC channel, as the VS Code client uses). */
+  transport?: 'stdio' | 'ipc';
   /** Advertise dynamic registration / workDoneProgress / configuration (default true). */
   fullCapabilities?: boolean;
   /**
@@ -78,12 +83,20 @@ export class TestClient {
     this.settings = opts.settings === undefined ? {} : opts.settings;
     this.files = opts.files ?? {};
     const root = packageRoot();
+    const ipc = opts.transport === 'ipc';
+    const flag = ipc ? '--node-ipc' : '--stdio';
     const args = opts.viaCli
-      ? [path.join(root, 'dist', 'server', 'cli.js'), 'lsp', '--stdio']
-      : [path.join(root, 'dist', 'server', 'server.js'), '--stdio'];
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], { cwd: opts.workspace, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      ? [path.join(root, 'dist', 'server', 'cli.js'), 'lsp', flag]
+      : [path.join(root, 'dist', 'server', 'server.js'), flag];
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], {
+      cwd: opts.workspace,
+      env: { ...process.env, ...opts.env },
+      stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+    });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = ipc
+      ? createMessageConnection(new IPCMessageReader(this.proc), new IPCMessageWriter(this.proc))
+      : createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     const keepAll = opts.keepPublished !== 'latest';
     this.conn.onNotification(PublishDiagnosticsNotification.type, (params) => {
       const p = { params, at: performance.now() };

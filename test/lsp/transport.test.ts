@@ -12,6 +12,7 @@ import { findingToDiagnostic, diagnosticJson } from '../../server/lsp/diagnostic
 import { encodeMessage, StdioMessageWriter } from '../../server/lsp/transport';
 import { lintSource } from '../../server/lint/engine';
 import { bundledSchema } from '../../server/schema/loader';
+import { SERVER_NODE_ARGS } from '../../protocol/settings';
 import { makeWorkspace, TestClient } from './client';
 
 const SOURCE = [
@@ -115,6 +116,26 @@ test('stdio server: console output goes to the client as log messages, never ont
     assert.ok(got.some((l) => l.message === "noisy log { n: 1 }" && l.type === 4), JSON.stringify(got));
     assert.ok(got.some((l) => l.message === 'noisy info' && l.type === 4));
     assert.ok(got.some((l) => l.message === 'noisy error' && l.type === 1));
+  } finally {
+    assert.equal(await client.stop(), 0, 'clean exit after shutdown/exit');
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('IPC server (as the VS Code client starts it): diagnostics, edits and a clean exit over Node IPC', { timeout: 60_000 }, async () => {
+  const ws = makeWorkspace({ 'a.py': 'import logfire\nlogfire.info("Failover: {from_model} → {to_model}", from_model=a, to_model=b)\n' });
+  const { client } = await TestClient.start({ workspace: ws, transport: 'ipc', nodeArgs: [...SERVER_NODE_ARGS], settings: { receiver: { autoStart: false } } });
+  try {
+    assert.notEqual(client.proc.channel, undefined, 'spoken over the IPC channel');
+    const uri = await client.open('a.py', 'python');
+    assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'TL001'));
+    // fix the template: the TL001 finding goes away in the next version's publication
+    const fixed = 'Failover triggered: {from_model} → {to_model} ({error_type})';
+    const old = 'Failover: {from_model} → {to_model}';
+    const at = 'logfire.info("'.length;
+    const v = await client.change(uri, [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + old.length } }, text: fixed }]);
+    const after = await client.diagnostics(uri, v);
+    assert.ok(!after.some((d) => d.code === 'TL001'), JSON.stringify(after));
   } finally {
     assert.equal(await client.stop(), 0, 'clean exit after shutdown/exit');
     fs.rmSync(ws, { recursive: true, force: true });
