@@ -120,7 +120,6 @@ export function shiftLines<T>(value: T, afterLine: number, delta: number): T {
   return walk(value) as T;
 }
 
-/** Top-level nodes of a tree as [start, end] pairs, in order (one crossing into the wasm runtime). */
 /**
  * The top-level nodes of a tree as [start, end] ranges, read on demand: growing a region looks at a few
  * of them (a binary search and the neighbours of the region), not at every statement of the file.

@@ -52,7 +52,6 @@ export interface RewriteOptions {
   attributeColumns?: ReadonlyMap<string, string>;
 }
 
-
 /** Level names accepted in comparisons: the SDK names plus `warning`. */
 export const LEVEL_BY_NAME: Record<string, number> = { ...LEVEL_NUMBERS, warning: LEVEL_NUMBERS.warn };
 
