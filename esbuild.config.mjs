@@ -8,8 +8,12 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const onlyOut = process.argv.includes('--out-only');
 const production = process.argv.includes('--production');
 
-/** Native or wasm-loading packages that must stay outside the bundles (shipped beside them). */
-const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'];
+/**
+ * Packages left outside the bundles. The development build keeps DuckDB's packages in node_modules; the
+ * production build (the VSIX) bundles DuckDB's JavaScript too and leaves out only the platform package that
+ * holds the native library (`@duckdb/node-bindings-<platform>/duckdb.node`), shipped beside the bundles.
+ */
+const external = production ? ['vscode', '@duckdb/node-bindings-*'] : ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'];
 
 /** Bundled entry points: [source, output]. Missing sources are skipped so partial trees build. */
 const bundles = [

@@ -5,8 +5,9 @@
 // never overwrites the development bundles in dist/ that tests and a running debug session use:
 //   1. copy the project's files (not node_modules, tests or benchmarks) into the stage,
 //   2. production build there (`node esbuild.config.mjs --production`: minified, no source maps),
-//   3. copy the native DuckDB packages for the target platform into dist/node_modules/ so that
-//      `require('@duckdb/node-api')` from dist/server/*.js resolves inside the installed extension,
+//   3. copy DuckDB's native package for the target platform into dist/node_modules/ so that the bundled
+//      DuckDB loader's `require('@duckdb/node-bindings-<platform>/duckdb.node')` resolves inside the
+//      installed extension (DuckDB's JavaScript is in the production bundles),
 //   4. `vsce package --target <target> --no-dependencies`, filtered by .vscodeignore.
 //
 // @vscode/vsce is pinned to 3.9.2 because it runs on Node 20; vsce 4.x requires Node >= 22.
@@ -75,22 +76,6 @@ function projectFiles() {
   return files.filter((f) => !/^(test|bench|test-artifacts|\.ci|\.cache)\//.test(f) && !f.endsWith('.vsix') && fs.existsSync(path.join(root, f)));
 }
 
-/** A package and its runtime dependencies (optional ones only when installed), from node_modules. */
-function dependencyClosure(names) {
-  const seen = new Set();
-  const queue = [...names];
-  while (queue.length) {
-    const name = queue.shift();
-    if (seen.has(name)) continue;
-    const pj = path.join(root, 'node_modules', name, 'package.json');
-    if (!fs.existsSync(pj)) throw new Error(`package: ${name} is not installed (run \`npm ci\`)`);
-    seen.add(name);
-    const meta = JSON.parse(fs.readFileSync(pj, 'utf8'));
-    queue.push(...Object.keys(meta.dependencies ?? {}));
-  }
-  return [...seen];
-}
-
 /** Figures from the last code-server e2e run (test-artifacts/e2e-metrics.json), when there is one. */
 function e2eFigures() {
   const file = path.join(root, 'test-artifacts', 'e2e-metrics.json');
@@ -134,19 +119,17 @@ if (!fs.existsSync(path.join(stage, manifest.main))) {
   process.exit(1);
 }
 
-// 3. native DuckDB packages beside the bundles
+// 3. DuckDB's native package beside the bundles
 if (!fs.existsSync(path.join(root, 'node_modules', duckdbPackage))) {
   console.error(`package: ${duckdbPackage} is not installed; on another platform run \`npm install\` there, or package on that platform`);
   process.exit(1);
 }
-for (const name of [...dependencyClosure(['@duckdb/node-api']), duckdbPackage]) {
-  fs.cpSync(path.join(root, 'node_modules', name), path.join(stage, 'dist', 'node_modules', name), {
-    recursive: true,
-    dereference: true,
-    // Type declarations, docs and source maps are not needed at runtime (licences stay).
-    filter: (src) => !/\.(d\.ts|map|md)$/i.test(src),
-  });
-}
+fs.cpSync(path.join(root, 'node_modules', duckdbPackage), path.join(stage, 'dist', 'node_modules', duckdbPackage), {
+  recursive: true,
+  dereference: true,
+  // Type declarations, docs and source maps are not needed at runtime (licences stay).
+  filter: (src) => !/\.(d\.ts|map|md)$/i.test(src),
+});
 fs.rmSync(path.join(stage, 'node_modules'));
 
 // 4. vsce (pinned 3.9.2: the last major that runs on Node 20)
