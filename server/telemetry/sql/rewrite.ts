@@ -438,15 +438,20 @@ function relName(n: PgNode): string | undefined {
   return String(rv.alias?.aliasname ?? rv.relname);
 }
 
-function optimizeExtremumJoins(root: PgNode): void {
+/** Calls fn for every SelectStmt in the tree, innermost first (a rewrite sees its subqueries already rewritten). */
+function forEachSelectStmt(root: unknown, fn: (sel: PgNode) => void): void {
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) return n.forEach(walk);
     if (!n || typeof n !== 'object') return;
     for (const v of Object.values(n)) walk(v);
     const sel = (n as PgNode).SelectStmt;
-    if (sel) tryExtremumJoin(sel);
+    if (sel) fn(sel);
   };
   walk(root);
+}
+
+function optimizeExtremumJoins(root: PgNode): void {
+  forEachSelectStmt(root, tryExtremumJoin);
 }
 
 function tryExtremumJoin(sel: PgNode): void {
@@ -642,14 +647,7 @@ function walkSameLevel(n: unknown, fn: (node: PgNode, parent: Record<string | nu
 }
 
 function optimizeSharedJsonParse(root: PgNode): void {
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    for (const v of Object.values(n)) walk(v);
-    const sel = (n as PgNode).SelectStmt;
-    if (sel) shareJsonParse(sel);
-  };
-  walk(root);
+  forEachSelectStmt(root, shareJsonParse);
 }
 
 function shareJsonParse(sel: PgNode): void {
