@@ -293,6 +293,23 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const needleParts = new WeakMap<readonly string[], { set: ReadonlySet<string>; re: string }>();
+
+/**
+ * A regular-expression alternation of `needles` plus the first dotted segment of each of `names` (the names a
+ * file has bound so far); the needles' part is built once per list.
+ */
+export function needleAlternation(needles: readonly string[], names: Iterable<string>): string {
+  let base = needleParts.get(needles);
+  if (!base) needleParts.set(needles, (base = { set: new Set(needles), re: needles.map(escapeRegExp).join('|') }));
+  let extra: Set<string> | undefined;
+  for (const k of names) {
+    const first = k.split('.')[0];
+    if (!base.set.has(first)) (extra ??= new Set()).add(first);
+  }
+  return extra ? `${base.re}|${[...extra].map(escapeRegExp).join('|')}` : base.re;
+}
+
 /**
  * Nodes found from text matches instead of a whole-tree walk (walking every node costs as much as
  * parsing): for each match of `re` (global, with the `d` flag), take the smallest node spanning

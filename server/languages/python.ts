@@ -14,6 +14,7 @@ import {
   cachedRegExp,
   callsAtMatches,
   escapeRegExp,
+  needleAlternation,
   levelFromOtelNumber,
   levelFromStdlibNumber,
   listInsertion,
@@ -104,19 +105,6 @@ const BINDING_NEEDLES = [
   'start_as_current_span',
 ];
 
-const BINDING_NEEDLE_SET = new Set(BINDING_NEEDLES);
-const BINDING_NEEDLES_RE = BINDING_NEEDLES.map(escapeRegExp).join('|');
-
-/** BINDING_NEEDLES plus the first segment of each bound name, as a regular-expression alternation. */
-function bindingAlternation(names: Iterable<string>): string {
-  let extra: Set<string> | undefined;
-  for (const k of names) {
-    const first = k.split('.')[0];
-    if (!BINDING_NEEDLE_SET.has(first)) (extra ??= new Set()).add(first);
-  }
-  return extra ? `${BINDING_NEEDLES_RE}|${[...extra].map(escapeRegExp).join('|')}` : BINDING_NEEDLES_RE;
-}
-
 function isStatementBoundary(type: string): boolean {
   return type.endsWith('statement') || type === 'block' || type === 'module' || type.endsWith('definition') || type === 'lambda';
 }
@@ -146,7 +134,7 @@ class PyExtractor {
       }
       // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
       //    line), and `with … as x` targets.
-      const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${bindingAlternation(this.env.keys())})\\b`, 'dgm');
+      const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, this.env.keys())})\\b`, 'dgm');
       const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
       if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
       bindings.sort((x, y) => x.startIndex - y.startIndex);
@@ -1056,7 +1044,7 @@ function memberRecv(r: Recv, attr: string): Recv | undefined {
 export function pythonMayBind(text: string, names: Iterable<string>): boolean {
   if (/^[ \t]*(import|from)\b/m.test(text)) return true;
   if (/\bas[ \t]+[A-Za-z_]/.test(text)) return true;
-  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${bindingAlternation(names)})\\b`, 'm').test(text);
+  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, names)})\\b`, 'm').test(text);
 }
 
 /** Every telemetry call in a parsed Python file. */

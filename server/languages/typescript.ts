@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
+import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, needleAlternation, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 type Recv =
   | { t: 'logfire' }
@@ -31,8 +31,6 @@ function isBoundary(type: string): boolean {
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
 const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, 'startActiveSpan']);
 const JS_METHODS_RE = [...JS_METHODS].map(escapeRegExp).join('|');
-/** BINDING_NEEDLES as a regular-expression alternation (built once). */
-const BINDING_NEEDLES_RE = BINDING_NEEDLES.map(escapeRegExp).join('|');
 
 class TsExtractor {
   private env = new Map<string, Recv>();
@@ -54,13 +52,7 @@ class TsExtractor {
       for (const n of nodesAtMatches(root, src, /^[ \t]*(import)\b/dgm, IMPORT_TYPES, 2)) this.importStatement(n);
     }
     // 2. Declarations / assignments / class fields whose value mentions a telemetry name or factory.
-    let extra: Set<string> | undefined;
-    for (const k of this.env.keys()) {
-      const first = k.split('.')[0];
-      if (!BINDING_NEEDLES.includes(first)) (extra ??= new Set()).add(first);
-    }
-    const needles = extra ? `${BINDING_NEEDLES_RE}|${[...extra].map(escapeRegExp).join('|')}` : BINDING_NEEDLES_RE;
-    const bindRe = cachedRegExp(`=[^=>\\n][^\\n]*?\\b(${needles})\\b`, 'dg');
+    const bindRe = cachedRegExp(`=[^=>\\n][^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, this.env.keys())})\\b`, 'dg');
     for (const n of nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isBoundary)) {
       switch (n.type) {
         case 'variable_declarator':
