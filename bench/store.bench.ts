@@ -1,7 +1,8 @@
 // Store benchmark: 1M generated Code Puppy records in a file-backed DuckDB store; bulk load time, the
 // seed's queries through the Logfire SQL front end (p50 over repeated runs), the health-check run,
 // RSS and database size. `npm run bench -- store [records]` (default 1,000,000). Bulk load is the
-// `telemetry-lens import` path (importRecordFiles) in a child process on a file generated beforehand.
+// `telemetry-lens import` path (importRecordFiles) in a child process on files generated beforehand
+// (NDJSON, and the same records as Parquet), next to DuckDB's own Parquet → table copy as a floor.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { parse } from 'yaml';
 import healthYaml from '../server/schema/default-health.yaml';
 import { generateDemoRecords } from '../server/telemetry/demo';
 import { spawnSync } from 'node:child_process';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { RECORD_COLUMNS } from '../server/telemetry/records';
 import { TelemetryStore } from '../server/telemetry/store';
 import { importRecordFiles, recordLine } from '../server/telemetry/bulk';
 import { localBackend, runLogfireQuery } from '../server/telemetry/sql/index';
@@ -17,6 +20,7 @@ import { chartData } from '../server/telemetry/views';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const CHILD = '--import-child';
+const FLOOR = '--floor-child';
 
 interface ChildResult {
   rows: number;
@@ -40,8 +44,40 @@ async function childImport(file: string, db: string): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-function importInChild(file: string, db: string): ChildResult {
-  const r = spawnSync(process.execPath, [process.argv[1], CHILD, file, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/**
+ * Child mode: DuckDB alone copies a Parquet file into a new file-backed table with the records
+ * columns (no checks, no duplicate handling, no kept attribute columns, insertion order not kept):
+ * what the hardware and DuckDB's storage cost before any of the import's own work.
+ */
+async function childFloor(file: string, db: string): Promise<void> {
+  const inst = await DuckDBInstance.create(db);
+  const c = await inst.connect();
+  await c.run(`CREATE TABLE t (${RECORD_COLUMNS.filter(([n]) => n !== 'created_at').map(([n, t]) => `${n} ${t}`).join(', ')})`);
+  await c.run('SET preserve_insertion_order = false');
+  const c0 = process.cpuUsage();
+  const t = performance.now();
+  const r = await c.run(`INSERT INTO t SELECT * FROM read_parquet('${file}')`);
+  await c.run('CHECKPOINT');
+  const seconds = (performance.now() - t) / 1000;
+  const c1 = process.cpuUsage(c0);
+  c.closeSync();
+  const out: ChildResult = { rows: r.rowsChanged, duplicates: 0, seconds, cpu: (c1.user + c1.system) / 1e6, rss: process.memoryUsage().rss, peak: process.resourceUsage().maxRSS * 1024 };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+/** Writes the NDJSON records file's rows as Parquet with DuckDB (the store's column types). */
+async function writeParquet(ndjson: string, out: string): Promise<void> {
+  const cols = RECORD_COLUMNS.filter(([n]) => n !== 'created_at');
+  const spec = `{${cols.map(([n, t]) => `${n}: '${t.replace(/\s+NOT NULL.*$/, '')}'`).join(', ')}}`;
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  await c.run(`SET TimeZone = 'UTC'`);
+  await c.run(`COPY (SELECT * FROM read_json('${ndjson}', format = 'newline_delimited', columns = ${spec})) TO '${out}' (FORMAT parquet)`);
+  c.closeSync();
+}
+
+function importInChild(file: string, db: string, mode = CHILD): ChildResult {
+  const r = spawnSync(process.execPath, [process.argv[1], mode, file, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`import child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -82,9 +118,21 @@ async function main(): Promise<void> {
     const sample = rows.slice(rows.length - 100_000);
     rows.length = 0;
     // The import runs in a fresh process (as the CLI does), so its RSS is the import's own.
+    const parquet = path.join(dir, 'records.parquet');
+    t = performance.now();
+    await writeParquet(ndjson, parquet);
+    results.push(['write the same records as Parquet (DuckDB)', mb(fs.statSync(parquet).size), `${((performance.now() - t) / 1000).toFixed(2)} s`]);
+    const other = path.join(dir, 'parquet.duckdb');
+    const fromParquet = importInChild(parquet, other);
+    fs.rmSync(other);
+    const floor = importInChild(parquet, other, FLOOR);
+    fs.rmSync(other);
+    fs.rmSync(parquet);
     const child = importInChild(ndjson, dbPath);
-    results.push([`bulk load: import ${child.rows.toLocaleString()} records, 1 file`, `target ≤ 3 s; CPU ${child.cpu.toFixed(2)} s`, `${child.seconds.toFixed(2)} s`]);
-    results.push(['import process RSS after load / peak', 'store open, DuckDB buffers', `${mb(child.rss)} / ${mb(child.peak)}`]);
+    results.push([`bulk load: import ${fromParquet.rows.toLocaleString()} records, 1 Parquet file`, `target ≤ 3 s; CPU ${fromParquet.cpu.toFixed(2)} s`, `${fromParquet.seconds.toFixed(2)} s`]);
+    results.push([`bulk load: import ${child.rows.toLocaleString()} records, 1 NDJSON file`, `target ≤ 3 s; CPU ${child.cpu.toFixed(2)} s`, `${child.seconds.toFixed(2)} s`]);
+    results.push(['DuckDB alone: Parquet → table, same rows', `no checks or extras; CPU ${floor.cpu.toFixed(2)} s`, `${floor.seconds.toFixed(2)} s`]);
+    results.push(['import process RSS after load / peak', 'NDJSON; store open, DuckDB buffers', `${mb(child.rss)} / ${mb(child.peak)}`]);
     const again = importInChild(ndjson, dbPath);
     results.push(['re-import the same file (all duplicates)', `${again.duplicates.toLocaleString()} skipped; CPU ${again.cpu.toFixed(2)} s`, `${again.seconds.toFixed(2)} s`]);
     fs.rmSync(ndjson);
@@ -176,7 +224,7 @@ async function main(): Promise<void> {
   for (const [a, b, c] of results) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c} |`);
 }
 
-(process.argv[2] === CHILD ? childImport(process.argv[3], process.argv[4]) : main()).catch((e) => {
+(process.argv[2] === CHILD ? childImport(process.argv[3], process.argv[4]) : process.argv[2] === FLOOR ? childFloor(process.argv[3], process.argv[4]) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 // Bulk import (server/telemetry/bulk.ts) against real DuckDB stores: round trip, de-duplication,
-// formats (NDJSON, Logfire JSON / NDJSON stream / CSV answers), positioned errors, all-or-nothing.
+// formats (NDJSON, Logfire JSON / NDJSON stream / CSV answers, Parquet), positioned errors, all-or-nothing.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { generateDemoRecords } from '../../server/telemetry/demo';
 import { ImportError, importRecordFiles, isoMicros, recordLine } from '../../server/telemetry/bulk';
 import { packageRoot } from '../../server/paths';
 import { recordRow } from './sql-helpers';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bulk-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -355,6 +356,122 @@ describe('import: Logfire query API answers', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('import: Parquet', () => {
+  const NAMES = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
+  const SPEC = `{${RECORD_COLUMNS.filter(([n]) => n !== 'created_at').map(([n, t]) => `${n}: '${t.replace(/\s+NOT NULL.*$/, '')}'`).join(', ')}}`;
+
+  /** Writes a Parquet file with DuckDB from `SELECT … FROM rows` (rows: the NDJSON records read with their store types). */
+  async function parquet(rows: RecordRow[], select = '*'): Promise<string> {
+    const src = file(ndjson(rows));
+    const out = path.join(dir, `f${++fileSeq}.parquet`);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      await c.run(`SET TimeZone = 'UTC'`);
+      await c.run(`COPY (SELECT ${select} FROM read_json('${src}', format = 'newline_delimited', columns = ${SPEC})) TO '${out}' (FORMAT parquet)`);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+    return out;
+  }
+
+  const demo = () => {
+    const rows = generateDemoRecords({ records: 2000, seed: 11, now: new Date(T0 / 1000) });
+    rows.push(rec(1, { message: 'quote " backslash \\ newline \n ünïcødé ✓', tags: [], attributes: {} }));
+    rows.push(rec(2, { kind: 'span', otel_events: [{ name: 'e', attributes: { a: 1 } }], otel_links: [], is_exception: true, process_pid: 2147483647 }));
+    return rows;
+  };
+
+  async function sameAsNdjson(rows: RecordRow[], parquetFile: string): Promise<void> {
+    const viaNdjson = await open();
+    const viaParquet = await open();
+    try {
+      await importRecordFiles(viaNdjson, [file(ndjson(rows))]);
+      const r = await importRecordFiles(viaParquet, [parquetFile]);
+      assert.deepEqual([r.rows, r.inserted, r.duplicates], [rows.length, rows.length, 0]);
+      assert.deepEqual(await dump(viaParquet), await dump(viaNdjson));
+      // Raw DuckDB SQL (no Logfire front end): the hidden kept columns themselves, next to the JSON.
+      const kept = `SELECT span_id, _attr_workload, _attr_pct, json_extract_string(attributes, 'pct') AS pct FROM records_all WHERE _attr_workload IS NOT NULL OR _attr_pct IS NOT NULL ORDER BY span_id, kind, start_timestamp`;
+      const k = await viaParquet.queryObjects(kept);
+      assert.ok(k.length > 0 && k.some((x) => (x as { pct: unknown }).pct !== null));
+      assert.ok(k.every((x) => (x as { pct: unknown; _attr_pct: unknown }).pct === (x as { _attr_pct: unknown })._attr_pct));
+      assert.deepEqual(k, await viaNdjson.queryObjects(kept), 'the kept attribute columns are filled as from NDJSON');
+      assert.deepEqual(r.runIds, (await viaParquet.queryObjects<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY run_id`)).map((x) => x.run_id));
+    } finally {
+      await viaNdjson.close();
+      await viaParquet.close();
+    }
+  }
+
+  test('a Parquet file with the store\'s column types imports the same rows as NDJSON', async () => {
+    const rows = demo();
+    await sameAsNdjson(rows, await parquet(rows));
+  });
+
+  test('other producers\' types: zone-less timestamps (UTC), JSON and lists as text, wider integers, columns in any order', async () => {
+    const rows = demo();
+    const casts = NAMES.map((n) => {
+      if (n.endsWith('_timestamp')) return `CAST(${n} AS TIMESTAMP) AS ${n}`;
+      if (n === 'attributes' || n === 'otel_resource_attributes') return `CAST(${n} AS VARCHAR) AS ${n}`;
+      if (n === 'tags') return `CAST(to_json(tags) AS VARCHAR) AS tags`;
+      if (n === 'level' || n === 'process_pid') return `CAST(${n} AS BIGINT) AS ${n}`;
+      return n;
+    }).reverse();
+    const f = await parquet(rows, `${casts.join(', ')}, 'proj' AS project_id`);
+    await sameAsNdjson(rows, f);
+  });
+
+  test('rows already stored and repeats across Parquet and NDJSON files are skipped once', async () => {
+    const store = await open();
+    try {
+      await store.insertBatch({ records: [rec(1)] });
+      const r = await importRecordFiles(store, [await parquet([rec(1), rec(2), rec(3)]), file(ndjson([rec(3), rec(4)]))]);
+      assert.deepEqual([r.rows, r.inserted, r.duplicates], [5, 3, 2]);
+      assert.equal(await store.count(), 4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  async function refused(files: string[], re: RegExp): Promise<ImportError> {
+    const store = await open();
+    try {
+      await store.insertBatch({ records: [rec(99)] });
+      const e = await rejects(importRecordFiles(store, files), re);
+      assert.equal(await store.count({ includePending: true }), 1, 'the stored row is kept, nothing imported');
+      return e;
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('bad rows are refused with file and row number; nothing is imported', async () => {
+    const good = file(ndjson([rec(1), rec(2)]));
+    const rows = Array.from({ length: 50 }, (_, i) => rec(i + 10));
+    let f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000040' THEN 'bogus' ELSE kind END AS kind)`);
+    let e = await refused([good, f], /row 31: kind must be one of span, log, span_event, pending_span/);
+    assert.ok(e.message.startsWith(`${f}: row 31: `), e.message);
+    f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000012' THEN NULL ELSE trace_id END AS trace_id)`);
+    await refused([f], /row 3: missing required column 'trace_id' \(NULL\)/);
+    f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000050' THEN '{not json' ELSE CAST(attributes AS VARCHAR) END AS attributes)`);
+    await refused([f], /row 41: attributes must be JSON/);
+    f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000020' THEN 'yesterday' ELSE CAST(start_timestamp AS VARCHAR) END AS start_timestamp)`);
+    await refused([f], /row 11: start_timestamp must be a timestamp/);
+    f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000015' THEN 3000000000 ELSE level END AS level)`);
+    await refused([f], /row 6: level must be of type INTEGER/);
+  });
+
+  test('unknown and missing columns, and files that are not Parquet inside', async () => {
+    const rows = [rec(1), rec(2)];
+    await refused([await parquet(rows, '*, 1 AS spanname')], /unknown column 'spanname' \(did you mean 'span_name'\?\)/);
+    await refused([await parquet(rows, '* EXCLUDE (span_name, service_name)')], /missing required columns span_name, service_name/);
+    const broken = file(Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)]), 'parquet');
+    const e = await refused([broken], /not a readable Parquet file: /);
+    assert.ok(e.message.startsWith(`${broken}: `), e.message);
   });
 });
 
