@@ -339,6 +339,22 @@ describe('read-only and errors', () => {
     });
   }
 
+  test('a misspelt or unknown first word is a syntax error with its position, not a refusal', async () => {
+    for (const [sql, re] of [
+      ['SELEC 1', /^SQL syntax error: syntax error at or near "SELEC" \(did you mean SELECT\?\) \(line 1, column 1\)$/],
+      ['wtih x AS (SELECT 1) SELECT * FROM x', /^SQL syntax error: syntax error at or near "wtih" \(did you mean WITH\?\) \(line 1, column 1\)$/],
+      ['records WHERE level > 9', /^SQL syntax error: syntax error at or near "records" \(line 1, column 1\)$/],
+    ] as const) {
+      await assert.rejects(runLogfireQuery(store, sql), (e: unknown) => {
+        assert.ok(e instanceof QueryError, String(e));
+        assert.equal(e.kind, 'syntax');
+        assert.match(e.message, re);
+        assert.deepEqual([e.position?.line, e.position?.column], [1, 1]);
+        return true;
+      });
+    }
+  });
+
   test('the store is unchanged after the refused statements', async () => {
     const r = await runLogfireQuery(store, 'SELECT message FROM records');
     assert.deepEqual(r.rows, [['keep me']]);

@@ -4,6 +4,7 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import { type DuckDBConnection, DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValueConverter, type JS, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { QueryColumn, QueryResult } from '../../../protocol/protocol';
 import { isoMicros } from '../records';
+import { closest, distance } from 'fastest-levenshtein';
 import { deparsePg, loadParser, locationToChar, parsePg, PgSyntaxError, scanPg } from './pg';
 import { type LikePattern, rewriteStatement, type RewriteOptions, SqlRewriteError } from './rewrite';
 
@@ -40,6 +41,16 @@ export interface TranslatedQuery {
 }
 
 const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
+/**
+ * First words of statements that are not read-only queries (Postgres and DuckDB). A query that fails to
+ * parse and starts with one is refused as such; any other parse failure is a syntax error.
+ */
+const NOT_READ_ONLY = new Set(
+  ('ABORT ALTER ANALYZE ATTACH BEGIN CALL CHECKPOINT CLOSE CLUSTER COMMENT COMMIT COPY CREATE DEALLOCATE DECLARE DELETE ' +
+    'DESCRIBE DETACH DISCARD DO DROP END EXECUTE EXPORT FETCH FORCE FROM GRANT IMPORT INSERT INSTALL LISTEN LOAD LOCK MERGE ' +
+    'MOVE NOTIFY PIVOT PRAGMA PREPARE REFRESH REINDEX RESET REVOKE ROLLBACK SECURITY SET SHOW START SUMMARIZE TRUNCATE ' +
+    'UNPIVOT UPDATE UPSERT USE VACUUM').split(' '),
+);
 
 /** Default and maximum rows returned (Logfire's API caps at 10,000 too). */
 export const DEFAULT_ROW_LIMIT = 10_000;
@@ -66,14 +77,18 @@ export function translateLogfireSqlSync(sql: string, opts: RewriteOptions = {}):
     if (e instanceof PgSyntaxError) {
       // DuckDB-only statements (ATTACH, PRAGMA, INSTALL…) are not Postgres: say why they are refused.
       const first = scanPg(sql)[0];
-      if (first && !READ_KEYWORDS.has(first.text.toUpperCase()) && first.text !== '(') {
+      const word = first?.text.toUpperCase() ?? '';
+      if (NOT_READ_ONLY.has(word)) {
         throw new QueryError(
-          `Only read-only queries (SELECT, WITH … SELECT, VALUES) are allowed; ${first.text.toUpperCase()} is refused`,
+          `Only read-only queries (SELECT, WITH … SELECT, VALUES) are allowed; ${word} is refused`,
           'readonly',
-          positionOf(sql, locationToChar(sql, first.start)),
+          positionOf(sql, locationToChar(sql, first!.start)),
         );
       }
-      throw new QueryError(`SQL syntax error: ${e.message}`, 'syntax', positionOf(sql, e.position));
+      // A misspelt first word (`SELEC`, `WTIH`) gets the statement it most likely meant.
+      const meant = /^[A-Z]+$/.test(word) && !READ_KEYWORDS.has(word) ? closest(word, [...READ_KEYWORDS]) : undefined;
+      const hint = meant && distance(word, meant) <= 2 ? ` (did you mean ${meant}?)` : '';
+      throw new QueryError(`SQL syntax error: ${e.message}${hint}`, 'syntax', positionOf(sql, e.position));
     }
     throw e;
   }
