@@ -115,9 +115,29 @@ describe('verdict thresholds (seed criteria) on hand-made data', () => {
     try {
       const r = await runHealthCheck(check('warnings-before-rate-limits'), localBackend(store));
       assert.equal(r.verdict, 'fail');
-      assert.equal(r.figure, '1 of 2 rate limits had an earlier warning (median lead 600 s)');
+      assert.equal(r.figure, '1 of 2 rate limits had an earlier warning (median lead 10 min)');
     } finally {
       await store.close();
+    }
+  });
+
+  test('warnings before rate limits: the median lead reads in seconds, minutes or hours', async () => {
+    for (const [warnedAt, lead] of [
+      [41, '60 s'],
+      [130, '90 min'],
+      [640, '10.0 h'],
+    ] as const) {
+      const store = await memoryStore([
+        row({ at: at(warnedAt), message: 'Capacity warning: A at 91% (day_requests)', attributes: { model: 'A', pct: 91 } }),
+        row({ at: at(40), message: 'Rate limit: A (CODING) - cooldown 30s', attributes: { model: 'A' } }),
+      ]);
+      try {
+        const r = await runHealthCheck(check('warnings-before-rate-limits'), localBackend(store));
+        assert.equal(r.verdict, 'pass');
+        assert.equal(r.figure, `1 of 1 rate limits had an earlier warning (median lead ${lead})`);
+      } finally {
+        await store.close();
+      }
     }
   });
 
