@@ -182,9 +182,10 @@ export const checkCommand: Command = {
       if (a.values.schema) {
         if (!fs.existsSync(a.values.schema)) throw new UsageError(`schema file not found: ${a.values.schema}`);
         const loaded = loadSchemaFile(a.values.schema);
-        for (const e of loaded.errors.filter((x) => x.severity === 'error')) {
-          process.stderr.write(`${e.file}:${e.line + 1}:${e.character + 1}: ${e.message}\n`);
-        }
+        const errors = loaded.errors.filter((x) => x.severity === 'error');
+        for (const e of errors) process.stderr.write(`${e.file}:${e.line + 1}:${e.character + 1}: ${e.message}\n`);
+        // As `lint` does: a schema with errors checks nothing (its checks may be the broken part).
+        if (errors.length) throw new UsageError(`${a.values.schema} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was checked`);
         schema = loaded.schema;
       }
       if (schema.health.length === 0) throw new UsageError('the schema declares no health checks');

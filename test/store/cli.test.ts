@@ -93,6 +93,16 @@ describe('telemetry-lens store commands (dist bundle)', () => {
     assert.match(r.out, /^1 checks:/m);
   });
 
+  test('check --schema with errors in the schema file: positioned errors, exit 2, nothing checked', () => {
+    const schema = path.join(dir, 'broken.schema.yaml');
+    fs.writeFileSync(schema, ['version: 1', 'events:', '  - name: agent.created', '    attributes:', '      a: {type: strng}', ''].join('\n'));
+    const r = run(['check', '--db', healthy, '--schema', schema]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /broken\.schema\.yaml:5:\d+: unknown attribute type 'strng'.*did you mean 'string'\?/);
+    assert.match(r.err, /broken\.schema\.yaml has 1 error; nothing was checked\n$/);
+    assert.equal(r.out, '');
+  });
+
   test('ingest: good files are ingested, a bad one is reported by name and reason', () => {
     const db = path.join(dir, 'ingest.duckdb');
     const rows = generateDemoRecords({ records: 300, seed: 2 });
