@@ -9,9 +9,10 @@ import { RULES } from '../rules/index';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText } from '../schema/loader';
 import type { Schema, SchemaError } from '../schema/model';
 import { parseTemplate } from '../schema/template';
-import { type LintSettings, effectiveTemplate } from './engine';
-import type { Finding, Severity, TelemetryCall } from './types';
-import { type FileResult, lintFiles, listSourceFiles } from './workspace';
+import { type LintSettings, effectiveTemplate, lintSource } from './engine';
+import { applyEdits, mergeFixesCounted, preferredFix } from './fixes';
+import type { Finding, Fix, Severity, TelemetryCall } from './types';
+import { type FileResult, countLines, lintFiles, listSourceFiles } from './workspace';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
@@ -95,6 +96,35 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Fix passes per file: a fix left out because it overlapped another gets its turn in the next pass. */
+const MAX_FIX_PASSES = 10;
+
+/**
+ * Applies the preferred fix of each finding in a file (what the editor's "Fix all" applies), re-linting
+ * after each pass, and writes the file when it changed. `r` is updated to the remaining findings.
+ * Returns the number of fixes applied.
+ */
+async function fixFile(r: FileResult, schema: Schema, settings: LintSettings): Promise<number> {
+  if (r.skipped || r.error || !r.findings.some((f) => preferredFix(f))) return 0;
+  const original = fs.readFileSync(r.file, 'utf8');
+  let text = original;
+  let fixed = 0;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const fixes = r.findings.map(preferredFix).filter((f): f is Fix => !!f);
+    if (!fixes.length) break;
+    const { edits, applied } = mergeFixesCounted(fixes);
+    const next = applyEdits(text, edits);
+    if (next === text) break;
+    text = next;
+    fixed += applied;
+    const again = await lintSource({ source: text, filePath: r.file, language: r.language, schema, settings });
+    r.findings = again.findings;
+    r.lines = countLines(text);
+  }
+  if (text !== original) fs.writeFileSync(r.file, text);
+  return fixed;
+}
+
 function textReport(results: FileResult[], seconds: number): string {
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
@@ -114,7 +144,7 @@ function textReport(results: FileResult[], seconds: number): string {
   else {
     const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => counts[s]).map((s) => plural(counts[s], s));
     lines.push(`Found ${plural(total, 'problem')} (${parts.join(', ')}) in ${scope}.`);
-    if (fixable) lines.push(`${fixable} with a quick fix (apply them in the editor).`);
+    if (fixable) lines.push(`${fixable} with a quick fix (apply them with --fix, or in the editor).`);
   }
   return lines.join('\n') + '\n';
 }
@@ -232,6 +262,8 @@ options:
   --no-gitignore             do not read .gitignore files
   --workers N                worker threads (default: one per core for large workspaces; 0 = none)
   --output FILE              write the report to FILE instead of stdout
+  --fix                      apply each finding's preferred fix to the files (the fixes the editor's
+                             "Fix all" applies), then report what remains; review the changes
 
 exit status: 0 no error-severity findings, 1 error-severity findings, 2 usage or schema error
 `;
@@ -251,6 +283,7 @@ async function runLint(argv: string[]): Promise<number> {
         'no-gitignore': { type: 'boolean' },
         workers: { type: 'string' },
         output: { type: 'string' },
+        fix: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -291,6 +324,15 @@ async function runLint(argv: string[]): Promise<number> {
     const started = performance.now();
     const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [], gitignore: !values['no-gitignore'] });
     const results = await lintFiles(files, { schema, settings, workers });
+    let fixed = 0;
+    let fixedFiles = 0;
+    if (values.fix) {
+      for (const r of results) {
+        const n = await fixFile(r, schema, settings);
+        fixed += n;
+        if (n) fixedFiles++;
+      }
+    }
     const seconds = (performance.now() - started) / 1000;
     for (const r of results) {
       if (r.error && !r.error.startsWith('skipped:')) err(`${rel(r.file)}: ${r.error}\n`);
@@ -303,6 +345,8 @@ async function runLint(argv: string[]): Promise<number> {
     else report = textReport(results, seconds);
     if (values.output) fs.writeFileSync(String(values.output), report);
     else out(report);
+    // Machine-readable reports keep stdout to the report; the fix count goes to stderr.
+    if (values.fix) (format === 'text' && !values.output ? out : err)(`Fixed ${plural(fixed, 'problem')} in ${plural(fixedFiles, 'file')}.\n`);
     return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {

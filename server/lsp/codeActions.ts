@@ -8,8 +8,8 @@ import {
   type Connection,
   type Diagnostic,
   type Range,
-  type TextEdit,
 } from 'vscode-languageserver';
+import { mergeFixes, preferredFix } from '../lint/fixes';
 import type { Finding, Fix } from '../lint/types';
 import { SOURCE } from './diagnostics';
 import { disableForLine } from './engine';
@@ -28,23 +28,6 @@ function sameRange(a: Range, b: Range): boolean {
 /** The smallest range covering both. */
 function cover(a: Range, b: Range): Range {
   return { start: cmp(a.start, b.start) <= 0 ? a.start : b.start, end: cmp(a.end, b.end) >= 0 ? a.end : b.end };
-}
-
-/** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */
-export function mergeFixes(fixes: Fix[]): TextEdit[] {
-  const taken: TextEdit[] = [];
-  for (const fix of fixes) {
-    const overlaps = fix.edits.some((e) =>
-      taken.some((t) => cmp(e.range.start, t.range.end) < 0 && cmp(t.range.start, e.range.end) < 0) ||
-      taken.some((t) => cmp(e.range.start, e.range.end) === 0 && cmp(t.range.start, t.range.end) === 0 && cmp(e.range.start, t.range.start) === 0),
-    );
-    if (!overlaps) taken.push(...fix.edits);
-  }
-  return taken.sort((a, b) => cmp(a.range.start, b.range.start));
-}
-
-function preferredFix(f: Finding): Fix | undefined {
-  return f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
 }
 
 export function registerCodeActions(connection: Connection, state: LanguageServerState): void {

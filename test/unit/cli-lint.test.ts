@@ -144,6 +144,70 @@ describe('telemetry-lens lint', () => {
   });
 });
 
+describe('telemetry-lens lint --fix', () => {
+  // A level below the schema's (TL006), an f-string message (TL008) and seed 000's routing call (TL007).
+  const MIXED = `import logfire
+
+def near_limit(model_name, percentage_used, window, used, limit, provider, loop_id):
+    logfire.info(
+        "Capacity warning: {model} at {pct}% ({limit_type})",
+        model=model_name,
+        pct=percentage_used,
+        limit_type=window,
+        used=used,
+        limit=limit,
+        provider=provider,
+    )
+    logfire.debug(f"Loop {loop_id} restarted")
+`;
+  let fixDir: string;
+  before(() => {
+    fixDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-fix-'));
+    fs.writeFileSync(path.join(fixDir, 'routing.py'), ROUTING);
+    fs.writeFileSync(path.join(fixDir, 'mixed.py'), MIXED);
+    fs.writeFileSync(path.join(fixDir, 'clean.py'), CLEAN);
+  });
+  after(() => fs.rmSync(fixDir, { recursive: true, force: true }));
+  const read = (f: string) => fs.readFileSync(path.join(fixDir, f), 'utf8');
+
+  it('applies the preferred fixes, reports what remains and how many were fixed; a second run changes nothing', () => {
+    const before = run(['lint', '--format', 'json', '.'], fixDir);
+    const codes = (JSON.parse(before.stdout) as { code: string }[]).map((f) => f.code).sort();
+    assert.deepEqual(codes, ['TL006', 'TL007', 'TL008']);
+    const r = run(['lint', '--fix', '.'], fixDir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /All checks passed \(3 files, /);
+    assert.match(r.stdout, /\nFixed 3 problems in 2 files\.\n$/);
+    assert.equal(read('routing.py'), ROUTING.replace('        default_model=fallback_model,\n', '        default_model=fallback_model,\n        model=model_from_orchestrator,\n'));
+    assert.equal(
+      read('mixed.py'),
+      MIXED.replace('    logfire.info(', '    logfire.warn(').replace('logfire.debug(f"Loop {loop_id} restarted")', 'logfire.debug("Loop {loop_id} restarted", loop_id=loop_id)'),
+    );
+    assert.equal(read('clean.py'), CLEAN, 'a file without findings is not rewritten');
+    const again = run(['lint', '--fix', '.'], fixDir);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /Fixed 0 problems in 0 files\./);
+    assert.equal(read('mixed.py').includes('logfire.warn('), true);
+  });
+
+  it('with --format json the report stays valid JSON on stdout (remaining findings) and the count goes to stderr', () => {
+    fs.writeFileSync(path.join(fixDir, 'routing.py'), ROUTING);
+    const r = run(['lint', '--fix', '--format', 'json', 'routing.py'], fixDir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+    assert.equal(r.stderr, 'Fixed 1 problem in 1 file.\n');
+  });
+
+  it('findings without a fix remain and keep the exit status', () => {
+    const unfixable = `import logfire\nlogfire.info("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model="m", workload="CODING")\n`;
+    fs.writeFileSync(path.join(fixDir, 'rate.py'), unfixable);
+    const r = run(['lint', '--fix', '--format', 'json', 'rate.py'], fixDir);
+    const left = JSON.parse(r.stdout) as { code: string; severity: string }[];
+    assert.ok(left.length > 0, r.stdout);
+    assert.equal(r.code, left.some((f) => f.severity === 'error') ? 1 : 0);
+  });
+});
+
 describe('telemetry-lens schema', () => {
   it('init drafts a schema that loads cleanly and describes the calls found', () => {
     const out = path.join(dir, 'draft.schema.yaml');

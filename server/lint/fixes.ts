@@ -1,0 +1,63 @@
+// Choosing and applying fixes: shared by the editor's "Fix all" code actions and `telemetry-lens lint --fix`.
+import type { Finding, Fix, Position, TextEdit } from './types';
+
+function cmp(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** The fix "Fix all" applies for a finding: its preferred fix, or its only one. */
+export function preferredFix(f: Finding): Fix | undefined {
+  return f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+}
+
+/** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */
+export function mergeFixes(fixes: readonly Fix[]): TextEdit[] {
+  return mergeFixesCounted(fixes).edits;
+}
+
+/** As mergeFixes, also counting the fixes whose edits were all kept. */
+export function mergeFixesCounted(fixes: readonly Fix[]): { edits: TextEdit[]; applied: number } {
+  const taken: TextEdit[] = [];
+  let applied = 0;
+  for (const fix of fixes) {
+    const overlaps = fix.edits.some(
+      (e) =>
+        taken.some((t) => cmp(e.range.start, t.range.end) < 0 && cmp(t.range.start, e.range.end) < 0) ||
+        // two insertions at the same point: their order would be arbitrary
+        taken.some((t) => cmp(e.range.start, e.range.end) === 0 && cmp(t.range.start, t.range.end) === 0 && cmp(e.range.start, t.range.start) === 0),
+    );
+    if (!overlaps) {
+      taken.push(...fix.edits);
+      applied++;
+    }
+  }
+  return { edits: taken.sort((a, b) => cmp(a.range.start, b.range.start)), applied };
+}
+
+/** Offset of a position (0-based line, UTF-16 column) in `text`; clamped to the line's end. */
+function offsetAt(text: string, lineStarts: readonly number[], p: Position): number {
+  if (p.line >= lineStarts.length) return text.length;
+  const start = lineStarts[p.line];
+  const next = p.line + 1 < lineStarts.length ? lineStarts[p.line + 1] : text.length;
+  let end = next;
+  if (end > start && text[end - 1] === '\n') end--;
+  if (end > start && text[end - 1] === '\r') end--;
+  return Math.min(start + p.character, end);
+}
+
+/** `text` with non-overlapping edits applied (as an editor applies one workspace edit). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const spans = edits
+    .map((e: TextEdit) => ({ from: offsetAt(text, lineStarts, e.range.start), to: offsetAt(text, lineStarts, e.range.end), text: e.newText }))
+    .sort((a, b) => a.from - b.from || a.to - b.to);
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    if (s.from < at) throw new Error('overlapping edits');
+    out += text.slice(at, s.from) + s.text;
+    at = s.to;
+  }
+  return out + text.slice(at);
+}
