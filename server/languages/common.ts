@@ -1,5 +1,5 @@
 // Helpers shared by the Python and TypeScript extractors: ranges, levels, insertion points.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './nodes';
 import type { LevelName, WrapperSpec } from '../schema/model';
 import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
 

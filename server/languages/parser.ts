@@ -10,6 +10,7 @@ const ts: typeof TreeSitter = require('web-tree-sitter');
 /** web-tree-sitter's runtime classes (use these, not a direct value import of the package). */
 export const TreeSitterRuntime = { Parser: ts.Parser, Language: ts.Language, Edit: ts.Edit, Query: ts.Query };
 import { wasmAsset } from '../paths';
+import { setNodeRuntime } from './nodes';
 import type { SourceLanguage } from '../lint/types';
 
 /** A grammar: python, typescript (also plain JavaScript, which it parses) or tsx (TSX and JSX). */
@@ -50,7 +51,10 @@ export function initParser(): Promise<void> {
       await ts.Parser.init({
         // Emscripten's hook: instantiate our compiled module instead of fetching and compiling the file.
         instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-          void WebAssembly.instantiate(runtime, imports).then((instance) => done(instance, runtime));
+          void WebAssembly.instantiate(runtime, imports).then((instance) => {
+            done(instance, runtime);
+            setNodeRuntime(instance.exports, (imports.env as Record<string, unknown> | undefined)?.memory);
+          });
           return {};
         },
       });

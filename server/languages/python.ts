@@ -4,7 +4,8 @@
 // Two passes over node lists tree-sitter collects natively: (1) imports and assignments build a
 // flow-insensitive map from names (`lf`, `LOG`, `self._logger`, `span`) to what they hold; (2) every
 // call and decorator is classified through that map.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { type SyntaxNode as Node, syntaxRoot } from './nodes';
 import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import type { LevelName } from '../schema/model';
 import {
@@ -1049,5 +1050,5 @@ export function pythonMayBind(text: string, names: Iterable<string>): boolean {
 
 /** Every telemetry call in a parsed Python file. */
 export function extractPython(tree: Tree, source: string, opts: ExtractOptions = {}): TelemetryCall[] {
-  return new PyExtractor(source, opts).run(tree.rootNode);
+  return new PyExtractor(source, opts).run(syntaxRoot(tree, source));
 }

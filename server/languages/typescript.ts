@@ -1,6 +1,7 @@
 // TypeScript / JavaScript extraction: the Logfire JS packages and @opentelemetry/api (plus project
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { type SyntaxNode as Node, syntaxRoot } from './nodes';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, needleAlternation, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
@@ -576,5 +577,5 @@ function firstParamName(fn: Node): string | undefined {
 
 /** Every telemetry call in a parsed TypeScript/JavaScript file. */
 export function extractTypeScript(tree: Tree, source: string, language: SourceLanguage, opts: ExtractOptions = {}): TelemetryCall[] {
-  return new TsExtractor(source, language, opts).run(tree.rootNode);
+  return new TsExtractor(source, language, opts).run(syntaxRoot(tree, source));
 }
