@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   // one line per subcommand; keep sorted
   check: () => import('./telemetry/cli').then((m) => m.checkCommand),
   demo: () => import('./telemetry/cli').then((m) => m.demoCommand),
+  export: () => import('./telemetry/export').then((m) => m.exportCommand),
   import: () => import('./telemetry/bulk').then((m) => m.importCommand),
   ingest: () => import('./telemetry/cli').then((m) => m.ingestCommand),
   lint: () => import('./lint/cli').then((m) => m.lintCommand),
