@@ -68,6 +68,14 @@ function styleOk(name: string, style: 'dotted.snake_case' | 'snake_case'): boole
   return segments.length >= 2 && segments.every((s) => SNAKE_SEGMENT.test(s));
 }
 
+/** What breaks the dotted convention, in a few words. */
+function whyNotDotted(name: string): string {
+  const segments = name.split('.');
+  if (segments.length < 2) return 'it has no `category.` part';
+  const bad = segments.find((x) => !SNAKE_SEGMENT.test(x));
+  return bad === '' ? 'it has an empty segment' : `\`${bad}\` is not a snake_case segment`;
+}
+
 function renameEdit(ctx: CallContext, newName: string): TextEdit | undefined {
   const msg = ctx.call.message!;
   if (!msg.contentRange || !ctx.source) return undefined; // runtime records have no text to edit
@@ -110,7 +118,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
       message:
         style === 'snake_case'
           ? `Event name \`${name}\` is not snake_case`
-          : `Event name \`${name}\` does not follow the \`category.action\` convention (dotted, snake_case segments)`,
+          : `Event name \`${name}\` does not follow the \`category.action\` convention: ${whyNotDotted(name)}`,
       range: msg.range,
       fixes: edit ? [{ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true }] : [],
     });

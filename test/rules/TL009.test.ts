@@ -30,8 +30,14 @@ ruleTable(rule, {
   invalid: [
     {
       code: "import logfire\nlogfire.info('agentCreated', model='gpt-4')\n",
-      errors: [{ message: 'Event name `agentCreated` does not follow the `category.action` convention', line: 2, column: 14, endColumn: 28, fixes: ['Rename to `agent.created`'] }],
+      errors: [{ message: 'Event name `agentCreated` does not follow the `category.action` convention: it has no `category.` part', line: 2, column: 14, endColumn: 28, fixes: ['Rename to `agent.created`'] }],
       output: "import logfire\nlogfire.info('agent.created', model='gpt-4')\n",
+    },
+    {
+      name: 'a dotted name says which segment breaks the convention',
+      code: "import structlog\nlog = structlog.get_logger()\nlog.info('cli._internal.Started')\n",
+      errors: [{ message: 'Event name `cli._internal.Started` does not follow the `category.action` convention: `_internal` is not a snake_case segment' }],
+      output: "import structlog\nlog = structlog.get_logger()\nlog.info('cli.internal.started')\n",
     },
     {
       code: "import logfire\nlogfire.info('Agent-Created')\n",
