@@ -12,7 +12,7 @@ import type { EventSpec } from '../schema/model';
 import { TelemetryStore } from '../telemetry/store';
 import { IngestQueue, type CommittedBatch } from '../telemetry/ingest';
 import { OtlpReceiver } from '../telemetry/receiver';
-import { runHealthChecks } from '../telemetry/health';
+import { runHealthChecks, schemaAttributeKeys } from '../telemetry/health';
 import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sql/index';
 import { logfireBackend, validateToken } from '../telemetry/logfire-client';
 import { generateDemoRecords } from '../telemetry/demo';
@@ -134,17 +134,18 @@ export class TelemetryService {
       const s = await this.settings();
       const file = this.storePath(s);
       const retention = { maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] };
+      const attributeKeys = await this.schemaKeys();
       let store: TelemetryStore;
       try {
         if (!s['store.path'] && file !== ':memory:') ignoreStoreFolder(path.dirname(file));
-        store = await TelemetryStore.open({ path: file, retention });
+        store = await TelemetryStore.open({ path: file, retention, attributeKeys });
         this.storeError = undefined;
       } catch (e) {
         // another window holds the file lock, or the path is unusable: keep working in memory
         this.storeError = `${errorText(e)}; using an in-memory store`;
         this.state.log(`store: ${this.storeError}`);
         this.state.connection.sendNotification(ShowOutput, { reason: `Telemetry store: ${this.storeError}` });
-        store = await TelemetryStore.open({ path: ':memory:', retention });
+        store = await TelemetryStore.open({ path: ':memory:', retention, attributeKeys });
       }
       this.store = store;
       this.queue = new IngestQueue(store);
@@ -496,9 +497,20 @@ export class TelemetryService {
     await p.shutdown().catch(() => undefined);
   }
 
-  /** Schema reloaded: runtime checks follow it. */
+  /** Attribute keys the primary folder's schema queries read (kept as store columns). */
+  private schemaKeys(): Promise<string[]> {
+    return schemaAttributeKeys(this.state.schemaFor(this.state.primaryFolder()?.path ?? ''));
+  }
+
+  /** Schema reloaded: runtime checks follow it, and the store keeps the keys its health checks read. */
   schemaChanged(): void {
     void this.settings().then((s) => this.applyConformance(s));
+    const store = this.store;
+    if (store) {
+      void this.schemaKeys()
+        .then((keys) => store.keepMoreAttributeKeys(keys))
+        .catch((e) => this.state.log(`store: ${errorText(e)}`));
+    }
   }
 
   // ---------- state hooks ----------

@@ -10,7 +10,7 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { HealthCheckResult, HealthReport, QueryResult, Verdict } from '../../protocol/protocol';
 import type { EventSpec, HealthCheckSpec, Schema } from '../schema/model';
-import { type LikePattern, parseTimeRange, type QueryBackend, toProtocolValue, translateLogfireSql } from './sql/index';
+import { attributeKeysRead, type LikePattern, parseTimeRange, type QueryBackend, toProtocolValue, translateLogfireSql } from './sql/index';
 
 export interface HealthRunOptions {
   /** Panel time range, e.g. '24h' (default). */
@@ -28,6 +28,15 @@ export interface HealthRunOptions {
 const tracer = () => trace.getTracer('telemetry-lens');
 
 /** Runs the schema's health checks one after another on `backend`. */
+/**
+ * Attribute keys the schema's health checks read with `attributes->>'key'` (they run again and again,
+ * unlike saved queries): the local store keeps them as columns, so the checks read a column instead of
+ * parsing the JSON of every row.
+ */
+export function schemaAttributeKeys(schema: Pick<Schema, 'health'>): Promise<string[]> {
+  return attributeKeysRead(schema.health.map((h) => h.sql));
+}
+
 export async function runHealthChecks(
   schema: Pick<Schema, 'health' | 'events'>,
   backend: QueryBackend,

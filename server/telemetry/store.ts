@@ -115,7 +115,18 @@ export interface StoreOptions {
   retentionIntervalMs?: number;
   /** DuckDB worker threads; default: DuckDB's own choice. */
   threads?: number;
+  /**
+   * Attribute keys to keep as columns besides KEPT_ATTRIBUTE_KEYS (e.g. those the schema's own health
+   * checks read); keys past MAX_KEPT_KEYS in all are not kept.
+   */
+  attributeKeys?: readonly string[];
 }
+
+/** At most this many attribute keys are kept as columns (each costs a little on every write). */
+export const MAX_KEPT_KEYS = 32;
+
+/** json_extract_string reads a key starting with `$` or `/` as a path: such keys are not kept. */
+const keepable = (key: string): boolean => key.length > 0 && !key.startsWith('$') && !key.startsWith('/');
 
 export interface InsertResult {
   /** Rows written to records_all (after de-duplication). */
@@ -925,7 +936,7 @@ export class TelemetryStore {
     await writer.run(`SET GLOBAL checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
     const store = new TelemetryStore(p, instance, writer, opts);
     await store.migrate();
-    await store.keepAttributeKeys(KEPT_ATTRIBUTE_KEYS);
+    await store.keepAttributeKeys([...KEPT_ATTRIBUTE_KEYS, ...(opts.attributeKeys ?? [])]);
     // Per-connection staging table for de-duplicating bulk inserts.
     for (const sql of RECORD_STAGE.create) await writer.run(sql);
     await writer.run(
@@ -986,7 +997,9 @@ export class TelemetryStore {
     const load = async () =>
       (await w.runAndReadAll(`SELECT key, column_name FROM attribute_columns ORDER BY position`)).getRows().map(([k, c]) => ({ key: String(k), column: String(c) }));
     let kept = await load();
-    const missing = keys.filter((k) => !kept.some((a) => a.key === k));
+    const missing = [...new Set(keys)]
+      .filter((k) => !kept.some((a) => a.key === k) && keepable(k))
+      .slice(0, Math.max(0, MAX_KEPT_KEYS - kept.length));
     if (missing.length) {
       const added: AttributeColumn[] = [];
       const taken = new Set(kept.map((a) => a.column));
@@ -1025,6 +1038,15 @@ export class TelemetryStore {
     this.kept = kept;
     this.direct = directSpec(kept);
     this.keptByKey = new Map(kept.map((a) => [a.key, a.column]));
+  }
+
+  /**
+   * Keeps more attribute keys as columns on an open store (e.g. after the schema's health checks
+   * changed): adds and backfills the missing ones between writes. Keys are never dropped.
+   */
+  keepMoreAttributeKeys(keys: readonly string[]): Promise<void> {
+    if (keys.every((k) => this.keptByKey.has(k) || !keepable(k))) return Promise.resolve();
+    return this.exclusive(() => this.keepAttributeKeys(keys));
   }
 
   /**

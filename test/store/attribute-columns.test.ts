@@ -12,10 +12,10 @@ import healthYaml from '../../server/schema/default-health.yaml';
 import { generateDemoRecords } from '../../server/telemetry/demo';
 import { importRecordFiles, recordLine } from '../../server/telemetry/bulk';
 import { KEPT_ATTRIBUTE_KEYS, KEYED_RECORDS, RECORD_COLUMNS } from '../../server/telemetry/records';
-import { runLogfireQuery, translateLogfireSql, loadParser, type RunOptions } from '../../server/telemetry/sql/index';
-import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
+import { attributeKeysRead, runLogfireQuery, translateLogfireSql, type RunOptions } from '../../server/telemetry/sql/index';
+import { schemaAttributeKeys } from '../../server/telemetry/health';
+import { MAX_KEPT_KEYS, TelemetryStore, type RecordRow } from '../../server/telemetry/store';
 import { CHART_SQL } from '../../server/telemetry/views';
-import { parsePg } from '../../server/telemetry/sql/pg';
 import { memoryStore, recordRow } from './sql-helpers';
 
 const bundled = parse(healthYaml) as { health: { id: string; sql: string }[]; queries: { name: string; sql: string }[] };
@@ -165,16 +165,7 @@ describe('kept attribute columns hold exactly attributes->>key', () => {
   });
 
   test('the kept keys cover every attributes->> key of the bundled health checks and Health panel charts', async () => {
-    await loadParser();
-    const keys = new Set<string>();
-    const walk = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(walk);
-      if (!n || typeof n !== 'object') return;
-      const e = (n as Record<string, any>).A_Expr; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (e && e.name?.[0]?.String?.sval === '->>' && e.rexpr?.A_Const?.sval) keys.add(e.rexpr.A_Const.sval.sval);
-      Object.values(n).forEach(walk);
-    };
-    for (const sql of [...bundled.health.map((h) => h.sql), ...Object.values(CHART_SQL)]) walk(parsePg(sql));
+    const keys = new Set(await attributeKeysRead([...bundled.health.map((h) => h.sql), ...Object.values(CHART_SQL)]));
     assert.ok(keys.size >= 9);
     for (const k of keys) assert.ok(KEPT_ATTRIBUTE_KEYS.includes(k), `${k} is kept`);
   });
@@ -261,5 +252,69 @@ describe('the SQL front end reads kept keys from their columns with the same res
     const t = await translateLogfireSql(bundled.health[3].sql);
     assert.doesNotMatch(t.sql, new RegExp(KEYED_RECORDS));
     assert.match(t.sql, /json_extract_string\(attributes, 'to_phase'\)/);
+  });
+});
+
+describe("a schema's own attribute keys are kept as columns too", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-kept-schema-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('attributeKeysRead: keys read with attributes->> (any qualifier), in order; nothing else', async () => {
+    assert.deepEqual(
+      await attributeKeysRead([
+        `SELECT attributes->>'agent' AS a, r.attributes->>'tool' FROM records r WHERE attributes->>'agent' = 'x'`,
+        `SELECT other->>'nope', attributes->'obj'->>'inner', attributes->'whole', json_get_str(attributes, 'fn') FROM records`,
+        'SELEC broken',
+      ]),
+      ['agent', 'tool'],
+    );
+    const bundledKeys = await schemaAttributeKeys({ health: bundled.health as never });
+    assert.ok(bundledKeys.length > 0 && bundledKeys.every((k) => KEPT_ATTRIBUTE_KEYS.includes(k)), 'the bundled checks read only keys kept by default');
+  });
+
+  const rowsWith = (base: number, n: number): RecordRow[] =>
+    Array.from({ length: n }, (_, i) =>
+      recordRow({
+        start_timestamp: base + i * 1000,
+        end_timestamp: base + i * 1000,
+        span_id: `k${++seq}`.padStart(16, '0'),
+        message: `Tool call ${i}`,
+        attributes: { agent: TRICKY[i % TRICKY.length], tool: TRICKY[(i + 3) % TRICKY.length], step: TRICKY[(i + 5) % TRICKY.length], workload: 'CODING' } as Record<string, unknown>,
+      }),
+    );
+
+  test('kept from the start or added to an open store: every cell equals attributes->>key; queries give the same results; keys persist', async () => {
+    const file = path.join(dir, 'schema-keys.duckdb');
+    let store = await TelemetryStore.open({ path: file, retentionIntervalMs: 0, attributeKeys: ['agent', '$.x', '/y', '', 'workload', 'tool', 'agent'] });
+    try {
+      assert.deepEqual([...store.attributeColumns.keys()], [...KEPT_ATTRIBUTE_KEYS, 'agent', 'tool'], 'paths and repeats are not kept');
+      await store.insertBatch({ records: rowsWith(1_700_000_000_000_000, TRICKY.length * 2) });
+      assert.equal((await mismatches(store)).bad, 0);
+      const custom = `SELECT attributes->>'agent' AS agent, attributes->>'tool' AS tool, count(*) AS n FROM records WHERE attributes->>'workload' = 'CODING' GROUP BY attributes->>'agent', attributes->>'tool'`;
+      const t = await translateLogfireSql(custom, { attributeColumns: store.attributeColumns });
+      assert.ok(t.sql.includes('_attr_agent') && t.sql.includes('_attr_tool') && !t.sql.includes('json_extract'), t.sql);
+      const a = await runLogfireQuery(store, custom);
+      const b = await runLogfireQuery(store, custom, { attributeColumns: new Map() });
+      assert.deepEqual(a.rows.map((r) => JSON.stringify(r)).sort(), b.rows.map((r) => JSON.stringify(r)).sort());
+      assert.ok(a.rows.length > 5);
+    } finally {
+      await store.close();
+    }
+    // A later open without the option keeps what the file already keeps.
+    store = await TelemetryStore.open({ path: file, retentionIntervalMs: 0 });
+    try {
+      assert.deepEqual([...store.attributeColumns.keys()].slice(-2), ['agent', 'tool']);
+      await store.keepMoreAttributeKeys(['step', 'agent']);
+      assert.equal(store.attributeColumns.get('step'), '_attr_step');
+      const after = await mismatches(store);
+      assert.equal(after.bad, 0, 'the added column is backfilled from the stored JSON');
+      await store.insertBatch({ records: rowsWith(1_700_000_100_000_000, TRICKY.length) });
+      assert.equal((await mismatches(store)).bad, 0, 'and filled on the next writes');
+      await store.keepMoreAttributeKeys(Array.from({ length: 40 }, (_, i) => `k${i}`));
+      assert.equal(store.attributeColumns.size, MAX_KEPT_KEYS, 'at most MAX_KEPT_KEYS keys');
+      assert.equal((await mismatches(store)).bad, 0);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -61,6 +61,33 @@ function positionOf(sql: string, charOffset: number): { offset: number; line: nu
   return { offset: charOffset, line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
+/**
+ * Attribute keys a query reads as `attributes->>'key'` (on a column named `attributes`), in order of
+ * first use; a query that does not parse reads none. Used to keep a schema's own health-check keys as
+ * columns of the local store.
+ */
+export async function attributeKeysRead(sqls: readonly string[]): Promise<string[]> {
+  await loadParser();
+  const keys = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const e = (n as { A_Expr?: { name?: { String?: { sval?: string } }[]; lexpr?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } }; rexpr?: { A_Const?: { sval?: { sval?: string } } } } }).A_Expr;
+    const fields = e?.lexpr?.ColumnRef?.fields;
+    const key = e?.rexpr?.A_Const?.sval?.sval;
+    if (e?.name?.[0]?.String?.sval === '->>' && fields?.[fields.length - 1]?.String?.sval?.toLowerCase() === 'attributes' && key) keys.add(key);
+    Object.values(n).forEach(walk);
+  };
+  for (const sql of sqls) {
+    try {
+      walk(parsePg(sql));
+    } catch {
+      // not parseable: the query reports its own error when it runs
+    }
+  }
+  return [...keys];
+}
+
 /** Translates Logfire SQL to DuckDB SQL. Throws QueryError (syntax / readonly / unsupported). */
 export async function translateLogfireSql(sql: string, opts: RewriteOptions = {}): Promise<TranslatedQuery> {
   await loadParser();
