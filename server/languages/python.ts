@@ -39,7 +39,7 @@ type Recv =
   | { t: 'structlog-factory' }
   | { t: 'structlog'; bound: string[] }
   | { t: 'loguru-mod' }
-  | { t: 'loguru'; bound: string[] }
+  | { t: 'loguru'; bound: string[]; record?: boolean }
   | { t: 'logging-mod' }
   | { t: 'logging-factory' }
   | { t: 'stdlib' }
@@ -302,8 +302,10 @@ class PyExtractor {
             if (m === 'unbind' || m === 'try_unbind') return r;
             return undefined;
           case 'loguru':
-            if (m === 'bind') return { t: 'loguru', bound: [...r.bound, ...keywordNames(n)] };
-            if (m === 'opt' || m === 'patch') return r;
+            if (m === 'bind') return { ...r, bound: [...r.bound, ...keywordNames(n)] };
+            // `opt(record=True)` hands the record to the message's format: `{record[level]}`.
+            if (m === 'opt') return keywordValue(n, 'record')?.text === 'True' ? { ...r, record: true } : r;
+            if (m === 'patch') return r;
             return undefined;
           case 'stdlib':
             return m === 'getChild' ? r : undefined;
@@ -366,7 +368,7 @@ class PyExtractor {
           return this.loggerCall(call, fn, args, method, methodNode, 'structlog', recv.bound);
         case 'loguru':
           if (!LOGURU_LOG.has(method)) return undefined;
-          return this.loggerCall(call, fn, args, method, methodNode, 'loguru', recv.bound);
+          return this.loggerCall(call, fn, args, method, methodNode, 'loguru', recv.bound, recv.record);
         case 'stdlib':
         case 'logging-mod':
           if (!STDLIB_LOG.has(method)) return undefined;
@@ -479,7 +481,7 @@ class PyExtractor {
     return c;
   }
 
-  private loggerCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, library: 'structlog' | 'loguru', bound: string[]): TelemetryCall {
+  private loggerCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, library: 'structlog' | 'loguru', bound: string[], record = false): TelemetryCall {
     const a = this.splitArgs(args);
     const c = this.base(call, fn, library, 'log', method);
     const plain = library === 'structlog' && method.length > 1 && method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)) ? method.slice(1) : method;
@@ -496,6 +498,7 @@ class PyExtractor {
     if (msg && msg.type === 'dictionary') this.dictMessage(c, msg);
     else if (msg) c.message = this.value(msg);
     if (bound.length) c.boundKeys = [...new Set(bound)];
+    if (record) c.formatKeys = ['record'];
     for (const kw of a.keywordList) {
       const name = kw.name;
       if (library === 'structlog' && name === 'event' && msg === kw.value) continue;

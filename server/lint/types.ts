@@ -79,6 +79,8 @@ export interface TelemetryCall {
   insertAttribute?: { position: Position; prefix: string; suffix: string; style: 'keyword' | 'object' };
   /** Context attributes bound earlier (structlog .bind(), loguru .bind(), contextualize). */
   boundKeys?: string[];
+  /** Names the library itself gives the message's format besides the attributes (loguru `opt(record=True)`: `record`). */
+  formatKeys?: string[];
   /** For 'set-attribute'/'event' calls: the message/name of the span they act on, when statically known. */
   spanMessage?: ArgValue;
 }

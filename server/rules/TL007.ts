@@ -96,6 +96,7 @@ export const rule: Rule = {
     const keys = new Set<string>();
     for (const a of attrs) keys.add(a.key);
     if (call.library !== 'loguru' && call.boundKeys) for (const k of call.boundKeys) keys.add(k);
+    for (const k of call.formatKeys ?? []) keys.add(k);
     // What a report needs is computed only once a field turns out to have no attribute.
     let unused: TelemetryAttribute[] | undefined;
     const templateMatched = match.how === 'template' || match.how === 'normalized';

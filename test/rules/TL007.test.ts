@@ -12,6 +12,9 @@ ruleTable(rule, {
     'import logfire\n@logfire.instrument("Processing {order_id}")\ndef process(order_id):\n    pass',
     // loguru only formats with keyword arguments; extra={} is not used for formatting
     "from loguru import logger\nlogger.info('Set {name}', extra={'x': 1})",
+    // loguru's opt(record=True) gives the format the record (also after bind(), and for log(level, ...))
+    "from loguru import logger\nlogger.opt(record=True).info('{record[level]} {x}', x=1)",
+    "from loguru import logger\nlogger.bind(a=1).opt(record=True).log(11, '3 {0} {a} {record[level].no}', 4, a=5)",
     // structlog does not format messages
     'import structlog\nlog = structlog.get_logger()\nlog.info("value {x}")',
     // positional fields are not attributes
@@ -63,6 +66,12 @@ ruleTable(rule, {
       language: 'typescript',
       errors: [{ message: 'did you mean `modelName`?', fixes: ['Add `model: m`', 'Rename `{model}` to `{modelName}`'] }],
       output: "import * as logfire from '@pydantic/logfire-node';\nlogfire.info('Failover success: now using {model}', { modelName: m, workload: w, attempts: 1, model: m });\n",
+    },
+    {
+      name: 'loguru: without opt(record=True) there is no {record}',
+      code: "from loguru import logger\nlogger.opt(colors=True).info('{record[level]} {x}', x=1)\n",
+      errors: [{ message: '`{record[level]}` has no attribute `record`; loguru raises KeyError when formatting it' }],
+      output: "from loguru import logger\nlogger.opt(colors=True).info('{record[level]} {x}', x=1, record=None)\n",
     },
     {
       name: 'loguru raises KeyError when keyword formatting misses a field',
