@@ -8,11 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { languageForPath, loadAllGrammars } from '../languages';
-import { type CompiledWasm, compiledWasm } from '../languages/parser';
+import { compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
-import { type LintSettings, lintSource, needsParse } from './engine';
-import type { Finding, SourceLanguage, TelemetryCall } from './types';
+import { type LintSettings, needsParse } from './engine';
+import { type FileResult, type SourceFile, type WorkerData, type WorkerItem, type WorkerRequest, type WorkerResponse, lintText, readSource } from './file-lint';
+import type { SourceLanguage } from './types';
+
+export { countLines, type FileResult, MAX_FILE_BYTES, type SourceFile } from './file-lint';
 
 /** Directories never worth linting (dependencies, VCS, caches, virtualenvs). */
 export const DEFAULT_EXCLUDES = [
@@ -31,8 +34,6 @@ export const DEFAULT_EXCLUDES = [
   '**/site-packages/**',
 ];
 const SOURCE_GLOB = '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}';
-/** Files above this size are generated or minified code; they are listed as skipped. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface ListOptions {
   /** Extra exclude globs (relative to each root). */
@@ -40,11 +41,6 @@ export interface ListOptions {
   languages?: readonly SourceLanguage[];
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
-}
-
-export interface SourceFile {
-  path: string;
-  language: SourceLanguage;
 }
 
 function toPosix(p: string): string {
@@ -126,19 +122,6 @@ export function listSourceFiles(roots: readonly string[], opts: ListOptions = {}
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export interface FileResult {
-  file: string;
-  language: SourceLanguage;
-  lines: number;
-  findings: Finding[];
-  /** Only when `includeCalls` was asked for. */
-  calls?: TelemetryCall[];
-  skipped: boolean;
-  /** Read or lint failure for this file (the run continues). */
-  error?: string;
-  ruleErrors?: { code: string; message: string }[];
-}
-
 export interface WorkspaceLintOptions extends ListOptions {
   schema: Schema;
   settings?: LintSettings;
@@ -152,39 +135,10 @@ export interface WorkspaceLintOptions extends ListOptions {
 /** Above this many bytes of source, linting moves to worker threads. */
 export const WORKER_THRESHOLD_BYTES = 1_500_000;
 
-/** Lines as editors count them (a final newline does not start another line). */
-export function countLines(s: string): number {
-  let n = s.length && !s.endsWith('\n') ? 1 : 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /** Lint one file from disk (never throws: failures become `error`). */
 export async function lintFile(file: SourceFile, opts: Pick<WorkspaceLintOptions, 'schema' | 'settings' | 'includeCalls'>): Promise<FileResult> {
   const read = readSource(file);
   return typeof read === 'string' ? lintText(file, read, opts) : read;
-}
-
-function readSource(file: SourceFile): string | FileResult {
-  try {
-    const source = fs.readFileSync(file.path, 'utf8');
-    if (source.length > MAX_FILE_BYTES) return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: `skipped: larger than ${MAX_FILE_BYTES} bytes` };
-    return source;
-  } catch (err) {
-    return { file: file.path, language: file.language, lines: 0, findings: [], skipped: true, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-async function lintText(file: SourceFile, source: string, opts: Pick<WorkspaceLintOptions, 'schema' | 'settings' | 'includeCalls'>): Promise<FileResult> {
-  try {
-    const r = await lintSource({ source, filePath: file.path, language: file.language, schema: opts.schema, settings: opts.settings });
-    const out: FileResult = { file: file.path, language: file.language, lines: countLines(source), findings: r.findings, skipped: r.skipped };
-    if (opts.includeCalls) out.calls = r.calls;
-    if (r.ruleErrors.length) out.ruleErrors = r.ruleErrors;
-    return out;
-  } catch (err) {
-    return { file: file.path, language: file.language, lines: countLines(source), findings: [], skipped: true, error: err instanceof Error ? err.message : String(err) };
-  }
 }
 
 /** The worker script shipped beside the bundles. */
@@ -205,11 +159,17 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
   // need parsing go to worker threads in batches while the rest is still being read, so the
   // workers' start-up overlaps this loop. Asked for explicitly (`workers` > 0), the pool starts
   // with the first file that needs a parse; by default, when those files pass the size threshold.
+  // While a pool runs, the loop yields to the event loop every few milliseconds, so the workers'
+  // start message and their results are handled (and more batches sent) while reading goes on.
   const script = opts.workers !== 0 && files.length > 1 ? workerScript() : undefined;
   const wanted = opts.workers ?? os.availableParallelism();
   const eager = script !== undefined && opts.workers !== undefined && opts.workers > 0;
   let pool: WorkerPool | undefined;
-  const startPool = () => (pool = new WorkerPool(script!, Math.min(wanted, files.length), batchSizeFor(files.length, wanted), opts, finish));
+  let yieldAt = 0;
+  const startPool = () => {
+    yieldAt = 0;
+    return (pool = new WorkerPool(script!, Math.min(wanted, files.length), batchSizeFor(files.length, wanted), opts, finish));
+  };
   const parse: { i: number; source: string }[] = [];
   let parseBytes = 0;
   for (let i = 0; i < files.length; i++) {
@@ -227,6 +187,10 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
         parse.length = 0;
       }
     }
+    if (pool && performance.now() >= yieldAt) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yieldAt = performance.now() + YIELD_EVERY_MS;
+    }
   }
   if (pool) {
     await pool.finish();
@@ -236,30 +200,12 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
   return results;
 }
 
+/** While files are read for a worker pool, the reading loop lets the event loop run this often. */
+const YIELD_EVERY_MS = 5;
+
 /** List and lint every source file under the roots. */
 export async function lintWorkspace(roots: readonly string[], opts: WorkspaceLintOptions): Promise<FileResult[]> {
   return lintFiles(listSourceFiles(roots, opts), opts);
-}
-
-/** Message protocol between this module and server/lint/worker.ts. */
-export interface WorkerItem {
-  /** Index of the file in the caller's list (results come back with it). */
-  i: number;
-  file: SourceFile;
-  /** The file's text, already read (and pre-filtered) by the main thread. */
-  source: string;
-}
-export type WorkerRequest = { type: 'init'; wasm?: CompiledWasm } | { type: 'lint'; items: WorkerItem[] } | { type: 'stop' };
-export type WorkerResponse = { type: 'ready' } | { type: 'done'; results: { i: number; result: FileResult }[] } | { type: 'error'; message: string };
-export interface WorkerData {
-  schema: Schema;
-  settings?: LintSettings;
-  includeCalls?: boolean;
-}
-
-/** Lint one file whose text a worker received (the worker side of `WorkerRequest`). */
-export function lintWorkerItem(item: WorkerItem, data: WorkerData): Promise<FileResult> {
-  return lintText(item.file, item.source, data);
 }
 
 /** Files per message: small enough to keep every worker busy to the end, large enough to amortise a message. */
@@ -269,14 +215,16 @@ function batchSizeFor(files: number, workers: number): number {
 
 /**
  * Worker threads fed with batches of files as they are read. Each worker holds up to two batches
- * (one running, one queued) so it never waits for the main thread between batches.
+ * (one running, one queued) so it never waits for the main thread between batches; the first ones
+ * are sent as soon as the worker exists (it runs them once it has started), so a worker's start-up
+ * does not wait for a round trip through the main thread. When the last batches are handed out,
+ * they are split so the workers finish together.
  */
 class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly queue: WorkerItem[][] = [];
   private current: WorkerItem[] = [];
   private readonly inFlight = new Map<Worker, number>();
-  private readonly ready = new Set<Worker>();
   private closed = false;
   private failed: Error | undefined;
   private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -298,10 +246,7 @@ class WorkerPool {
       this.workers.push(w);
       this.inFlight.set(w, 0);
       w.on('message', (m: WorkerResponse) => {
-        if (m.type === 'ready') {
-          this.ready.add(w);
-          this.feed(w);
-        } else if (m.type === 'done') {
+        if (m.type === 'done') {
           this.inFlight.set(w, this.inFlight.get(w)! - 1);
           for (const r of m.results) this.onResult(r.i, r.result);
           this.feed(w);
@@ -316,13 +261,13 @@ class WorkerPool {
     }
   }
 
-  /** Queue a file; full batches go out to idle workers at once. */
+  /** Queue a file; full batches go out to workers with room at once. */
   add(i: number, file: SourceFile, source: string): void {
     this.current.push({ i, file, source });
     if (this.current.length >= this.batchSize) {
       this.queue.push(this.current);
       this.current = [];
-      for (const w of this.ready) if (this.inFlight.get(w)! < 2) this.feed(w);
+      for (const w of this.workers) if (this.inFlight.get(w)! < 2) this.feed(w);
     }
   }
 
@@ -334,17 +279,32 @@ class WorkerPool {
     return new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
       if (this.failed) return reject(this.failed);
-      for (const w of this.ready) this.feed(w);
+      for (const w of this.workers) this.feed(w);
     });
   }
 
   private feed(w: Worker): void {
     if (this.failed) return;
     while (this.inFlight.get(w)! < 2 && this.queue.length) {
-      w.postMessage({ type: 'lint', items: this.queue.shift()! } satisfies WorkerRequest);
+      w.postMessage({ type: 'lint', items: this.next() } satisfies WorkerRequest);
       this.inFlight.set(w, this.inFlight.get(w)! + 1);
     }
     if (this.closed && this.queue.length === 0 && this.inFlight.get(w) === 0) w.postMessage({ type: 'stop' } satisfies WorkerRequest);
+  }
+
+  /**
+   * The next batch to send. Once every file is queued, the batches that are left are split in
+   * half (down to single files) while there are fewer of them than the workers can hold, so no
+   * worker is left with a full batch while the others have nothing to do.
+   */
+  private next(): WorkerItem[] {
+    const b = this.queue.shift()!;
+    if (this.closed && b.length > 1 && this.queue.length < this.workers.length) {
+      const half = b.length >> 1;
+      this.queue.unshift(b.slice(half));
+      return b.slice(0, half);
+    }
+    return b;
   }
 
   private fail(err: Error): void {
