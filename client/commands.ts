@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import {
   ClearLocalData,
   DraftSchema,
+  ExportRecords,
+  ImportRecords,
   LintWorkspace,
   SchemaInfo,
   StartReceiver,
@@ -107,6 +109,50 @@ async function setToken(lens: Lens): Promise<void> {
     `Telemetry Lens: Logfire token stored${res.ok ? ` (${res.region} region${res.project ? `, project ${res.project}` : ''})` : ''}.`);
 }
 
+const RECORD_FILES = { 'Records (NDJSON, Parquet, CSV, Logfire answers)': ['ndjson', 'jsonl', 'json', 'parquet', 'csv'], 'All files': ['*'] };
+
+async function importRecords(lens: Lens, p: Parts): Promise<void> {
+  const files = await vscode.window.showOpenDialog({
+    title: 'Telemetry Lens: Import Records into the Local Store',
+    openLabel: 'Import',
+    canSelectMany: true,
+    filters: RECORD_FILES,
+    ...(folderUri() ? { defaultUri: folderUri() } : {}),
+  });
+  if (!files?.length) return;
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Telemetry Lens: importing ${files.length === 1 ? path.basename(files[0].fsPath) : `${files.length} files`}…` },
+    () => lens.client.sendRequest(ImportRecords, { files: files.map((f) => f.fsPath) }).then((x) => x, (err: unknown) => lens.fail('import failed, nothing was imported', err)),
+  );
+  if (!r) return;
+  const skipped = [r.duplicates ? `${r.duplicates.toLocaleString()} already stored or repeated` : '', r.pendingReplaced ? `${r.pendingReplaced} pending spans replaced` : ''].filter(Boolean);
+  void vscode.window.showInformationMessage(
+    `Telemetry Lens: imported ${r.inserted.toLocaleString()} of ${r.rows.toLocaleString()} records from ${r.files} file${r.files === 1 ? '' : 's'}${skipped.length ? ` (${skipped.join(', ')})` : ''}.`,
+  );
+  p.runs.refresh();
+  p.events.refresh();
+}
+
+async function exportRecords(lens: Lens, run?: RunNode): Promise<void> {
+  const runId = run?.kind === 'run' ? run.run.runId : undefined;
+  const base = folderUri();
+  const name = `${runId ?? 'telemetry-records'}.parquet`;
+  const target = await vscode.window.showSaveDialog({
+    title: runId ? `Telemetry Lens: Export Run ${runId}` : 'Telemetry Lens: Export Records from the Local Store',
+    saveLabel: 'Export',
+    filters: { Parquet: ['parquet'], NDJSON: ['ndjson', 'jsonl'], CSV: ['csv'] },
+    ...(base ? { defaultUri: vscode.Uri.joinPath(base, name) } : {}),
+  });
+  if (!target) return;
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Telemetry Lens: exporting records…' }, () =>
+    lens.client.sendRequest(ExportRecords, { file: target.fsPath, ...(runId ? { runId } : {}) }).then((x) => x, (err: unknown) => lens.fail('export failed', err)),
+  );
+  if (!r) return;
+  const pick = await vscode.window.showInformationMessage(
+    `Telemetry Lens: exported ${r.rows.toLocaleString()} records to ${vscode.workspace.asRelativePath(target)} (${r.format}).`, 'Reveal in Explorer');
+  if (pick) await vscode.commands.executeCommand('revealFileInOS', target);
+}
+
 async function switchBackend(lens: Lens, to?: Backend): Promise<void> {
   let backend = to;
   if (backend !== 'local' && backend !== 'logfire') {
@@ -192,6 +238,8 @@ export function registerCommands(lens: Lens, p: Parts): vscode.Disposable[] {
       if (!p.statusBar.current?.running || !port) return void vscode.window.showWarningMessage('Telemetry Lens: the receiver is not running.');
       await vscode.env.clipboard.writeText(`http://127.0.0.1:${port}`);
     }],
+    ['telemetryLens.importRecords', () => importRecords(lens, p)],
+    ['telemetryLens.exportRecords', (n?: RunNode) => exportRecords(lens, n)],
     ['telemetryLens.copyId', async (n: RunNode) => {
       const id = n.kind === 'run' ? n.run.runId : n.kind === 'trace' ? n.trace.traceId : n.node.span.spanId;
       await vscode.env.clipboard.writeText(id);

@@ -180,6 +180,32 @@ export const StopReceiver = new RequestType0<ReceiverStatus, void>('telemetryLen
 export const GetReceiverStatus = new RequestType0<ReceiverStatus, void>('telemetryLens/receiverStatus');
 /** client → server: delete every record in the local store (the client asks for confirmation first). */
 export const ClearLocalData = new RequestType0<ReceiverStatus, void>('telemetryLens/clearLocalData');
+/** What an import of records files did (`telemetry-lens import`'s numbers). */
+export interface ImportSummary {
+  files: number;
+  /** Rows read from the files. */
+  rows: number;
+  /** Rows added to the store. */
+  inserted: number;
+  /** Rows already stored, or repeated inside the files. */
+  duplicates: number;
+  pendingReplaced: number;
+  runIds: string[];
+}
+/**
+ * client → server: load records files (NDJSON, Logfire query answers, CSV, Parquet) into the local store
+ * in one transaction. A bad file fails the request with `file:line: reason` and imports nothing.
+ */
+export const ImportRecords = new RequestType<{ files: string[] }, ImportSummary, void>('telemetryLens/importRecords');
+/**
+ * client → server: write the local store's records to `file` (Parquet, NDJSON or CSV: `format`, else the
+ * file name's extension), optionally one time window (`since`, e.g. `24h`) or one agent run.
+ */
+export const ExportRecords = new RequestType<
+  { file: string; format?: 'parquet' | 'ndjson' | 'csv'; since?: string; runId?: string },
+  { file: string; format: 'parquet' | 'ndjson' | 'csv'; rows: number },
+  void
+>('telemetryLens/exportRecords');
 /** client → server: write demo Code Puppy-style traffic into the local store. */
 export const GenerateDemoData = new RequestType<{ records?: number }, { records: number }, void>('telemetryLens/demo');
 /**

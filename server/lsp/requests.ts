@@ -8,8 +8,10 @@ import {
   ClearLocalData,
   DraftSchema,
   FindCallSites,
+  ExportRecords,
   GenerateDemoData,
   GetChartData,
+  ImportRecords,
   GetReceiverStatus,
   GetTrace,
   LintWorkspace,
@@ -116,6 +118,8 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
   connection.onRequest(GetReceiverStatus, guard0(async () => (await telemetry()).status()));
   connection.onRequest(ClearLocalData, guard0(async () => (await telemetry()).clear()));
   connection.onRequest(GenerateDemoData, guard(async (p) => (await telemetry()).demo(p?.records)));
+  connection.onRequest(ImportRecords, guard(async (p) => (await telemetry()).importFiles(p.files)));
+  connection.onRequest(ExportRecords, guard(async (p) => (await telemetry()).exportFile(p)));
   connection.onRequest(PrepareRun, guard(async (p) => (await telemetry()).prepareRun(p)));
   connection.onRequest(EndRun, guard(async (p) => (await telemetry()).endRun(p)));
 

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodeLensRefreshRequest, DiagnosticSeverity } from 'vscode-languageserver';
-import type { AgentRun, ChartData, HealthReport, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
+import type { AgentRun, ChartData, HealthReport, ImportSummary, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
 import { StoreChanged, ShowOutput } from '../../protocol/protocol';
 import type { Backend, Settings } from '../../protocol/settings';
 import type { EventSpec } from '../schema/model';
@@ -16,6 +16,8 @@ import { runHealthChecks, schemaAttributeKeys } from '../telemetry/health';
 import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sql/index';
 import { logfireBackend, validateToken } from '../telemetry/logfire-client';
 import { generateDemoRecords } from '../telemetry/demo';
+import { importRecordFiles } from '../telemetry/bulk';
+import { exportRecords, formatOf, type ExportFormat } from '../telemetry/export';
 import { chartData, getTrace, listRuns, listTraces, runtimeCounts } from '../telemetry/views';
 import { createConformance } from '../telemetry/conformance';
 import { StoreSpanExporter } from '../telemetry/selftrace';
@@ -240,6 +242,32 @@ export class TelemetryService {
     this.refreshCodeLens();
     await this.refreshRuntimeDiagnostics();
     return this.status();
+  }
+
+  /** Imports records files into the local store while the receiver's writes wait (one transaction). */
+  async importFiles(files: string[]): Promise<ImportSummary> {
+    const store = await this.ensureStore();
+    await this.queue?.drain();
+    const r = await store.withWritesPaused(() => importRecordFiles(store, files, { checkpoint: false }));
+    if (r.inserted > 0) {
+      await store.checkpoint();
+      for (const id of r.runIds) this.pendingRuns.add(id);
+      this.pendingAdded += r.inserted;
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      await this.flushStoreChanged();
+    }
+    return { files: r.files, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, pendingReplaced: r.pendingReplaced, runIds: r.runIds };
+  }
+
+  /** Writes the local store's records to a file (Parquet, NDJSON or CSV). */
+  async exportFile(params: { file: string; format?: ExportFormat; since?: string; runId?: string }): Promise<{ file: string; format: ExportFormat; rows: number }> {
+    const store = await this.ensureStore();
+    const format = params.format ?? formatOf(params.file);
+    if (!format) throw new Error(`cannot tell the format from '${path.basename(params.file)}': name it .parquet, .ndjson or .csv`);
+    await this.queue?.drain();
+    const since = params.since ? parseTimeRange(params.since).min : undefined;
+    const r = await exportRecords(store, params.file, { format, ...(since ? { since } : {}), ...(params.runId ? { runId: params.runId } : {}) });
+    return { file: params.file, format, rows: r.rows };
   }
 
   async demo(records: number | undefined): Promise<{ records: number }> {

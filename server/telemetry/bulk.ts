@@ -462,9 +462,11 @@ async function scalarRow(c: DuckDBConnection, sql: string): Promise<unknown[]> {
 
 /**
  * Imports records files into the store in one transaction (see the header comment). Throws
- * ImportError naming file:line for bad input; nothing is imported then.
+ * ImportError naming file:line for bad input; nothing is imported then. The store is checkpointed
+ * afterwards unless `checkpoint: false` (inside TelemetryStore.withWritesPaused, which a checkpoint
+ * would wait for).
  */
-export async function importRecordFiles(store: TelemetryStore, files: string[]): Promise<ImportResult> {
+export async function importRecordFiles(store: TelemetryStore, files: string[], opts: { checkpoint?: boolean } = {}): Promise<ImportResult> {
   if (files.length === 0) throw new ImportError('no files given');
   const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, pendingReplaced: 0, runIds: [] };
   const sources = files.map((f) => {
@@ -521,7 +523,7 @@ export async function importRecordFiles(store: TelemetryStore, files: string[]):
     c.closeSync();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  if (result.inserted > 0) await store.checkpoint();
+  if (result.inserted > 0 && opts.checkpoint !== false) await store.checkpoint();
   return result;
 }
 

@@ -926,7 +926,15 @@ export class TelemetryStore {
     try {
       instance = await DuckDBInstance.create(p, config);
     } catch (e) {
-      throw new Error(`cannot open telemetry store ${p}: ${e instanceof Error ? e.message : String(e)}`);
+      const message = e instanceof Error ? e.message : String(e);
+      const held = /Could not set lock on file[\s\S]*?\(PID (\d+)\)/.exec(message);
+      if (held) {
+        throw new Error(
+          `cannot open telemetry store ${p}: another process (PID ${held[1]}) has it open — VS Code with Telemetry Lens, or \`telemetry-lens serve\`; ` +
+            `a store file has one user at a time: use the editor's commands (Run Query, Import Records…, Export Records…) or stop that process`,
+        );
+      }
+      throw new Error(`cannot open telemetry store ${p}: ${message}`);
     }
     const writer = await instance.connect();
     await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
@@ -1067,6 +1075,21 @@ export class TelemetryStore {
     const reader = await this.writer.runAndReadAll(sql);
     const v = reader.getRows()[0]?.[0];
     return v === null || v === undefined ? 0 : Number(v);
+  }
+
+  /**
+   * Runs `fn` while no other write reaches the store (the receiver's batches wait), for work that writes
+   * records_all on a connection of its own (a bulk import); the de-duplication window is reset after.
+   * `fn` must not call the store's own write methods (they would wait for `fn`).
+   */
+  withWritesPaused<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      try {
+        return await fn();
+      } finally {
+        await this.resetRecentKeys();
+      }
+    });
   }
 
   /** Serialises write work on the write connection. */

@@ -10,7 +10,9 @@ import { CancellationTokenSource } from 'vscode-jsonrpc';
 import {
   ClearLocalData,
   DraftSchema,
+  ExportRecords,
   GenerateDemoData,
+  ImportRecords,
   GetChartData,
   GetReceiverStatus,
   GetTrace,
@@ -26,6 +28,8 @@ import {
   SchemaInfo,
 } from '../../protocol/protocol';
 import { makeWorkspace, TestClient } from './client';
+import { generateDemoRecords } from '../../server/telemetry/demo';
+import { recordLine } from '../../server/telemetry/bulk';
 import { SEED_PY } from './fixtures';
 
 function post(port: number, body: unknown): Promise<number> {
@@ -209,6 +213,52 @@ test('receiver, demo data, queries, health checks, runs, runtime diagnostics and
     assert.equal(cleared.recordCount, 0);
     const gone = await client.waitFor((p) => p.params.uri === uri && !p.params.diagnostics.some((d) => d.source === 'Telemetry Lens (runtime)'), 20_000, client.published.length - 1);
     assert.ok(gone.params.diagnostics.some((d) => d.code === 'TL007'), 'static findings stay after the runtime ones are cleared');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('Import Records and Export Records over LSP: the editor loads and writes records files while it holds the store', async () => {
+  const ws = makeWorkspace({ 'agent.py': SEED_PY });
+  const { client } = await TestClient.start({ workspace: ws, settings: { receiver: { autoStart: true, port: 0 } } });
+  try {
+    const status = await client.conn.sendRequest(GetReceiverStatus);
+    assert.equal(status.running, true, JSON.stringify(status));
+    // records files written by the demo generator, as `telemetry-lens import` reads them
+    const rows = generateDemoRecords({ records: 600, seed: 3 });
+    const file = path.join(ws, 'records.ndjson');
+    fs.writeFileSync(file, rows.map(recordLine).join('\n') + '\n');
+    const before = client.notifications.length;
+    const imported = await client.conn.sendRequest(ImportRecords, { files: [file] });
+    assert.deepEqual([imported.files, imported.rows, imported.inserted, imported.duplicates], [1, rows.length, rows.length, 0]);
+    assert.ok(imported.runIds.length > 0, 'demo records carry run ids');
+    const changed = client.notifications.slice(before).find((n) => n.method === 'telemetryLens/storeChanged')?.params as { recordCount: number; added: number; runIds: string[] } | undefined;
+    assert.deepEqual([changed?.recordCount, changed?.added], [rows.length, rows.length], 'the views hear about the imported rows');
+    const runs = await client.conn.sendRequest(ListRuns);
+    assert.ok(imported.runIds.every((id) => runs.some((r) => r.runId === id)), 'imported runs appear in Agent Runs');
+    // the receiver keeps working after the import, and an import never duplicates
+    assert.equal(await post(status.port!, logfireLog({ template: 'After import {n}', message: 'After import 1', attrs: { n: 1 } })), 200);
+    const again = await client.conn.sendRequest(ImportRecords, { files: [file] });
+    assert.deepEqual([again.inserted, again.duplicates], [0, rows.length]);
+    const count = await client.conn.sendRequest(RunQuery, { sql: 'SELECT count(*) AS n FROM records', backend: 'local' });
+    assert.equal(Number(count.rows[0][0]), rows.length + 1);
+
+    // a bad file: the error names file:line and nothing is imported
+    const bad = path.join(ws, 'bad.ndjson');
+    fs.writeFileSync(bad, `${recordLine(rows[0])}\n{oops\n`);
+    await assert.rejects(client.conn.sendRequest(ImportRecords, { files: [bad] }), (e: Error) => e.message.includes(`${bad}:2: malformed JSON`));
+
+    // export one run to Parquet and everything to NDJSON; both read back
+    const runId = imported.runIds[0];
+    const one = await client.conn.sendRequest(ExportRecords, { file: path.join(ws, 'run.parquet'), runId });
+    const [inRun] = (await client.conn.sendRequest(RunQuery, { sql: `SELECT count(*) FROM records WHERE run_id = '${runId}'`, backend: 'local' })).rows;
+    assert.deepEqual([one.format, one.rows], ['parquet', Number(inRun[0])]);
+    const all = await client.conn.sendRequest(ExportRecords, { file: path.join(ws, 'all.jsonl') });
+    assert.deepEqual([all.format, all.rows], ['ndjson', rows.length + 1]);
+    assert.equal(fs.readFileSync(path.join(ws, 'all.jsonl'), 'utf8').trim().split('\n').length, rows.length + 1);
+    const back = await client.conn.sendRequest(ImportRecords, { files: [path.join(ws, 'run.parquet'), path.join(ws, 'all.jsonl')] });
+    assert.equal(back.inserted, 0, 'everything exported is already stored');
+    await assert.rejects(client.conn.sendRequest(ExportRecords, { file: path.join(ws, 'records.txt') }), /cannot tell the format from 'records\.txt'/);
   } finally {
     await client.stop();
   }

@@ -167,6 +167,10 @@ describe('telemetry-lens store commands (dist bundle)', () => {
     });
     const n = Number(/sent (\d+) span/.exec(sent)?.[1]);
     assert.ok(n > 300, sent);
+    // While serve holds the file, another command explains who has it and what to do instead.
+    const busy = run(['query', 'SELECT 1', '--db', db]);
+    assert.equal(busy.code, 2);
+    assert.match(busy.err, new RegExp(`another process \\(PID ${p.pid}\\) has it open .*telemetry-lens serve.*one user at a time`));
     const exited = new Promise<number | null>((resolve) => p.on('exit', (c) => resolve(c)));
     p.kill('SIGINT');
     assert.equal(await exited, 0);
