@@ -54,6 +54,9 @@ const LOGFIRE_LOG = new Set(['trace', 'debug', 'info', 'notice', 'warn', 'warnin
 const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
 const STRUCTLOG_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'fatal', 'msg', 'log']);
 const LOGURU_LOG = new Set(['trace', 'debug', 'info', 'success', 'warning', 'error', 'critical', 'exception', 'log']);
+/** Level methods other libraries have and these do not (AttributeError at runtime) → the method meant. */
+const LOGFIRE_MISTAKES: Record<string, string> = { critical: 'fatal', success: 'info' };
+const LOGURU_MISTAKES: Record<string, string> = { warn: 'warning', fatal: 'critical', notice: 'info' };
 const STDLIB_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
 const PY_METHODS = new Set([
@@ -367,7 +370,10 @@ class PyExtractor {
           if (!STRUCTLOG_LOG.has(method) && !(method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)))) return undefined;
           return this.loggerCall(call, fn, args, method, methodNode, 'structlog', recv.bound);
         case 'loguru':
-          if (!LOGURU_LOG.has(method)) return undefined;
+          if (!LOGURU_LOG.has(method)) {
+            const meant = Object.hasOwn(LOGURU_MISTAKES, method) ? LOGURU_MISTAKES[method] : undefined;
+            return meant ? mistaken(this.loggerCall(call, fn, args, meant, methodNode, 'loguru', recv.bound, recv.record), method, meant, methodNode) : undefined;
+          }
           return this.loggerCall(call, fn, args, method, methodNode, 'loguru', recv.bound, recv.record);
         case 'stdlib':
         case 'logging-mod':
@@ -440,7 +446,10 @@ class PyExtractor {
   }
 
   private logfireCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, decorator?: Node): TelemetryCall | undefined {
-    if (!LOGFIRE_FNS.has(method)) return undefined;
+    if (!LOGFIRE_FNS.has(method)) {
+      const meant = !decorator && Object.hasOwn(LOGFIRE_MISTAKES, method) ? LOGFIRE_MISTAKES[method] : undefined;
+      return meant ? mistaken(this.logfireCall(call, fn, args, meant, methodNode), method, meant, methodNode) : undefined;
+    }
     const a = this.splitArgs(args);
     if (method === 'instrument') {
       const c = this.base(call, fn, 'logfire', 'instrument', method, decorator);
@@ -964,6 +973,12 @@ function keywordValue(call: Node, name: string): Node | undefined {
     if (n.type === 'keyword_argument' && n.childForFieldName('name')?.text === name) return n.childForFieldName('value') ?? undefined;
   }
   return undefined;
+}
+
+/** Marks a call written with a method the library lacks (the call itself describes the method meant). */
+function mistaken(c: TelemetryCall | undefined, name: string, suggestion: string, methodNode: Node): TelemetryCall | undefined {
+  if (c) c.unknownMethod = { name, suggestion, range: nodeRange(methodNode) };
+  return c;
 }
 
 function keywordNames(call: Node): string[] {

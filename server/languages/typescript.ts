@@ -20,6 +20,8 @@ const OTEL_API = '@opentelemetry/api';
 const LOG_METHODS = new Set(['trace', 'debug', 'info', 'notice', 'warning', 'error', 'fatal']);
 const LOGFIRE_FNS = new Set([...LOG_METHODS, 'log', 'span', 'startSpan', 'startPendingSpan', 'reportError', 'instrument', 'withTags', 'withSettings']);
 const SPAN_METHODS = new Set(['setAttribute', 'setAttributes', 'addEvent']);
+/** Level methods the Logfire JS API does not have (TypeError: … is not a function) → the method meant. */
+const LOGFIRE_MISTAKES: Record<string, string> = { warn: 'warning', critical: 'fatal' };
 const IMPORT_TYPES = new Set(['import_statement']);
 const BINDING_TYPES = new Set(['variable_declarator', 'assignment_expression', 'public_field_definition']);
 /** Names whose presence in a declaration's value can bind a telemetry receiver. */
@@ -30,7 +32,7 @@ function isBoundary(type: string): boolean {
 }
 
 /** Every method name that can make a call telemetry (the cheap first test in classify). */
-const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, 'startActiveSpan']);
+const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, ...Object.keys(LOGFIRE_MISTAKES), 'startActiveSpan']);
 const JS_METHODS_RE = [...JS_METHODS].map(escapeRegExp).join('|');
 
 class TsExtractor {
@@ -293,6 +295,11 @@ class TsExtractor {
   }
 
   private logfireCall(call: Node, fn: Node, argsNode: Node, method: string, methodNode: Node): TelemetryCall | undefined {
+    if (!LOGFIRE_FNS.has(method) && Object.hasOwn(LOGFIRE_MISTAKES, method)) {
+      const c = this.logfireCall(call, fn, argsNode, LOGFIRE_MISTAKES[method], methodNode);
+      if (c) c.unknownMethod = { name: method, suggestion: LOGFIRE_MISTAKES[method], range: nodeRange(methodNode) };
+      return c;
+    }
     if (!LOGFIRE_FNS.has(method) || method === 'withTags' || method === 'withSettings') return undefined;
     const args = argItems(argsNode);
     if (method === 'instrument') {

@@ -81,6 +81,11 @@ export interface TelemetryCall {
   boundKeys?: string[];
   /** Names the library itself gives the message's format besides the attributes (loguru `opt(record=True)`: `record`). */
   formatKeys?: string[];
+  /**
+   * The call names a level method the library does not have (`logfire.critical`, loguru `logger.warn`,
+   * JS `logfire.warn`): it fails at runtime. The call is described as the method most likely meant.
+   */
+  unknownMethod?: { name: string; suggestion: string; range: Range };
   /** For 'set-attribute'/'event' calls: the message/name of the span they act on, when statically known. */
   spanMessage?: ArgValue;
 }

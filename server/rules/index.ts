@@ -15,6 +15,7 @@ import { rule as TL011 } from './TL011';
 import { rule as TL012 } from './TL012';
 import { rule as TL013 } from './TL013';
 import { rule as TL014 } from './TL014';
+import { rule as TL015 } from './TL015';
 
 export const RULES: readonly Rule[] = [
   TL001,
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   TL012,
   TL013,
   TL014,
+  TL015,
 ];
 
 export function ruleByCodeOrName(key: string): Rule | undefined {

@@ -1,4 +1,4 @@
-// The docs of rules TL008–TL014 run through the linter: each `## Example` (Python, and TypeScript
+// The docs of rules TL008–TL015 run through the linter: each `## Example` (Python, and TypeScript
 // where the doc has one) is reported by its rule, each `## Use instead` is clean under all of these
 // rules, and where the fix is meant to produce the "Use instead" code, it does so verbatim. A
 // ```yaml block under `## Example` is the schema file both are linted against.
@@ -13,9 +13,9 @@ import { RULES } from '../../server/rules/index';
 import type { Schema } from '../../server/schema/model';
 import { applyPreferredFixes, resolveSchema } from './ruleTester';
 
-const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL014');
+const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL015');
 /** Rules whose preferred fixes turn the doc's Python example into its "Use instead" verbatim. */
-const FIX_GIVES_USE_INSTEAD = new Set(['TL009', 'TL011', 'TL013', 'TL014']);
+const FIX_GIVES_USE_INSTEAD = new Set(['TL009', 'TL011', 'TL013', 'TL014', 'TL015']);
 
 function block(md: string, heading: string, lang: string): string | undefined {
   const start = md.indexOf(`\n${heading}\n`);
