@@ -225,6 +225,40 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
     await wb.screenshot('e2e-query.png');
   });
 
+  it('(c2) "Export Records…" writes the store as Parquet and "Import Records…" reads it back without duplicating', async () => {
+    assert.ok(wb && server, 'workbench not started');
+    const page = wb.page;
+    const target = path.join(server.workspace, 'telemetry-records.parquet');
+    const input = page.locator('.quick-input-widget input');
+    const dialog = async (what: string, file: string) => {
+      // code-server's own file dialogs are a quick input holding a path (not the palette's `>` text)
+      await waitFor(what, async () => ((await input.isVisible()) && (await input.inputValue()).startsWith('/') ? true : undefined), 15_000);
+      await input.fill(file);
+      await waitFor(`${what} showing ${path.basename(file)}`, async () => ((await input.inputValue()) === file ? true : undefined), 5_000);
+      await page.keyboard.press('Enter');
+    };
+    await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+    await wb.runCommand('Telemetry Lens: Export Records…');
+    await dialog('the save dialog', target);
+    const exported = await waitFor(
+      'the export notification',
+      async () => (await wb?.notifications())?.find((n) => /exported [\d,.]+ records to .*telemetry-records\.parquet \(parquet\)/.test(n)),
+      60_000,
+      async () => `Notifications:\n${(await wb?.notifications())?.join('\n')}`,
+    );
+    assert.ok(fs.statSync(target).size > 1000, 'the Parquet file is written');
+    const n = /exported ([\d,.]+) records/.exec(exported)![1];
+    await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+    await wb.runCommand('Telemetry Lens: Import Records…');
+    await dialog('the open dialog', target);
+    await waitFor(
+      'the import notification',
+      async () => (await wb?.notifications())?.find((m) => m.includes(`imported 0 of ${n} records from 1 file (${n} already stored or repeated)`)),
+      60_000,
+      async () => `Notifications:\n${(await wb?.notifications())?.join('\n')}`,
+    );
+  });
+
   it('(d) "Trace Agent Run…" runs the fixture agent (Logfire Node SDK) and the run appears in Agent Runs', async () => {
     assert.ok(wb, 'workbench not started');
     await wb.runCommand('Telemetry Lens: Trace Agent Run…');
