@@ -32,6 +32,8 @@ export interface Settings {
   'store.retentionDays': number;
   /** Oldest records are deleted above this database size in MB (0 = no limit). */
   'store.maxSizeMB': number;
+  /** Memory the store's database engine may use for a file-backed store, in MB (0 = its default, 80% of RAM). */
+  'store.memoryLimitMB': number;
   /** Where health checks and queries run. */
   backend: Backend;
   /** Logfire API base URL override (default: from the token's region). */
@@ -61,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'store.path': '',
   'store.retentionDays': 7,
   'store.maxSizeMB': 1024,
+  'store.memoryLimitMB': 1024,
   backend: 'local',
   'logfire.baseUrl': '',
   agentCommand: '',

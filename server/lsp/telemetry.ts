@@ -140,7 +140,7 @@ export class TelemetryService {
       let store: TelemetryStore;
       try {
         if (!s['store.path'] && file !== ':memory:') ignoreStoreFolder(path.dirname(file));
-        store = await TelemetryStore.open({ path: file, retention, attributeKeys });
+        store = await TelemetryStore.open({ path: file, retention, attributeKeys, memoryLimitMb: s['store.memoryLimitMB'] });
         this.storeError = undefined;
       } catch (e) {
         // another window holds the file lock, or the path is unusable: keep working in memory
@@ -551,6 +551,7 @@ export class TelemetryService {
     this.counts = undefined;
     void this.settings().then(async (s) => {
       this.store?.setRetention({ maxAgeDays: s['store.retentionDays'], maxSizeMb: s['store.maxSizeMB'] });
+      await this.store?.setMemoryLimit(s['store.memoryLimitMB']).catch((e) => this.state.log(`store: ${errorText(e)}`));
       this.applyConformance(s);
       await this.applySelfTrace(s);
       if (s['receiver.autoStart'] && !this.receiver) await this.startReceiver();

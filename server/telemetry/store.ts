@@ -116,11 +116,23 @@ export interface StoreOptions {
   /** DuckDB worker threads; default: DuckDB's own choice. */
   threads?: number;
   /**
+   * Memory DuckDB may use for a file-backed store, in MB: its buffer cache and large operators, which
+   * spill to the store's temporary directory beyond it (default DEFAULT_MEMORY_LIMIT_MB; 0 = DuckDB's
+   * default, 80% of RAM). An in-memory store keeps DuckDB's default: its data lives in that memory.
+   */
+  memoryLimitMb?: number;
+  /**
    * Attribute keys to keep as columns besides KEPT_ATTRIBUTE_KEYS (e.g. those the schema's own health
    * checks read); keys past MAX_KEPT_KEYS in all are not kept.
    */
   attributeKeys?: readonly string[];
 }
+
+/**
+ * DuckDB's own default memory limit is 80% of RAM, and it keeps what it read cached up to it: after
+ * a 1M-record import the process held 1.2 GB (376 MB with this limit, at the same speed).
+ */
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
 /** At most this many attribute keys are kept as columns (each costs a little on every write). */
 export const MAX_KEPT_KEYS = 32;
@@ -922,6 +934,8 @@ export class TelemetryStore {
     if (p !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(p)), { recursive: true });
     const config: Record<string, string> = {};
     if (opts.threads) config.threads = String(opts.threads);
+    const memory = opts.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    if (p !== ':memory:' && memory > 0) config.memory_limit = `${memory}MB`;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(p, config);
@@ -1434,6 +1448,14 @@ export class TelemetryStore {
   checkpoint(): Promise<void> {
     return this.exclusive(async () => {
       if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    });
+  }
+
+  /** Changes the memory limit of a file-backed store (see StoreOptions.memoryLimitMb; 0 = DuckDB's default). */
+  setMemoryLimit(mb: number): Promise<void> {
+    if (this.path === ':memory:') return Promise.resolve();
+    return this.exclusive(async () => {
+      await this.writer.run(mb > 0 ? `SET GLOBAL memory_limit = '${Math.round(mb)}MB'` : `RESET GLOBAL memory_limit`);
     });
   }
 

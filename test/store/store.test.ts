@@ -240,3 +240,36 @@ test('query() reports column names and types; a bad query fails with the DuckDB 
     await store.close();
   }
 });
+
+test('memory limit: 1 GB for a store file by default, a chosen one or DuckDB\'s own (0), changeable while open; in-memory stores keep DuckDB\'s', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-mem-'));
+  const limit = async (s: TelemetryStore) => (await s.queryObjects<{ m: string }>(`SELECT current_setting('memory_limit') AS m`))[0].m;
+  // DuckDB counts MB as 10^6 bytes and shows MiB: 1024 MB = 976.5 MiB, 300 MB = 286.1 MiB.
+  let s = await TelemetryStore.open({ path: path.join(dir, 'a.duckdb'), retentionIntervalMs: 0 });
+  let duckDefault: string;
+  try {
+    assert.equal(await limit(s), '976.5 MiB');
+    await s.setMemoryLimit(300);
+    assert.equal(await limit(s), '286.1 MiB');
+    await s.setMemoryLimit(0);
+    duckDefault = await limit(s);
+    assert.notEqual(duckDefault, '286.1 MiB');
+  } finally {
+    await s.close();
+  }
+  s = await TelemetryStore.open({ path: path.join(dir, 'b.duckdb'), retentionIntervalMs: 0, memoryLimitMb: 0 });
+  try {
+    assert.equal(await limit(s), duckDefault);
+  } finally {
+    await s.close();
+  }
+  s = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0, memoryLimitMb: 300 });
+  try {
+    assert.equal(await limit(s), duckDefault, 'an in-memory store holds its data in that memory');
+    await s.setMemoryLimit(300);
+    assert.equal(await limit(s), duckDefault);
+  } finally {
+    await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
