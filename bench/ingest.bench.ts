@@ -10,8 +10,11 @@
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
 //                  exporter's own protobuf serializer, then decoded, mapped, checked and committed one
 //                  request per transaction in this process; CPU per span for each step)
+//   --sink 1       (the same senders against a bare HTTP server that reads each body and answers 200 without
+//                  decoding or storing anything: the most the exporters can send on this machine)
 // The same compiled file is the sender (BENCH_INGEST_SENDER=1).
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -232,40 +235,19 @@ function reexecWithSemiSpace(): boolean {
   return true;
 }
 
-async function main(): Promise<void> {
-  if (reexecWithSemiSpace()) return;
-  const pathRequests = arg('path', 0);
-  if (pathRequests > 0) return receiverPath(pathRequests, arg('batch', 4096));
-  const seconds = arg('seconds', 20);
-  const senders = arg('senders', 3);
-  const batch = arg('batch', 1024);
-  const inflight = arg('inflight', 4);
-  const withHealth = arg('health', 1) !== 0;
-  const withConformance = arg('conformance', 1) !== 0;
-  const pregen = arg('pregen', 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
-  const dbPath = path.join(dir, 'bench.duckdb');
-  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
-  const schema = bundledSchema();
-  // As in the language server: every received record is checked against the (bundled) schema.
-  const checker = createConformance(schema);
-  const queue = new IngestQueue(store, withConformance ? { check: (rows) => checker.check(rows) } : {});
-  const receiver = await OtlpReceiver.start({ queue, port: 0 });
-  const commits: CommittedBatch[] = [];
-  receiver.onCommitted((b) => commits.push(b));
-  const backend = localBackend(store);
-
+/** Sender processes as the main run starts them (`pregen` > 0: spans made first, sent on GO). */
+function startSenders(url: string, senders: number, seconds: number, batch: number, inflight: number, pregen: number) {
   let readyCount = 0;
   let allReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (allReady = r));
   const procs: import('node:child_process').ChildProcess[] = [];
-  const children = Array.from({ length: senders }, (_, index) =>
+  const reports = Array.from({ length: senders }, (_, index) =>
     new Promise<SenderReport>((resolve, reject) => {
       const p = spawn(process.execPath, [__filename], {
         env: {
           ...process.env,
           BENCH_INGEST_SENDER: '1',
-          BENCH_URL: `${receiver.url}/v1/traces`,
+          BENCH_URL: url,
           BENCH_SECONDS: String(seconds),
           BENCH_BATCH: String(batch),
           BENCH_INFLIGHT: String(inflight),
@@ -287,16 +269,90 @@ async function main(): Promise<void> {
       });
     }),
   );
+  const go = async () => {
+    if (pregen > 0) {
+      await ready;
+      for (const p of procs) p.stdin!.write('GO\n');
+    }
+  };
+  return { reports, go };
+}
+
+/** The exporters alone: the same senders against a server that answers 200 to every body unread. */
+async function sinkRun(seconds: number, senders: number, batch: number, inflight: number, pregen: number): Promise<void> {
+  let requests = 0;
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const s = startSenders(`http://127.0.0.1:${port}/v1/traces`, senders, seconds, batch, inflight, pregen);
+  await s.go();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const reports = await Promise.all(s.reports);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const acked = reports.reduce((n, r) => n + r.acked, 0);
+  const senderCpu = reports.reduce((n, r) => n + r.cpu, 0);
+  const rows: [string, string][] = [
+    ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
+    ['duration (s)', wall.toFixed(1)],
+    ['spans acknowledged by the sink', String(acked)],
+    ['requests / MB received', `${requests} / ${(bytes / 1048576).toFixed(0)}`],
+    ['throughput (spans/s, wall clock)', Math.round(acked / wall).toLocaleString('en-US')],
+    ['sender processes CPU (s)', senderCpu.toFixed(1)],
+    ['sender CPU µs per span', ((senderCpu * 1e6) / acked).toFixed(1)],
+    ['sink process CPU (s; HTTP only)', ((cpu.user + cpu.system) / 1e6).toFixed(1)],
+    ['CPU the machine had meanwhile (s; cores × duration)', (os.cpus().length * wall).toFixed(1)],
+    ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'metric'.padEnd(w)} | value |\n| ${'-'.repeat(w)} | ----- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
+  server.close();
+}
+
+async function main(): Promise<void> {
+  if (reexecWithSemiSpace()) return;
+  const pathRequests = arg('path', 0);
+  if (pathRequests > 0) return receiverPath(pathRequests, arg('batch', 4096));
+  const seconds = arg('seconds', 20);
+  const senders = arg('senders', 3);
+  const batch = arg('batch', 1024);
+  const inflight = arg('inflight', 4);
+  const withHealth = arg('health', 1) !== 0;
+  const withConformance = arg('conformance', 1) !== 0;
+  const pregen = arg('pregen', 0);
+  if (arg('sink', 0) !== 0) return sinkRun(seconds, senders, batch, inflight, pregen);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
+  const dbPath = path.join(dir, 'bench.duckdb');
+  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+  const schema = bundledSchema();
+  // As in the language server: every received record is checked against the (bundled) schema.
+  const checker = createConformance(schema);
+  const queue = new IngestQueue(store, withConformance ? { check: (rows) => checker.check(rows) } : {});
+  const receiver = await OtlpReceiver.start({ queue, port: 0 });
+  const commits: CommittedBatch[] = [];
+  receiver.onCommitted((b) => commits.push(b));
+  const backend = localBackend(store);
+
+  const started = startSenders(`${receiver.url}/v1/traces`, senders, seconds, batch, inflight, pregen);
+  const children = started.reports;
 
   // Health checks every second while ingest runs; RSS sampled alongside.
   const healthMs: number[] = [];
   const rss: number[] = [];
   let healthErrors = 0;
   let sendersDone = false;
-  if (pregen > 0) {
-    await ready;
-    for (const p of procs) p.stdin!.write('GO\n');
-  }
+  await started.go();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const all = Promise.all(children).finally(() => (sendersDone = true));
