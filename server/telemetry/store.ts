@@ -130,7 +130,8 @@ export interface StoreOptions {
 
 /**
  * DuckDB's own default memory limit is 80% of RAM, and it keeps what it read cached up to it: after
- * a 1M-record import the process held 1.2 GB (376 MB with this limit, at the same speed).
+ * a 1M-record import the process held 1.2 GB (376 MB with this limit, at the same speed; the health
+ * checks are as fast, an all-duplicates re-import of those records is slower — BENCHMARKS.md, Store).
  */
 export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
