@@ -70,7 +70,7 @@ export interface JsonFinding {
   rule: string;
   severity: Severity;
   message: string;
-  fixes: { title: string; isPreferred: boolean; edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
+  fixes: { title: string; isPreferred: boolean; placeholder?: true; edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
 }
 
 function toJson(file: string, f: Finding): JsonFinding {
@@ -87,6 +87,7 @@ function toJson(file: string, f: Finding): JsonFinding {
     fixes: f.fixes.map((x) => ({
       title: x.title,
       isPreferred: !!x.isPreferred,
+      ...(x.placeholder ? { placeholder: true } : {}),
       edits: x.edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })),
     })),
   };
@@ -113,7 +114,9 @@ async function fixFile(r: FileResult, schema: Schema, settings: LintSettings): P
     const fixes = r.findings.map(preferredFix).filter((f): f is Fix => !!f);
     if (!fixes.length) break;
     const { edits, applied } = mergeFixesCounted(fixes);
-    const next = applyEdits(text, edits);
+    // Inserted lines take the file's line ending (the editor does this when it applies an edit).
+    const crlf = text.includes('\r\n');
+    const next = applyEdits(text, crlf ? edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') })) : edits);
     if (next === text) break;
     text = next;
     fixed += applied;
@@ -135,7 +138,7 @@ function textReport(results: FileResult[], seconds: number): string {
       lines.push(`${rel(r.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message}${f.severity === 'error' ? '' : ` [${f.severity}]`}`);
       counts[f.severity]++;
       total++;
-      if (f.fixes.length) fixable++;
+      if (preferredFix(f)) fixable++;
     }
   }
   const linesLinted = results.reduce((n, r) => n + r.lines, 0);
@@ -144,7 +147,7 @@ function textReport(results: FileResult[], seconds: number): string {
   else {
     const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => counts[s]).map((s) => plural(counts[s], s));
     lines.push(`Found ${plural(total, 'problem')} (${parts.join(', ')}) in ${scope}.`);
-    if (fixable) lines.push(`${fixable} with a quick fix (apply them with --fix, or in the editor).`);
+    if (fixable) lines.push(`${fixable} fixable with --fix (or "Fix all" in the editor).`);
   }
   return lines.join('\n') + '\n';
 }

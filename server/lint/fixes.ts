@@ -5,9 +5,10 @@ function cmp(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
 
-/** The fix "Fix all" applies for a finding: its preferred fix, or its only one. */
+/** The fix "Fix all" applies for a finding: its preferred fix, or its only one — never one that inserts placeholders. */
 export function preferredFix(f: Finding): Fix | undefined {
-  return f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+  const fix = f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+  return fix?.placeholder ? undefined : fix;
 }
 
 /** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */

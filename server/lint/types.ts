@@ -96,6 +96,11 @@ export interface Fix {
   title: string;
   edits: TextEdit[];
   isPreferred?: boolean;
+  /**
+   * The fix inserts placeholder values (`None`, `undefined`) for you to replace: offered as a quick fix,
+   * never applied by "Fix all" or `telemetry-lens lint --fix` (the result would not be finished code).
+   */
+  placeholder?: boolean;
 }
 
 export interface Finding {

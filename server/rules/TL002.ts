@@ -125,13 +125,15 @@ export const rule: Rule = {
     if (missing.length === 0) return;
     const label = clip(event.name ?? event.template ?? event.id);
     const names = missing.map((a) => `\`${a.name}\``).join(', ');
-    const items = missing.map((a) => newAttributeItem(call, ctx.language, ctx.source, a.name, placeholder(ctx, call, a), (k, v) => attributeItem(call, k, v)));
+    const values = missing.map((a) => placeholder(ctx, call, a));
+    const items = missing.map((a, i) => newAttributeItem(call, ctx.language, ctx.source, a.name, values[i], (k, v) => attributeItem(call, k, v)));
     const edit = insertAttributesEdit(call, items);
     const plural = missing.length > 1;
+    const filler = values.some((v) => v === 'None' || v === 'undefined');
     report({
       message: `Missing required attribute${plural ? 's' : ''} ${names} for event \`${label}\``,
       range: call.calleeRange,
-      fixes: edit ? [{ title: plural ? `Add ${names}` : `Add \`${items[0]}\``, edits: [edit], isPreferred: true }] : [],
+      fixes: edit ? [{ title: plural ? `Add ${names}` : `Add \`${items[0]}\``, edits: [edit], isPreferred: true, ...(filler ? { placeholder: true } : {}) }] : [],
     });
   },
 };

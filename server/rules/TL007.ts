@@ -116,7 +116,7 @@ export const rule: Rule = {
       const valueText = best ? best.value.text : call.language === 'python' ? 'None' : 'undefined';
       const item = newAttributeItem(call, call.language, source, field.root, valueText, (k, v) => attributeItem(call, k, v));
       const add = insertAttributesEdit(call, [item]);
-      const addFix: Fix | undefined = add && /^[A-Za-z_$][\w$]*$/.test(field.root) ? { title: `Add \`${clip(item, 60)}\``, edits: [add] } : undefined;
+      const addFix: Fix | undefined = add && /^[A-Za-z_$][\w$]*$/.test(field.root) ? { title: `Add \`${clip(item, 60)}\``, edits: [add], ...(best ? {} : { placeholder: true }) } : undefined;
       const range = fieldRange(ctx, field);
       const renames: Fix[] = range
         ? candidates.slice(0, 3).map((c) => ({ title: `Rename \`{${field.name}}\` to \`{${c.key}}\``, edits: [{ range: { start: range.start, end: positionAt(source, offsetAt(source, range.start) + field.root.length) }, newText: c.key }] }))

@@ -198,13 +198,28 @@ def near_limit(model_name, percentage_used, window, used, limit, provider, loop_
     assert.equal(r.stderr, 'Fixed 1 problem in 1 file.\n');
   });
 
-  it('findings without a fix remain and keep the exit status', () => {
-    const unfixable = `import logfire\nlogfire.info("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model="m", workload="CODING")\n`;
+  it('fixes that would insert placeholders (None) are left to you: the findings remain and keep the exit status', () => {
+    // `{cooldown}` has no attribute and no variable of that name is in scope: the only fix adds `cooldown=None`.
+    const unfixable = `import logfire\nlogfire.warn("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model="m", workload="CODING")\n`;
     fs.writeFileSync(path.join(fixDir, 'rate.py'), unfixable);
+    const before = JSON.parse(run(['lint', '--format', 'json', 'rate.py'], fixDir).stdout) as { code: string; fixes: { title: string; placeholder?: boolean }[] }[];
+    assert.ok(before.some((f) => f.code === 'TL007' && f.fixes.some((x) => /cooldown=None/.test(x.title) && x.placeholder === true)), 'the editor still offers the placeholder fix, marked');
     const r = run(['lint', '--fix', '--format', 'json', 'rate.py'], fixDir);
+    assert.equal(fs.readFileSync(path.join(fixDir, 'rate.py'), 'utf8'), unfixable);
     const left = JSON.parse(r.stdout) as { code: string; severity: string }[];
-    assert.ok(left.length > 0, r.stdout);
-    assert.equal(r.code, left.some((f) => f.severity === 'error') ? 1 : 0);
+    assert.ok(left.some((f) => f.code === 'TL007'), r.stdout);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Fixed 0 problems in 0 files.\n');
+  });
+
+  it('lines a fix inserts take the file\'s CRLF line endings', () => {
+    const crlf = ROUTING.replace(/\n/g, '\r\n');
+    fs.writeFileSync(path.join(fixDir, 'crlf.py'), crlf);
+    const r = run(['lint', '--fix', 'crlf.py'], fixDir);
+    assert.match(r.stdout, /Fixed 1 problem in 1 file\./);
+    const text = fs.readFileSync(path.join(fixDir, 'crlf.py'), 'utf8');
+    assert.ok(text.includes('model=model_from_orchestrator,\r\n'), JSON.stringify(text));
+    assert.equal(text.split('\n').length, text.split('\r\n').length, 'no bare LF');
   });
 });
 

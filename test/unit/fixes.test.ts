@@ -41,4 +41,6 @@ test('preferredFix: the preferred one, else a sole fix, else none', () => {
   assert.equal(preferredFix(finding([q])), q);
   assert.equal(preferredFix(finding([q, fix('r')])), undefined);
   assert.equal(preferredFix(finding([])), undefined);
+  assert.equal(preferredFix(finding([{ ...p, placeholder: true }, q])), undefined, 'a fix that inserts placeholders is never applied in bulk');
+  assert.equal(preferredFix(finding([{ ...q, placeholder: true }])), undefined);
 });
