@@ -70,7 +70,7 @@ export interface JsonFinding {
   rule: string;
   severity: Severity;
   message: string;
-  fixes: { title: string; isPreferred: boolean; placeholder?: true; edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
+  fixes: { title: string; isPreferred: boolean; placeholder?: true; unsafe?: true; edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
 }
 
 function toJson(file: string, f: Finding): JsonFinding {
@@ -88,6 +88,7 @@ function toJson(file: string, f: Finding): JsonFinding {
       title: x.title,
       isPreferred: !!x.isPreferred,
       ...(x.placeholder ? { placeholder: true } : {}),
+      ...(x.unsafe ? { unsafe: true } : {}),
       edits: x.edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })),
     })),
   };
@@ -105,13 +106,13 @@ const MAX_FIX_PASSES = 10;
  * after each pass, and writes the file when it changed. `r` is updated to the remaining findings.
  * Returns the number of fixes applied.
  */
-async function fixFile(r: FileResult, schema: Schema, settings: LintSettings): Promise<number> {
-  if (r.skipped || r.error || !r.findings.some((f) => preferredFix(f))) return 0;
+async function fixFile(r: FileResult, schema: Schema, settings: LintSettings, unsafe: boolean): Promise<number> {
+  if (r.skipped || r.error || !r.findings.some((f) => preferredFix(f, { unsafe }))) return 0;
   const original = fs.readFileSync(r.file, 'utf8');
   let text = original;
   let fixed = 0;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const fixes = r.findings.map(preferredFix).filter((f): f is Fix => !!f);
+    const fixes = r.findings.map((f) => preferredFix(f, { unsafe })).filter((f): f is Fix => !!f);
     if (!fixes.length) break;
     const { edits, applied } = mergeFixesCounted(fixes);
     // Inserted lines take the file's line ending (the editor does this when it applies an edit).
@@ -132,6 +133,7 @@ function textReport(results: FileResult[], seconds: number): string {
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   let fixable = 0;
+  let unsafeFixable = 0;
   let total = 0;
   for (const r of results) {
     for (const f of r.findings) {
@@ -139,6 +141,7 @@ function textReport(results: FileResult[], seconds: number): string {
       counts[f.severity]++;
       total++;
       if (preferredFix(f)) fixable++;
+      else if (preferredFix(f, { unsafe: true })) unsafeFixable++;
     }
   }
   const linesLinted = results.reduce((n, r) => n + r.lines, 0);
@@ -147,7 +150,11 @@ function textReport(results: FileResult[], seconds: number): string {
   else {
     const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => counts[s]).map((s) => plural(counts[s], s));
     lines.push(`Found ${plural(total, 'problem')} (${parts.join(', ')}) in ${scope}.`);
-    if (fixable) lines.push(`${fixable} fixable with --fix (or "Fix all" in the editor).`);
+    if (fixable || unsafeFixable) {
+      const safe = fixable ? `${fixable} fixable with --fix (or "Fix all" in the editor)` : '';
+      const more = unsafeFixable ? `${unsafeFixable} ${fixable ? 'more ' : ''}with --unsafe-fixes (they rename or drop what is logged)` : '';
+      lines.push(`${[safe, more].filter(Boolean).join('; ')}.`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -267,6 +274,8 @@ options:
   --output FILE              write the report to FILE instead of stdout
   --fix                      apply each finding's preferred fix to the files (the fixes the editor's
                              "Fix all" applies), then report what remains; review the changes
+  --unsafe-fixes             with --fix, also the fixes that rename events or attributes, change values,
+                             drop attributes or change configuration (queries on the old names stop matching)
 
 exit status: 0 no error-severity findings, 1 error-severity findings, 2 usage or schema error
 `;
@@ -287,6 +296,7 @@ async function runLint(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         output: { type: 'string' },
         fix: { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -299,6 +309,7 @@ async function runLint(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes goes with --fix');
     const format = String(values.format);
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (text, json or sarif)`);
     const rules: Record<string, string> = {};
@@ -331,7 +342,7 @@ async function runLint(argv: string[]): Promise<number> {
     let fixedFiles = 0;
     if (values.fix) {
       for (const r of results) {
-        const n = await fixFile(r, schema, settings);
+        const n = await fixFile(r, schema, settings, values['unsafe-fixes'] === true);
         fixed += n;
         if (n) fixedFiles++;
       }

@@ -5,10 +5,14 @@ function cmp(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
 
-/** The fix "Fix all" applies for a finding: its preferred fix, or its only one — never one that inserts placeholders. */
-export function preferredFix(f: Finding): Fix | undefined {
+/**
+ * The fix applied in bulk for a finding: its preferred fix, or its only one. Never one that inserts
+ * placeholders; an unsafe one (see Fix.unsafe) only when `unsafe` is asked for.
+ */
+export function preferredFix(f: Finding, opts: { unsafe?: boolean } = {}): Fix | undefined {
   const fix = f.fixes.find((x) => x.isPreferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
-  return fix?.placeholder ? undefined : fix;
+  if (!fix || fix.placeholder || (fix.unsafe && !opts.unsafe)) return undefined;
+  return fix;
 }
 
 /** Edits of several fixes that do not overlap each other (first come, first kept), sorted. */

@@ -101,6 +101,13 @@ export interface Fix {
    * never applied by "Fix all" or `telemetry-lens lint --fix` (the result would not be finished code).
    */
   placeholder?: boolean;
+  /**
+   * The fix changes what readers of the telemetry see — an event's name or template, an attribute's key
+   * or value, an attribute dropped, the SDK's configuration — so queries and dashboards built on the
+   * old form stop matching: offered as a quick fix, applied in bulk only on request (`--unsafe-fixes`,
+   * "Fix all <code> problems").
+   */
+  unsafe?: boolean;
 }
 
 export interface Finding {

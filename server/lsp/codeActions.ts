@@ -63,9 +63,10 @@ export function registerCodeActions(connection: Connection, state: LanguageServe
       const codes = [...new Set(ours.map((d) => String(d.code)))];
       for (const code of codes) {
         if ((result?.findings ?? []).filter((f) => f.code === code).length < 2) continue;
-        const fixable = (doc.engine?.findingsWithFixes() ?? []).filter((f) => f.code === code && preferredFix(f));
+        // Asked for by code, so it includes the fixes that rename or drop (not the placeholder ones).
+        const fixable = (doc.engine?.findingsWithFixes() ?? []).filter((f) => f.code === code && preferredFix(f, { unsafe: true }));
         if (fixable.length > 1) {
-          const edits = mergeFixes(fixable.map((f) => preferredFix(f)!));
+          const edits = mergeFixes(fixable.map((f) => preferredFix(f, { unsafe: true })!));
           actions.push({
             title: `Fix all ${code} problems in file`,
             kind: CodeActionKind.QuickFix,
@@ -93,7 +94,7 @@ export function registerCodeActions(connection: Connection, state: LanguageServe
     if (wants(FIX_ALL_KIND) && only) {
       await state.currentResult(doc);
       if (doc.text.version !== version) return [];
-      const fixes = (doc.engine?.findingsWithFixes() ?? []).map(preferredFix).filter((f): f is Fix => !!f);
+      const fixes = (doc.engine?.findingsWithFixes() ?? []).map((f) => preferredFix(f)).filter((f): f is Fix => !!f);
       if (fixes.length) {
         actions.push({
           title: 'Fix all auto-fixable Telemetry Lens problems',

@@ -22,7 +22,7 @@ function firstWord(text: string): string {
 
 function replaceMessageFix(msg: ArgValue, text: string, preferred: boolean): Fix | undefined {
   if (msg.kind !== 'string' || !msg.contentRange) return undefined;
-  const fix: Fix = { title: `Replace with \`${clip(text, 60)}\``, edits: [{ range: msg.contentRange, newText: escapeForLiteral(text, msg.text) }] };
+  const fix: Fix = { title: `Replace with \`${clip(text, 60)}\``, edits: [{ range: msg.contentRange, newText: escapeForLiteral(text, msg.text) }], unsafe: true };
   if (preferred) fix.isPreferred = true;
   return fix;
 }

@@ -50,7 +50,7 @@ function contextKeys(required: readonly string[], event: EventSpec): Set<string>
 function renameFix(attr: TelemetryAttribute, to: string, preferred: boolean): Fix | undefined {
   // A keyword argument can only be renamed to an identifier; dict/object keys sit inside quotes or are identifiers.
   if (attr.source === 'keyword' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(to)) return undefined;
-  const fix: Fix = { title: `Rename \`${attr.key}\` to \`${to}\``, edits: [{ range: attr.keyRange, newText: to }] };
+  const fix: Fix = { title: `Rename \`${attr.key}\` to \`${to}\``, edits: [{ range: attr.keyRange, newText: to }], unsafe: true };
   if (preferred) fix.isPreferred = true;
   return fix;
 }
@@ -96,7 +96,7 @@ export const rule: Rule = {
       const rename = near ? renameFix(attr, near.name, true) : undefined;
       if (rename) fixes.push(rename);
       // `span.set_attribute('k', v)` is a whole statement: removing it is left to the author.
-      if (attr.source !== 'setAttribute') fixes.push({ title: `Remove \`${attr.key}\``, edits: [deleteAttributeEdit(source, attr)] });
+      if (attr.source !== 'setAttribute') fixes.push({ title: `Remove \`${attr.key}\``, edits: [deleteAttributeEdit(source, attr)], unsafe: true });
       const known = event.attributes.filter((a) => !a.deprecated).map((a) => a.name);
       const hint = near ? `; did you mean \`${near.name}\`?` : ` (declared: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})`;
       report({

@@ -66,7 +66,7 @@ export const rule: Rule = {
       const fixes: Fix[] = [];
       if (p.replacement !== undefined) {
         const text = literalFor(p.replacement, language, attr.value);
-        fixes.push({ title: `Replace with \`${text}\``, edits: [{ range: attr.value.range, newText: text }], isPreferred: true });
+        fixes.push({ title: `Replace with \`${text}\``, edits: [{ range: attr.value.range, newText: text }], isPreferred: true, unsafe: true });
       }
       report({
         message: `Value \`${clip(attr.value.text, 40)}\` of attribute \`${attr.key}\` for event \`${label}\` ${p.why}`,

@@ -119,7 +119,7 @@ export const rule: Rule = {
       const addFix: Fix | undefined = add && /^[A-Za-z_$][\w$]*$/.test(field.root) ? { title: `Add \`${clip(item, 60)}\``, edits: [add], ...(best ? {} : { placeholder: true }) } : undefined;
       const range = fieldRange(ctx, field);
       const renames: Fix[] = range
-        ? candidates.slice(0, 3).map((c) => ({ title: `Rename \`{${field.name}}\` to \`{${c.key}}\``, edits: [{ range: { start: range.start, end: positionAt(source, offsetAt(source, range.start) + field.root.length) }, newText: c.key }] }))
+        ? candidates.slice(0, 3).map((c) => ({ title: `Rename \`{${field.name}}\` to \`{${c.key}}\``, unsafe: true, edits: [{ range: { start: range.start, end: positionAt(source, offsetAt(source, range.start) + field.root.length) }, newText: c.key }] }))
         : [];
       if (templateMatched || renames.length === 0) {
         if (addFix) fixes.push({ ...addFix, isPreferred: true });

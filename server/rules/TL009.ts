@@ -120,7 +120,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
           ? `Event name \`${name}\` is not snake_case`
           : `Event name \`${name}\` does not follow the \`category.action\` convention: ${whyNotDotted(name)}`,
       range: msg.range,
-      fixes: edit ? [{ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true }] : [],
+      fixes: edit ? [{ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true, unsafe: true }] : [],
     });
     return;
   }
@@ -132,7 +132,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
     if (FAIL_WORDS.has(last)) {
       const fixed = name.slice(0, name.length - last.length) + 'error';
       const edit = renameEdit(ctx, fixed);
-      if (edit) fixes.push({ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true });
+      if (edit) fixes.push({ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true, unsafe: true });
     }
     report({
       message: `Error event \`${name}\` should end with ${conv.errorSuffixes.map((s) => `\`${s}\``).join(' or ')}`,
@@ -149,7 +149,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
     ['ongoing', ongoing(last)],
   ] as const) {
     const edit = renameEdit(ctx, stem + form);
-    if (edit) fixes.push({ title: `Rename to \`${stem + form}\` (${title})`, edits: [edit], isPreferred: title === 'completed' });
+    if (edit) fixes.push({ title: `Rename to \`${stem + form}\` (${title})`, edits: [edit], isPreferred: title === 'completed', unsafe: true });
   }
   report({
     message: `Event name \`${name}\` should say what happened: past tense for a completed action (\`${stem}${past(last)}\`) or present participle for an ongoing one (\`${stem}${ongoing(last)}\`)`,
@@ -191,7 +191,7 @@ function keyRenameFix(ctx: CallContext, attr: TelemetryAttribute, newKey: string
       for (const f of fields) edits.push({ range: rangeAt(source, base + f.nameStart, base + f.nameStart + f.root.length), newText: newKey });
     }
   }
-  return { title: `Rename \`${attr.key}\` to \`${newKey}\``, edits, isPreferred: true };
+  return { title: `Rename \`${attr.key}\` to \`${newKey}\``, edits, isPreferred: true, unsafe: true };
 }
 
 export const rule: Rule = {

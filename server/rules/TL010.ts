@@ -141,7 +141,7 @@ function lengthFix(attr: TelemetryAttribute, language: string): Fix | undefined 
   const value = language === 'python' ? `len(${attr.value.text})` : `${attr.value.text}.length`;
   const keyText = attr.source === 'keyword' ? key : language === 'python' ? `"${key}"` : key;
   const sep = attr.source === 'keyword' ? '=' : ': ';
-  return { title: `Log \`${key}\` instead of the raw value`, edits: [{ range: attr.range, newText: `${keyText}${sep}${value}` }] };
+  return { title: `Log \`${key}\` instead of the raw value`, edits: [{ range: attr.range, newText: `${keyText}${sep}${value}` }], unsafe: true };
 }
 
 export const rule: Rule = {
@@ -177,7 +177,7 @@ export const rule: Rule = {
         const f = lengthFix(attr, call.language);
         if (f) fixes.push(f);
       } else if (fix === 'remove' && EDITABLE.has(attr.source)) {
-        fixes.push({ title: `Remove \`${attr.key}\``, edits: [deleteAttributeEdit(source, attr)] });
+        fixes.push({ title: `Remove \`${attr.key}\``, edits: [deleteAttributeEdit(source, attr)], unsafe: true });
       }
       report({ message: `Sensitive attribute \`${attr.key}\` ${why}`, range: attr.keyRange, fixes });
     }

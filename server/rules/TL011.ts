@@ -95,12 +95,13 @@ export const rule: Rule = {
             title: 'Remove `token=` (Logfire reads the LOGFIRE_TOKEN environment variable)',
             edits: [{ range: listItemDeletion(source, keyStart, end), newText: '' }],
             isPreferred: true,
+            unsafe: true,
           });
           if (/^\s*import\s+os\b|^\s*import\s+[^\n#]*,\s*os\b/m.test(source)) {
-            fixes.push({ title: 'Read it from `os.environ["LOGFIRE_TOKEN"]`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'os.environ["LOGFIRE_TOKEN"]' }] });
+            fixes.push({ title: 'Read it from `os.environ["LOGFIRE_TOKEN"]`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'os.environ["LOGFIRE_TOKEN"]' }], unsafe: true });
           }
         } else {
-          fixes.push({ title: 'Read it from `process.env.LOGFIRE_TOKEN`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'process.env.LOGFIRE_TOKEN' }], isPreferred: true });
+          fixes.push({ title: 'Read it from `process.env.LOGFIRE_TOKEN`', edits: [{ range: rangeAt(source, lit.start, lit.end), newText: 'process.env.LOGFIRE_TOKEN' }], isPreferred: true, unsafe: true });
         }
         for (let i = lit.contentStart; i < lit.contentEnd; i++) reported.add(i);
         report({
@@ -126,7 +127,7 @@ export const rule: Rule = {
             ? { range: rangeAt(source, where.start, where.end), newText: 'os.environ["LOGFIRE_TOKEN"]' }
             : undefined
           : { range: rangeAt(source, where.start, where.end), newText: 'process.env.LOGFIRE_TOKEN' };
-        if (edit) fixes.push({ title: `Read it from ${edit.newText}`, edits: [edit], isPreferred: true });
+        if (edit) fixes.push({ title: `Read it from ${edit.newText}`, edits: [edit], isPreferred: true, unsafe: true });
       }
       const inComment = where?.kind === 'comment' ? ' in a comment' : '';
       report({

@@ -43,4 +43,8 @@ test('preferredFix: the preferred one, else a sole fix, else none', () => {
   assert.equal(preferredFix(finding([])), undefined);
   assert.equal(preferredFix(finding([{ ...p, placeholder: true }, q])), undefined, 'a fix that inserts placeholders is never applied in bulk');
   assert.equal(preferredFix(finding([{ ...q, placeholder: true }])), undefined);
+  const rename = { ...p, unsafe: true };
+  assert.equal(preferredFix(finding([rename, q])), undefined, 'an unsafe fix only on request');
+  assert.equal(preferredFix(finding([rename, q]), { unsafe: true }), rename);
+  assert.equal(preferredFix(finding([{ ...rename, placeholder: true }]), { unsafe: true }), undefined, 'placeholders never');
 });
