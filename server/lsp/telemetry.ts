@@ -256,7 +256,7 @@ export class TelemetryService {
       if (this.flushTimer) clearTimeout(this.flushTimer);
       await this.flushStoreChanged();
     }
-    return { files: r.files, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, pendingReplaced: r.pendingReplaced, runIds: r.runIds };
+    return r;
   }
 
   /** Writes the local store's records to a file (Parquet, NDJSON or CSV). */

@@ -32,6 +32,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ImportSummary } from '../../protocol/protocol';
 import { isoMicros, RECORD_COLUMNS } from './records';
 
 export { isoMicros };
@@ -68,18 +69,8 @@ export class ImportError extends Error {
   }
 }
 
-export interface ImportResult {
-  files: number;
-  /** Rows read from the files. */
-  rows: number;
-  /** Rows added to records_all. */
-  inserted: number;
-  /** Rows skipped: already in the store, or repeated inside the files. */
-  duplicates: number;
-  /** Pending spans dropped because their real span is present. */
-  pendingReplaced: number;
-  runIds: string[];
-}
+/** What an import did (the editor's Import Records… request answers with the same). */
+export type ImportResult = ImportSummary;
 
 type FileKind = 'ndjson' | 'document' | 'logfire-stream' | 'csv' | 'parquet';
 interface Source {

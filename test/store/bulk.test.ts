@@ -200,18 +200,20 @@ describe('import: de-duplication', () => {
   });
 });
 
-describe('import: bad input is reported with file:line and nothing is imported', () => {
-  async function expectNothing(files: string[], re: RegExp): Promise<ImportError> {
-    const store = await open();
-    try {
-      await store.insertBatch({ records: [rec(99)] });
-      const e = await rejects(importRecordFiles(store, files), re);
-      assert.equal(await store.count({ includePending: true }), 1, 'the stored row is kept, nothing imported');
-      return e;
-    } finally {
-      await store.close();
-    }
+/** The import fails with a message matching `re`, and a row stored before is all the store holds after. */
+async function expectNothing(files: string[], re: RegExp): Promise<ImportError> {
+  const store = await open();
+  try {
+    await store.insertBatch({ records: [rec(99)] });
+    const e = await rejects(importRecordFiles(store, files), re);
+    assert.equal(await store.count({ includePending: true }), 1, 'the stored row is kept, nothing imported');
+    return e;
+  } finally {
+    await store.close();
   }
+}
+
+describe('import: bad input is reported with file:line and nothing is imported', () => {
 
   test('malformed JSON on a line', async () => {
     const f = file([recordLine(rec(1)), '', recordLine(rec(2)), '{"span_name": "x", level: 3}', recordLine(rec(3))].join('\n'));
@@ -437,40 +439,28 @@ describe('import: Parquet', () => {
     }
   });
 
-  async function refused(files: string[], re: RegExp): Promise<ImportError> {
-    const store = await open();
-    try {
-      await store.insertBatch({ records: [rec(99)] });
-      const e = await rejects(importRecordFiles(store, files), re);
-      assert.equal(await store.count({ includePending: true }), 1, 'the stored row is kept, nothing imported');
-      return e;
-    } finally {
-      await store.close();
-    }
-  }
-
   test('bad rows are refused with file and row number; nothing is imported', async () => {
     const good = file(ndjson([rec(1), rec(2)]));
     const rows = Array.from({ length: 50 }, (_, i) => rec(i + 10));
     let f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000040' THEN 'bogus' ELSE kind END AS kind)`);
-    let e = await refused([good, f], /row 31: kind must be one of span, log, span_event, pending_span/);
+    let e = await expectNothing([good, f], /row 31: kind must be one of span, log, span_event, pending_span/);
     assert.ok(e.message.startsWith(`${f}: row 31: `), e.message);
     f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000012' THEN NULL ELSE trace_id END AS trace_id)`);
-    await refused([f], /row 3: missing required column 'trace_id' \(NULL\)/);
+    await expectNothing([f], /row 3: missing required column 'trace_id' \(NULL\)/);
     f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000050' THEN '{not json' ELSE CAST(attributes AS VARCHAR) END AS attributes)`);
-    await refused([f], /row 41: attributes must be JSON/);
+    await expectNothing([f], /row 41: attributes must be JSON/);
     f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000020' THEN 'yesterday' ELSE CAST(start_timestamp AS VARCHAR) END AS start_timestamp)`);
-    await refused([f], /row 11: start_timestamp must be a timestamp/);
+    await expectNothing([f], /row 11: start_timestamp must be a timestamp/);
     f = await parquet(rows, `* REPLACE (CASE WHEN span_id = 'bbbbbbbb00000015' THEN 3000000000 ELSE level END AS level)`);
-    await refused([f], /row 6: level must be of type INTEGER/);
+    await expectNothing([f], /row 6: level must be of type INTEGER/);
   });
 
   test('unknown and missing columns, and files that are not Parquet inside', async () => {
     const rows = [rec(1), rec(2)];
-    await refused([await parquet(rows, '*, 1 AS spanname')], /unknown column 'spanname' \(did you mean 'span_name'\?\)/);
-    await refused([await parquet(rows, '* EXCLUDE (span_name, service_name)')], /missing required columns span_name, service_name/);
+    await expectNothing([await parquet(rows, '*, 1 AS spanname')], /unknown column 'spanname' \(did you mean 'span_name'\?\)/);
+    await expectNothing([await parquet(rows, '* EXCLUDE (span_name, service_name)')], /missing required columns span_name, service_name/);
     const broken = file(Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)]), 'parquet');
-    const e = await refused([broken], /not a readable Parquet file: /);
+    const e = await expectNothing([broken], /not a readable Parquet file: /);
     assert.ok(e.message.startsWith(`${broken}: `), e.message);
   });
 });
