@@ -149,7 +149,7 @@ async function exportRecords(lens: Lens, run?: RunNode): Promise<void> {
   );
   if (!r) return;
   const pick = await vscode.window.showInformationMessage(
-    `Telemetry Lens: exported ${r.rows.toLocaleString()} records to ${vscode.workspace.asRelativePath(target)} (${r.format}).`, 'Reveal in Explorer');
+    `Telemetry Lens: exported ${r.rows.toLocaleString()} records to ${vscode.workspace.asRelativePath(target)} (${r.format}).`, 'Open Containing Folder');
   if (pick) await vscode.commands.executeCommand('revealFileInOS', target);
 }
 
