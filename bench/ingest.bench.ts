@@ -7,9 +7,13 @@
 //   npm run bench -- ingest [--seconds 20] [--senders 3] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 //   [--semi-space MB]  (the receiver's --max-semi-space-size, default 64; 0 = V8's default)
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
+//   [--traffic demo|nonconforming]  (what the spans carry, see spanMaker; default demo)
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
 //                  exporter's own protobuf serializer, then decoded, mapped, checked and committed one
 //                  request per transaction in this process; CPU per span for each step)
+//   --floor N      (the cheapest each unavoidable part can be here — senders against the sink, the generated
+//                  decoder alone on N requests of --batch spans, DuckDB alone storing the converted rows, one
+//                  health run — and the most spans/s those costs allow on this machine's cores; see floorRun)
 //   --sink 1       (the same senders against a bare HTTP server that reads each body and answers 200 without
 //                  decoding or storing anything: the most the exporters can send on this machine)
 // The same compiled file is the sender (BENCH_INGEST_SENDER=1).
@@ -18,7 +22,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,10 +36,24 @@ import { runHealthChecks } from '../server/telemetry/health';
 import { localBackend } from '../server/telemetry/sql/index';
 import { bundledSchema } from '../server/schema/loader';
 import { createConformance } from '../server/telemetry/conformance';
+import { generateDemoRecords } from '../server/telemetry/demo';
+import * as generatedRoot from 'otlp-generated-root/build/src/generated/root';
+
+/** The generated OTLP decoder itself (wire format to protobufjs objects), as the receiver's decoder calls it. */
+const traceRequestType = ((): { decode(b: Uint8Array): unknown } => {
+  type Root = { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(b: Uint8Array): unknown } } } } } } };
+  const root = ((generatedRoot as unknown as { default?: Root }).default ?? generatedRoot) as unknown as Root;
+  return root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+})();
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 function pct(xs: number[], p: number): number {
@@ -79,7 +97,7 @@ async function sender(): Promise<void> {
   let n = 0;
   const makeBatch = (): ReadableSpan[] => {
     for (let i = 0; i < batch; i++, n++) {
-      const { tmpl, attributes } = spanAttributes(n, NAMES, MODELS);
+      const { tmpl, attributes } = makeSpan(n);
       const span = tracer.startSpan(tmpl, { kind: SpanKind.INTERNAL, attributes });
       span.end();
     }
@@ -117,8 +135,38 @@ async function sender(): Promise<void> {
   process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
 }
 
-function spanAttributes(n: number, names: string[], models: string[]) {
-  const tmpl = names[n % names.length];
+/**
+ * What each span carries. `demo` (the default): the records of the Code Puppy demo generator
+ * (`generateDemoRecords`, the same traffic `telemetry-lens demo` stores), sent as the Logfire SDK sends
+ * them: span name = message template, `logfire.*` attributes for message, level and span type, the
+ * event's attributes; it conforms to the bundled schema. `nonconforming`: four templates whose
+ * attributes and levels do not match their events, so nearly every span has a conformance finding that
+ * the receiver writes to `span_violations` (the worst case for the conformance path).
+ */
+type Traffic = 'demo' | 'nonconforming';
+
+function trafficOf(name: string | undefined): Traffic {
+  if (name === undefined || name === 'demo' || name === 'nonconforming') return name ?? 'demo';
+  throw new Error(`--traffic must be demo or nonconforming, not ${name}`);
+}
+
+function spanMaker(traffic: Traffic): (n: number) => { tmpl: string; attributes: Attributes } {
+  if (traffic === 'nonconforming') return (n) => nonconforming(n);
+  const pool = generateDemoRecords({ seed: 1, now: new Date('2026-01-01T00:00:00Z') }).map((r) => ({
+    tmpl: r.span_name,
+    attributes: {
+      'logfire.msg_template': r.span_name,
+      'logfire.msg': r.message ?? r.span_name,
+      'logfire.span_type': r.kind === 'span' ? 'span' : 'log',
+      'logfire.level_num': r.level,
+      ...(r.attributes as Attributes),
+    } as Attributes,
+  }));
+  return (n) => pool[n % pool.length];
+}
+
+function nonconforming(n: number): { tmpl: string; attributes: Attributes } {
+  const tmpl = NAMES[n % NAMES.length];
   return {
     tmpl,
     attributes: {
@@ -128,7 +176,7 @@ function spanAttributes(n: number, names: string[], models: string[]) {
       'logfire.level_num': n % 50 === 0 ? 13 : 9,
       agent: 'husky',
       workload: 'CODING',
-      model: models[n % models.length],
+      model: MODELS[n % MODELS.length],
       cooldown: n % 60,
     },
   };
@@ -136,6 +184,10 @@ function spanAttributes(n: number, names: string[], models: string[]) {
 
 const NAMES = ['Workload routing: {agent} → {workload} → {model}', 'Failover triggered: {from_model} → {to_model} ({error_type})', 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', 'EAR loop complete'];
 const MODELS = ['Cerebras-GLM-4.7', 'claude-opus-4', 'gpt-5.2-codex'];
+
+const TRAFFIC = trafficOf(process.env.BENCH_TRAFFIC ?? textArg('traffic'));
+let spanOf: ((n: number) => { tmpl: string; attributes: Attributes }) | undefined;
+const makeSpan = (n: number) => (spanOf ??= spanMaker(TRAFFIC))(n);
 
 function semiSpace(): string {
   const f = process.execArgv.find((a) => a.startsWith('--max-semi-space-size'));
@@ -147,8 +199,8 @@ function cpuSeconds(): number {
   return (c.user + c.system) / 1e6;
 }
 
-/** The receiver's work per request without HTTP or senders: decode → map → conformance → commit. */
-async function receiverPath(requests: number, batch: number): Promise<void> {
+/** `requests` bodies of `batch` spans, as the receiver gets them: the exporter's serialised ExportTraceServiceRequest. */
+function makeBodies(requests: number, batch: number): Buffer[] {
   const ended: ReadableSpan[] = [];
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'telemetry_lens.run_id': 'bench-0', 'telemetry.sdk.language': 'nodejs' }),
@@ -159,12 +211,17 @@ async function receiverPath(requests: number, batch: number): Promise<void> {
   let n = 0;
   for (let r = 0; r < requests; r++) {
     for (let i = 0; i < batch; i++, n++) {
-      const { tmpl, attributes } = spanAttributes(n, NAMES, MODELS);
+      const { tmpl, attributes } = makeSpan(n);
       tracer.startSpan(tmpl, { kind: SpanKind.INTERNAL, attributes }).end();
     }
-    // As the receiver gets it: a Buffer of the exporter's serialised ExportTraceServiceRequest.
     bodies.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(ended.splice(0))!));
   }
+  return bodies;
+}
+
+/** The receiver's work per request without HTTP or senders: decode → map → conformance → commit. */
+async function receiverPath(requests: number, batch: number): Promise<void> {
+  const bodies = makeBodies(requests, batch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
   const dbPath = path.join(dir, 'bench.duckdb');
   const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
@@ -198,6 +255,7 @@ async function receiverPath(requests: number, batch: number): Promise<void> {
   const us = (s: number) => ((s * 1e6) / spans).toFixed(1);
   const rows: [string, string][] = [
     ['requests × spans', `${requests} × ${batch}`],
+    ['traffic', TRAFFIC],
     ['receiver young generation (--max-semi-space-size)', semiSpace()],
     ['spans sent / stored', `${spans} / ${stored}`],
     ['conformance findings written', String(violations)],
@@ -253,6 +311,7 @@ function startSenders(url: string, senders: number, seconds: number, batch: numb
           BENCH_INFLIGHT: String(inflight),
           BENCH_INDEX: String(index),
           BENCH_PREGEN: String(pregen),
+          BENCH_TRAFFIC: TRAFFIC,
         },
         stdio: ['pipe', 'pipe', 'inherit'],
       });
@@ -279,7 +338,7 @@ function startSenders(url: string, senders: number, seconds: number, batch: numb
 }
 
 /** The exporters alone: the same senders against a server that answers 200 to every body unread. */
-async function sinkRun(seconds: number, senders: number, batch: number, inflight: number, pregen: number): Promise<void> {
+async function sinkRun(seconds: number, senders: number, batch: number, inflight: number, pregen: number): Promise<{ senderUs: number; spansPerSecond: number }> {
   let requests = 0;
   let bytes = 0;
   const server = http.createServer((req, res) => {
@@ -303,6 +362,7 @@ async function sinkRun(seconds: number, senders: number, batch: number, inflight
   const senderCpu = reports.reduce((n, r) => n + r.cpu, 0);
   const rows: [string, string][] = [
     ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['traffic', TRAFFIC],
     ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
     ['duration (s)', wall.toFixed(1)],
     ['spans acknowledged by the sink', String(acked)],
@@ -318,6 +378,112 @@ async function sinkRun(seconds: number, senders: number, batch: number, inflight
   console.log(`| ${'metric'.padEnd(w)} | value |\n| ${'-'.repeat(w)} | ----- |`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
   server.close();
+  return { senderUs: (senderCpu * 1e6) / acked, spansPerSecond: acked / wall };
+}
+
+/**
+ * --floor N: the least CPU each unavoidable part of sustained ingest costs per span on this machine,
+ * and the highest rate those costs allow on its cores, whatever the receiver's design:
+ * - senders: the same exporter processes against the sink (span creation, serialisation, HTTP);
+ * - decode: the generated OTLP decoder alone on N exporter requests (no mapping, no checks);
+ * - store: DuckDB alone appending the same rows, already converted (a temporary in-memory table of
+ *   the store's own rows, kept columns included), into a fresh store file, one request per
+ *   transaction, then a checkpoint — no JS, no duplicate check, no conformance;
+ * - health: one run of the bundled health checks on that store, whose cost grows with its rows.
+ * The bound leaves out HTTP parsing on the receiver, mapping, conformance and every other overhead,
+ * so a real receiver can only be slower.
+ */
+async function floorRun(requests: number, batch: number, seconds: number): Promise<void> {
+  const sink = await sinkRun(10, 3, 1024, 4, 0);
+  const bodies = makeBodies(requests, batch);
+  const spans = requests * batch;
+  // Decode alone: three passes, the best counted (the first warms the decoder up). The wire decode
+  // only; turning its objects into spans (hex ids, attribute values) is not counted.
+  let decodeUs = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const c = cpuSeconds();
+    for (const b of bodies) traceRequestType.decode(b);
+    decodeUs = Math.min(decodeUs, ((cpuSeconds() - c) * 1e6) / spans);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-floor-'));
+  try {
+    // The rows as the store keeps them, written by the store's own path (not timed).
+    const source = await TelemetryStore.open({ path: path.join(dir, 'source.duckdb'), retentionIntervalMs: 0 });
+    for (const b of bodies) await source.insertBatch({ records: mapTraces(decodeTraces(b, 'protobuf')) });
+    await source.close();
+    bodies.length = 0;
+    // Stored twice: one request per transaction, and a row group's worth of requests per transaction
+    // (DuckDB writes a transaction of at least one row group, 122,880 rows, compressed straight into the
+    // file instead of through the WAL); the cheaper counts.
+    const storeRuns: { perTxn: number; us: number; wall: number }[] = [];
+    let store: TelemetryStore | undefined;
+    let c: Awaited<ReturnType<TelemetryStore['connect']>> | undefined;
+    for (const perTxn of [1, Math.ceil(122_880 / batch)]) {
+      if (store) {
+        c!.closeSync();
+        await store.close();
+      }
+      fs.rmSync(path.join(dir, 'floor.duckdb'), { force: true });
+      store = await TelemetryStore.open({ path: path.join(dir, 'floor.duckdb'), retentionIntervalMs: 0 });
+      c = await store.connect();
+      // Each request's rows in a temporary (in-memory) table of their own, made before the clock starts.
+      await c.run(`ATTACH '${path.join(dir, 'source.duckdb')}' AS src (READ_ONLY)`);
+      for (let r = 0; r < requests; r++) {
+        await c.run(`CREATE TEMP TABLE req_${r} AS SELECT * FROM src.records_all WHERE rowid >= ${r * batch} AND rowid < ${(r + 1) * batch}`);
+      }
+      await c.run('DETACH src');
+      const c0 = cpuSeconds();
+      const t0 = performance.now();
+      for (let r = 0; r < requests; r += perTxn) {
+        await c.run('BEGIN TRANSACTION');
+        for (let q = r; q < Math.min(requests, r + perTxn); q++) await c.run(`INSERT INTO records_all SELECT * FROM req_${q}`);
+        await c.run('COMMIT');
+      }
+      await c.run('CHECKPOINT');
+      storeRuns.push({ perTxn, us: ((cpuSeconds() - c0) * 1e6) / spans, wall: (performance.now() - t0) / 1000 });
+      for (let r = 0; r < requests; r++) await c.run(`DROP TABLE req_${r}`);
+    }
+    const storeUs = Math.min(...storeRuns.map((r) => r.us));
+    const stored = await store!.count({});
+    const schema = bundledSchema();
+    const backend = localBackend(store!);
+    await runHealthChecks(schema, backend, { includeRows: false });
+    const health: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const h = cpuSeconds();
+      await runHealthChecks(schema, backend, { includeRows: false });
+      health.push(cpuSeconds() - h);
+    }
+    c!.closeSync();
+    await store!.close();
+    const healthRun = health.sort((a, b) => a - b)[1];
+    const cores = os.cpus().length;
+    const perSpan = (sink.senderUs + decodeUs + storeUs) / 1e6;
+    // One health run per second over a run of `seconds` at rate R: the table holds R·t rows at second t,
+    // so the runs cost healthRun/stored · R · seconds/2 CPU-seconds per second on average.
+    const healthPerRowSecond = (healthRun / stored) * (seconds / 2);
+    const bound = (extra: number) => Math.round(cores / (perSpan + extra)).toLocaleString('en-US');
+    const rows: [string, string][] = [
+      ['traffic; requests × spans', `${TRAFFIC}; ${requests} × ${batch}`],
+      ['senders: CPU µs per span (exporters against the sink, 10 s)', sink.senderUs.toFixed(1)],
+      ['decode: CPU µs per span (generated OTLP wire decoder alone, best of 3 passes)', decodeUs.toFixed(1)],
+      ...storeRuns.map((r): [string, string] => [
+        `store: CPU µs per span (DuckDB alone, rows converted, ${r.perTxn} request${r.perTxn > 1 ? 's' : ''} per transaction, checkpoint; all threads)`,
+        `${r.us.toFixed(1)} (${r.wall.toFixed(2)} s wall)`,
+      ]),
+      ['rows stored', stored.toLocaleString('en-US')],
+      ['health checks: CPU s per run on those rows (median of 3; all threads)', healthRun.toFixed(2)],
+      ['cores', String(cores)],
+      ['**highest spans/s these parts allow, no health checks**', bound(0)],
+      [`**highest spans/s, health checks every second over ${seconds} s**`, bound(healthPerRowSecond)],
+      ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log(`| ${'metric'.padEnd(w)} | value |\n| ${'-'.repeat(w)} | ----- |`);
+    for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -331,7 +497,9 @@ async function main(): Promise<void> {
   const withHealth = arg('health', 1) !== 0;
   const withConformance = arg('conformance', 1) !== 0;
   const pregen = arg('pregen', 0);
-  if (arg('sink', 0) !== 0) return sinkRun(seconds, senders, batch, inflight, pregen);
+  if (arg('sink', 0) !== 0) return void (await sinkRun(seconds, senders, batch, inflight, pregen));
+  const floorRequests = arg('floor', 0);
+  if (floorRequests > 0) return floorRun(floorRequests, arg('batch', 4096), seconds);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
   const dbPath = path.join(dir, 'bench.duckdb');
   const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
@@ -382,6 +550,7 @@ async function main(): Promise<void> {
   const commitLat = commits.map((c) => c.latencyMs);
   const rows: [string, string][] = [
     ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['traffic', TRAFFIC],
     ['receiver young generation (--max-semi-space-size)', semiSpace()],
     ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
     ['duration (s)', sendSeconds.toFixed(1)],
