@@ -386,10 +386,10 @@ async function sinkRun(seconds: number, senders: number, batch: number, inflight
  * and the highest rate those costs allow on its cores, whatever the receiver's design:
  * - senders: the same exporter processes against the sink (span creation, serialisation, HTTP);
  * - HTTP: the sink's own CPU for reading those requests and answering them;
- * - decode: the generated OTLP decoder alone on N exporter requests (no mapping, no checks);
- * - store: DuckDB alone appending the same rows, already converted (a temporary in-memory table of
- *   the store's own rows, kept columns included), into a fresh store file, one request per
- *   transaction, then a checkpoint — no JS, no duplicate check, no conformance;
+ * - decode: the generated OTLP wire decoder alone on N exporter requests (nothing converted, mapped or checked);
+ * - store: DuckDB alone appending the same rows, already converted (temporary in-memory tables of
+ *   the store's own rows, kept columns included), into a fresh store file, then a checkpoint — no JS,
+ *   no duplicate check, no conformance — at one request and at one row group per transaction;
  * - health: one run of the bundled health checks on that store, whose cost grows with its rows.
  * The bound leaves out converting decoded messages into rows, mapping, conformance and every other overhead,
  * so a real receiver can only be slower.
