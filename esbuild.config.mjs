@@ -83,6 +83,10 @@ async function buildOut() {
   const entries = [...walk(path.join(root, 'test')), ...walk(path.join(root, 'bench'))].filter(
     (f) => /\.(test|bench)\.ts$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`),
   );
+  // A compiled test or benchmark whose source was deleted or renamed would still run: removed.
+  for (const f of [...walk(path.join(root, 'out', 'test')), ...walk(path.join(root, 'out', 'bench'))]) {
+    if (/\.(test|bench)\.js$/.test(f) && !fs.existsSync(path.join(root, path.relative(path.join(root, 'out'), f)).replace(/\.js$/, '.ts'))) fs.rmSync(f);
+  }
   if (entries.length === 0) return;
   await esbuild.build({
     entryPoints: entries,
