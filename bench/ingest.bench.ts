@@ -27,7 +27,7 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeTraces } from '../server/telemetry/otlp/decode';
+import { decodeTraces, TraceRequest } from '../server/telemetry/otlp/decode';
 import { mapTraces } from '../server/telemetry/map';
 import { TelemetryStore } from '../server/telemetry/store';
 import { IngestQueue, type CommittedBatch } from '../server/telemetry/ingest';
@@ -37,14 +37,6 @@ import { localBackend } from '../server/telemetry/sql/index';
 import { bundledSchema } from '../server/schema/loader';
 import { createConformance } from '../server/telemetry/conformance';
 import { generateDemoRecords } from '../server/telemetry/demo';
-import * as generatedRoot from 'otlp-generated-root/build/src/generated/root';
-
-/** The generated OTLP decoder itself (wire format to protobufjs objects), as the receiver's decoder calls it. */
-const traceRequestType = ((): { decode(b: Uint8Array): unknown } => {
-  type Root = { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(b: Uint8Array): unknown } } } } } } };
-  const root = ((generatedRoot as unknown as { default?: Root }).default ?? generatedRoot) as unknown as Root;
-  return root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-})();
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -403,7 +395,7 @@ async function floorRun(requests: number, batch: number, seconds: number): Promi
   let decodeUs = Infinity;
   for (let pass = 0; pass < 3; pass++) {
     const c = cpuSeconds();
-    for (const b of bodies) traceRequestType.decode(b);
+    for (const b of bodies) TraceRequest.decode(b);
     decodeUs = Math.min(decodeUs, ((cpuSeconds() - c) * 1e6) / spans);
   }
   // For comparison, not in the bound: the receiver's decode today, wire decode plus conversion into spans.

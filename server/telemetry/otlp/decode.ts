@@ -575,7 +575,8 @@ interface OtlpRoot {
   opentelemetry: { proto: { collector: Collector } };
 }
 const proto = ((generated as unknown as { default?: OtlpRoot }).default ?? generated) as unknown as OtlpRoot;
-const TraceRequest = proto.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+/** The generated wire decoder for trace requests (exported for the ingest benchmark's floor). */
+export const TraceRequest = proto.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 const MetricsRequest = proto.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 function parse(body: Uint8Array, encoding: Encoding, signal: Signal): unknown {
