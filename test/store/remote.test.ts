@@ -10,7 +10,7 @@ import { runLogfireQuery } from '../../server/telemetry/sql/index';
 import { runHealthChecks } from '../../server/telemetry/health';
 import type { TelemetryStore } from '../../server/telemetry/store';
 import { startFakeLogfire, type FakeLogfire } from './fake-logfire';
-import { memoryStore } from './sql-helpers';
+import { memoryStore, awayFromWindowEdges } from './sql-helpers';
 
 const TOKEN = 'pylf_v1_eu_0123456789abcdefSECRETsecret';
 const bundled = parse(healthYaml) as { health: { id: string; name: string; sql: string; verdict?: { sql: string } }[] };
@@ -27,7 +27,9 @@ describe('against a server honouring the query API contract', () => {
   let store: TelemetryStore;
   let fake: FakeLogfire;
   before(async () => {
-    store = await memoryStore(generateDemoRecords({ records: 3000, seed: 5 }));
+    // the remote and the local run read NOW() a moment apart: no rows sit on a window edge
+    const now = new Date();
+    store = await memoryStore(awayFromWindowEdges(generateDemoRecords({ records: 3000, seed: 5, now }), now));
     fake = await startFakeLogfire({ token: TOKEN, store });
   });
   after(async () => {

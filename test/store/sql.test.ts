@@ -5,7 +5,7 @@ import healthYaml from '../../server/schema/default-health.yaml';
 import { generateDemoRecords } from '../../server/telemetry/demo';
 import { runLogfireQuery, translateLogfireSql, QueryError, parseTimeRange } from '../../server/telemetry/sql/index';
 import { TelemetryStore, type RecordRow } from '../../server/telemetry/store';
-import { memoryStore, row, seedQueries, HOUR } from './sql-helpers';
+import { memoryStore, row, seedQueries, HOUR, awayFromWindowEdges } from './sql-helpers';
 
 const bundled = parse(healthYaml) as { health: { id: string; sql: string }[]; queries: { name: string; sql: string }[] };
 const NOW = new Date();
@@ -14,10 +14,7 @@ describe('seed queries run verbatim on the local store', () => {
   let store: TelemetryStore;
   let rows: RecordRow[];
   before(async () => {
-    // The SQL's NOW() is read when each query runs, seconds after NOW: rows within 15 minutes of a window
-    // edge (12 h and 24 h back) are left out, so the JS counts and the SQL agree however slow the machine is.
-    const nearEdge = (r: RecordRow) => [12, 24].some((h) => Math.abs(r.start_timestamp / 1000 - (NOW.getTime() - h * HOUR)) < 15 * 60_000);
-    rows = generateDemoRecords({ records: 6000, seed: 11, now: NOW }).filter((r) => !nearEdge(r));
+    rows = awayFromWindowEdges(generateDemoRecords({ records: 6000, seed: 11, now: NOW }), NOW);
     store = await memoryStore(rows);
   });
   after(() => store.close());
