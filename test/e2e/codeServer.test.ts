@@ -233,8 +233,18 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
     const dialog = async (what: string, file: string) => {
       // code-server's own file dialogs are a quick input holding a path (not the palette's `>` text)
       await waitFor(what, async () => ((await input.isVisible()) && (await input.inputValue()).startsWith('/') ? true : undefined), 15_000);
-      await input.fill(file);
-      await waitFor(`${what} showing ${path.basename(file)}`, async () => ((await input.inputValue()) === file ? true : undefined), 5_000);
+      // The dialog may still be loading its folder listing and rewrite the path after it is typed:
+      // type it again until it stays.
+      await waitFor(
+        `${what} showing ${path.basename(file)}`,
+        async () => {
+          if ((await input.inputValue()) === file) return true;
+          await input.fill(file);
+          return undefined;
+        },
+        20_000,
+        async () => `input holds: ${await input.inputValue().catch(() => '(gone)')}`,
+      );
       await page.keyboard.press('Enter');
     };
     await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
