@@ -234,11 +234,13 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
       // code-server's own file dialogs are a quick input holding a path (not the palette's `>` text)
       await waitFor(what, async () => ((await input.isVisible()) && (await input.inputValue()).startsWith('/') ? true : undefined), 15_000);
       // The dialog may still be loading its folder listing and rewrite the path after it is typed:
-      // type it again until it stays.
+      // type it again until it stays (the same on two looks in a row).
+      let seen = 0;
       await waitFor(
         `${what} showing ${path.basename(file)}`,
         async () => {
-          if ((await input.inputValue()) === file) return true;
+          if ((await input.inputValue()) === file) return ++seen >= 2 ? true : undefined;
+          seen = 0;
           await input.fill(file);
           return undefined;
         },
