@@ -4,6 +4,7 @@
 // neither compiles nor re-optimises the parser. Batches may arrive before `init` (the main thread
 // sends them as soon as the worker exists); they run in order once the grammars are loaded.
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorText } from '../errors';
 import { loadAllGrammars } from '../languages';
 import { initFromCompiled } from '../languages/parser';
 import { type FileResult, type WorkerData, type WorkerRequest, type WorkerResponse, lintWorkerItem } from './file-lint';
@@ -14,10 +15,6 @@ const data = workerData as WorkerData;
 
 function send(m: WorkerResponse): void {
   port!.postMessage(m);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 let started!: () => void;

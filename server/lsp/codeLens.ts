@@ -3,17 +3,19 @@
 import type { CodeLens, Connection } from 'vscode-languageserver';
 import { effectiveTemplate } from '../lint/engine';
 import type { LanguageServerState } from './state';
+import type { TelemetryService } from './telemetry';
 
-export function registerCodeLens(connection: Connection, state: LanguageServerState): void {
+/** `telemetry` gives the telemetry service once it exists (no lenses before). */
+export function registerCodeLens(connection: Connection, state: LanguageServerState, telemetry: () => TelemetryService | undefined): void {
   connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const doc = state.docs.get(params.textDocument.uri);
-    const telemetry = state.telemetry;
-    if (!doc?.engine || !telemetry) return [];
+    const service = telemetry();
+    if (!doc?.engine || !service) return [];
     const { settings } = await state.settings.get(doc.uri);
     if (!settings.codeLens) return [];
     const result = await state.currentResult(doc);
     if (!result || !doc.analyzed) return [];
-    await telemetry.loadCounts();
+    await service.loadCounts();
     const schema = state.schemaFor(doc.path);
     const lenses: CodeLens[] = [];
     const seenLines = new Set<number>();
@@ -26,7 +28,7 @@ export function registerCodeLens(connection: Connection, state: LanguageServerSt
       const line = call.range.start.line;
       if (seenLines.has(line)) continue;
       seenLines.add(line);
-      const hit = (template !== undefined ? telemetry.countForTemplate(template) : undefined) ?? (ev ? telemetry.runtimeCountFor(ev) : undefined);
+      const hit = (template !== undefined ? service.countForTemplate(template) : undefined) ?? (ev ? service.runtimeCountFor(ev) : undefined);
       const range = settings['health.timeRange'] || '24h';
       const title = hit ? `fired ${hit.count.toLocaleString('en-US')}× in ${range} · last ${hit.last}` : `not fired in ${range}`;
       const lensRange = { start: { line, character: call.range.start.character }, end: { line, character: call.range.start.character } };

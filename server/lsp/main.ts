@@ -18,6 +18,7 @@ import { registerNavigation } from './navigation';
 import { registerCodeLens } from './codeLens';
 import { registerCustomRequests } from './requests';
 import { createServerConnection } from './transport';
+import type { TelemetryService } from './telemetry';
 
 export interface StartOptions {
   /** An existing connection (tests); default: from the process arguments (--stdio / --node-ipc / --socket). */
@@ -28,6 +29,17 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
   const own = opts.connection ? undefined : createServerConnection();
   const connection = opts.connection ?? own!.connection;
   const state = new LanguageServerState(connection);
+  // The telemetry service (store + receiver) is created after `initialized`, once the open documents are
+  // linted: loading it brings in DuckDB. Requests that need it wait for it; CodeLens has none before.
+  let telemetry: TelemetryService | undefined;
+  let telemetryCreated!: (t: TelemetryService) => void;
+  const telemetryReady = new Promise<TelemetryService>((resolve) => (telemetryCreated = resolve));
+  const createTelemetry = async (): Promise<TelemetryService> => {
+    const { TelemetryService } = await import('./telemetry');
+    telemetry = new TelemetryService(state);
+    telemetryCreated(telemetry);
+    return telemetry;
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     state.initialize(params);
@@ -63,7 +75,7 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
     if (caps?.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => state.changeFolders(e.added, e.removed));
     }
-    void state.afterInitialized();
+    void state.afterInitialized(createTelemetry);
   });
 
   connection.onDidOpenTextDocument((p) => state.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
@@ -77,8 +89,8 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
   registerHover(connection, state);
   registerCompletion(connection, state);
   registerNavigation(connection, state);
-  registerCodeLens(connection, state);
-  registerCustomRequests(connection, state);
+  registerCodeLens(connection, state, () => telemetry);
+  registerCustomRequests(connection, state, telemetryReady);
 
   connection.onShutdown(() => {
     own?.shutdownReceived();

@@ -34,7 +34,7 @@ import type { TelemetryCall } from '../lint/types';
 import { BUNDLED_SOURCE, loadSchemaFromText } from '../schema/loader';
 import { callSitesOf } from './navigation';
 import type { LanguageServerState } from './state';
-import { errorText } from './state';
+import { errorText } from '../errors';
 import type { TelemetryService } from './telemetry';
 
 /** An AbortSignal that fires when the client cancels the request. */
@@ -50,12 +50,9 @@ function failure(e: unknown, token?: CancellationToken): ResponseError<void> {
   return new ResponseError(ErrorCodes.InternalError, errorText(e));
 }
 
-export function registerCustomRequests(connection: Connection, state: LanguageServerState): void {
-  const telemetry = async (): Promise<TelemetryService> => {
-    for (let i = 0; i < 200 && !state.telemetry; i++) await new Promise((r) => setTimeout(r, 25));
-    if (!state.telemetry) throw new Error('the server is not initialised yet');
-    return state.telemetry;
-  };
+/** `telemetryReady` settles when main.ts has created the telemetry service (after `initialized`). */
+export function registerCustomRequests(connection: Connection, state: LanguageServerState, telemetryReady: Promise<TelemetryService>): void {
+  const telemetry = (): Promise<TelemetryService> => telemetryReady;
   const guard =
     <P, R>(fn: (p: P, token: CancellationToken) => Promise<R>) =>
     async (p: P, token: CancellationToken): Promise<R | ResponseError<void>> => {

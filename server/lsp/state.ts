@@ -18,7 +18,7 @@ import {
 import type { Settings } from '../../protocol/settings';
 import { LintTiming, SchemaChanged } from '../../protocol/protocol';
 import type { Finding, TelemetryCall } from '../lint/types';
-import type { Schema } from '../schema/model';
+import type { EventSpec, Schema } from '../schema/model';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText, SCHEMA_FILE_NAMES, type LoadResult } from '../schema/loader';
 import { packageRoot } from '../paths';
 import { MAX_FILE_BYTES } from '../lint/workspace';
@@ -26,7 +26,7 @@ import { DocumentStore, languageOfPath, uriToPath, type OpenDoc } from './docume
 import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
 import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
-import type { TelemetryService } from './telemetry';
+import { errorText } from '../errors';
 
 /** One file's entry in the workspace index. */
 export interface FileEntry {
@@ -52,6 +52,18 @@ export interface FolderState {
 export interface RuntimeDiagnostic extends Diagnostic {
   /** Stable key for merging. */
   key: string;
+}
+
+/** What the state tells the telemetry service (store + receiver), which main.ts creates and attaches. */
+export interface TelemetryHooks {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  schemaChanged(): void;
+  refreshCodeLens(): void;
+  onWorkspaceLinted(): void;
+  settingsChanged(): void;
+  /** How often the event was received in the configured range, and when last (undefined: not counted yet). */
+  runtimeCountFor(ev: EventSpec): { count: number; last: string; range: string } | undefined;
 }
 
 export class LanguageServerState {
@@ -80,7 +92,8 @@ export class LanguageServerState {
   private workspaceLintTimer: NodeJS.Timeout | undefined;
   private initialized = false;
   private shuttingDown = false;
-  telemetry: TelemetryService | undefined;
+  /** Set once main.ts has created the telemetry service (after `initialized`). */
+  telemetry: TelemetryHooks | undefined;
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsManager(connection, () => !!this.clientCapabilities?.workspace?.configuration);
@@ -114,14 +127,14 @@ export class LanguageServerState {
     for (const f of folders) this.addFolder(f);
   }
 
-  async afterInitialized(): Promise<void> {
+  /** `createTelemetry` builds the telemetry service once the open documents are linted (it loads DuckDB). */
+  async afterInitialized(createTelemetry: () => Promise<TelemetryHooks>): Promise<void> {
     this.initialized = true;
     await this.reloadAllSchemas(false);
     // open documents first: their diagnostics are what the user is looking at
     for (const d of this.docs.all()) this.scheduleLint(d);
     await new Promise((r) => setTimeout(r, 0));
-    const { TelemetryService } = await import('./telemetry');
-    const telemetry = new TelemetryService(this);
+    const telemetry = await createTelemetry();
     this.telemetry = telemetry;
     // the store and receiver start after the workspace lint, or after 1.5 s when that takes longer
     let started = false;
@@ -592,10 +605,6 @@ export class LanguageServerState {
       }
     }
   }
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export type { TelemetryCall };

@@ -26,8 +26,26 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { effectiveTemplate } from '../lint/engine';
 import { RUNTIME_SOURCE, ruleDocHref, toSeverity } from './diagnostics';
-import type { LanguageServerState, RuntimeDiagnostic } from './state';
-import { errorText } from './state';
+import type { ClientCapabilities, Connection } from 'vscode-languageserver';
+import type { Schema } from '../schema/model';
+import type { AnalyzedCall } from './engine';
+import type { SettingsManager } from './settings';
+import type { FolderState, RuntimeDiagnostic } from './state';
+import { errorText } from '../errors';
+
+/** What the telemetry service needs of the language server's state (LanguageServerState provides it). */
+export interface TelemetryHost {
+  readonly connection: Connection;
+  readonly version: string;
+  readonly clientCapabilities: ClientCapabilities | undefined;
+  readonly settings: SettingsManager;
+  readonly folders: readonly FolderState[];
+  log(message: string): void;
+  primaryFolder(): FolderState | undefined;
+  schemaFor(filePath: string): Schema;
+  allCalls(): Iterable<{ path: string; uri: string; call: AnalyzedCall }>;
+  setRuntimeDiagnostics(next: Map<string, RuntimeDiagnostic[]>): void;
+}
 
 const STORE_CHANGED_THROTTLE_MS = 250;
 const DUMMY_LOGFIRE_TOKEN = 'telemetry-lens-local-receiver';
@@ -98,7 +116,7 @@ export class TelemetryService {
   private stopped = false;
   private selfTrace: BasicTracerProvider | undefined;
 
-  constructor(private readonly state: LanguageServerState) {}
+  constructor(private readonly state: TelemetryHost) {}
 
   private async settings(): Promise<Settings> {
     return (await this.state.settings.get(this.state.primaryFolder()?.uri ?? '')).settings;
