@@ -4,7 +4,8 @@
 // than `maxQueuedRows`, submit() refuses with QueueFullError (the receiver answers 503 + Retry-After).
 import { EventEmitter } from 'node:events';
 import { trace, SpanStatusCode } from '@opentelemetry/api';
-import type { InsertResult, MetricRow, RecordRow, TelemetryStore, ViolationRow } from './store';
+import type { TelemetryStore } from './store';
+import type { InsertResult, MetricRow, RecordRow, ViolationRow } from './store/types';
 
 export interface IngestItem {
   records?: RecordRow[];

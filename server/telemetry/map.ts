@@ -9,7 +9,7 @@
 // Pure functions.
 import { createHash } from 'node:crypto';
 import type { Attributes, AttrValue, Decoded, OtlpLogRecord, OtlpMetric, OtlpScope, OtlpSpan } from './otlp/decode';
-import type { MetricRow, RecordKind, RecordRow } from './store';
+import type { MetricRow, RecordKind, RecordRow } from './store/types';
 
 export const RUN_ID_ATTRIBUTE = 'telemetry_lens.run_id';
 

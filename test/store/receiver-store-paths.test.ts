@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecentKeys, TelemetryStore, type RecordRow } from '../../server/telemetry/store';
+import { RECORD_COLUMNS } from '../../server/telemetry/records';
 import { recordRow } from './sql-helpers';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0) * 1000;
@@ -202,17 +203,16 @@ test('the key window forgets the oldest seconds past its bound and never drops a
   assert.equal(w.excludes([at(11, 6)]), true);
 });
 
-test('rows written on a connect() connection are found again after noteExternalWrites()', async () => {
+test('rows written by insertSelect are found again by later batches (the key window starts over)', async () => {
   const store = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
   try {
     await store.insertBatch({ records: [span(1)] });
-    const c = await store.connect();
-    try {
-      await c.run(`INSERT INTO records_all SELECT * REPLACE ('${span(50).span_id}' AS span_id, start_timestamp + INTERVAL 49 MILLISECOND AS start_timestamp, '${span(50).trace_id}' AS trace_id) FROM records_all`);
-    } finally {
-      c.closeSync();
-    }
-    await store.noteExternalWrites();
+    const names = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
+    const r0 = await store.insertSelect(
+      `SELECT ${names.join(', ')} FROM (SELECT * REPLACE ('${span(50).span_id}' AS span_id, start_timestamp + INTERVAL 49 MILLISECOND AS start_timestamp, '${span(50).trace_id}' AS trace_id) FROM records_all)`,
+      names,
+    );
+    assert.equal(r0.inserted, 1);
     const r = await store.insertBatch({ records: [span(50)] });
     assert.deepEqual([r.records, r.duplicates], [0, 1]);
     assert.equal(await store.count(), 2);
