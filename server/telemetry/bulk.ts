@@ -21,8 +21,8 @@
 // Guarantees (the same as the receiver's, from the same code: TelemetryStore.insertSelect): everything
 // is one transaction — a bad line anywhere means nothing is imported and the error names `file:line`;
 // rows already in the store (same trace_id, span_id, kind, start_timestamp, span_name) and repeats
-// inside the files are skipped; a pending span whose real span is present is dropped; run ids get
-// their `runs` row. This file only reads and checks the files and builds the SELECT over them.
+// inside the files are skipped; run ids get their `runs` row. This file only reads and checks the
+// files and builds the SELECT over them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -451,7 +451,7 @@ function duckMessage(e: unknown): string {
  */
 export async function importRecordFiles(store: TelemetryStore, files: string[], opts: { checkpoint?: boolean } = {}): Promise<ImportResult> {
   if (files.length === 0) throw new ImportError('no files given');
-  const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, pendingReplaced: 0, runIds: [] };
+  const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, runIds: [] };
   const sources = files.map((f) => {
     if (!fs.existsSync(f)) throw new ImportError('no such file', f);
     return detect(f);
@@ -540,7 +540,7 @@ export const importCommand = {
     try {
       const r = await importRecordFiles(store, a.positionals);
       const s = ((performance.now() - t) / 1000).toFixed(2);
-      const extra = [r.duplicates ? `${r.duplicates.toLocaleString('en-US')} already stored or repeated` : '', r.pendingReplaced ? `${r.pendingReplaced} pending spans replaced` : ''].filter(Boolean);
+      const extra = r.duplicates ? [`${r.duplicates.toLocaleString('en-US')} already stored or repeated`] : [];
       process.stdout.write(`imported ${r.inserted.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} records from ${r.files} file${r.files === 1 ? '' : 's'} into ${db} in ${s} s${extra.length ? ` (${extra.join(', ')})` : ''}\n`);
       return 0;
     } catch (e) {

@@ -22,7 +22,6 @@ export interface CommittedBatch {
   records: number;
   metrics: number;
   duplicates: number;
-  pendingReplaced: number;
   violations: number;
   runIds: string[];
   /** Milliseconds from the oldest request entering the queue to COMMIT. */
@@ -190,7 +189,6 @@ export class IngestQueue {
         records: res.records,
         metrics: res.metrics,
         duplicates: res.duplicates,
-        pendingReplaced: res.pendingReplaced,
         violations: res.violations,
         runIds: res.runIds,
         latencyMs: performance.now() - t0,

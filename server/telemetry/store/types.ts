@@ -110,8 +110,6 @@ export interface InsertResult {
   records: number;
   /** Rows skipped because an identical (trace_id, span_id, kind, start, name) row exists. */
   duplicates: number;
-  /** Pending-span rows removed because their real span arrived. */
-  pendingReplaced: number;
   metrics: number;
   violations: number;
   /** Distinct run ids touched by this batch. */

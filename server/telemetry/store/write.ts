@@ -2,7 +2,8 @@
 // tables goes through RecordWriter, whether it came from the receiver (insertBatch: JS rows) or from
 // files (insertSelect: a SELECT over files, see bulk.ts). The rules live here once:
 // - de-duplication on DEDUP_KEY: rows equal to stored ones, or to each other, are stored once;
-// - pending spans: a placeholder whose real span is stored is removed (dropSupersededPending);
+// - pending spans are rows like any other: kind 'pending_span', the real span's span_id (map.ts), kept
+//   in records_all after the real span arrives, as Logfire keeps them (the `records` view leaves them out);
 // - runs: each run id met gets its `runs` row (registerRuns).
 //
 // RecordWriter runs on the store's write connection and is only called inside the store's write
@@ -13,7 +14,7 @@ import { METRIC_COLUMNS } from '../records';
 import { appendChunks, appendRecords, appendTo, directSpec, INT32_MAX, INT32_MIN, RECORD_STAGE, TS_COLUMNS, VIOLATION_CHUNKS, type ChunkSpec } from './chunks';
 import { DEDUP_KEY, keyHash, keyString, RecentKeys, sameKey } from './recent-keys';
 import { keptValuesSql } from './schema';
-import { bareType, DAY_US, HOUR_US, listLiteral, LONE_SURROGATE_ESCAPE, sqlString, tsLiteral, wellFormed } from './sqltext';
+import { bareType, listLiteral, LONE_SURROGATE_ESCAPE, sqlString, tsLiteral, wellFormed } from './sqltext';
 import type { AttributeColumn, InsertResult, MetricRow, RecordRow, ViolationRow } from './types';
 
 /** What insertSelect did. */
@@ -22,7 +23,6 @@ export interface SelectInsertResult {
   rows: number;
   inserted: number;
   duplicates: number;
-  pendingReplaced: number;
   runIds: string[];
 }
 
@@ -44,7 +44,6 @@ const KEY_LIST = DEDUP_KEY.join(', ');
 export class RecordWriter {
   /** Key hashes of recently stored records: batches that cannot hold a duplicate skip the de-duplicating INSERT. */
   readonly recent = new RecentKeys();
-  private mayHavePending = true;
   /** Run ids known to have a `runs` row (saves a statement per batch). */
   private readonly knownRuns = new Set<string>();
   private kept: AttributeColumn[] = [];
@@ -64,8 +63,6 @@ export class RecordWriter {
          span_name VARCHAR, service_name VARCHAR, code_filepath VARCHAR, code_lineno INTEGER, count DOUBLE, first_seen DOUBLE, last_seen DOUBLE,
          last_trace_id VARCHAR, last_span_id VARCHAR, last_run_id VARCHAR)`,
     );
-    await this.w.run(`CREATE TEMP TABLE _batch_keys (trace_id VARCHAR, span_id VARCHAR)`);
-    this.mayHavePending = (await this.scalar(`SELECT count(*) FROM records_all WHERE kind = 'pending_span'`)) > 0;
     // Rows already stored are not in the key window: only records starting after the newest one
     // can take the direct path until the window covers them.
     await this.resetRecentKeys();
@@ -78,7 +75,6 @@ export class RecordWriter {
 
   /** After every row was deleted. */
   forgetAll(): void {
-    this.mayHavePending = false;
     this.knownRuns.clear();
     this.recent.reset(-Infinity);
   }
@@ -96,11 +92,10 @@ export class RecordWriter {
 
   /**
    * Writes records, metrics and violations in ONE transaction; resolves after COMMIT. Duplicates of
-   * rows already stored (at-least-once retries) are skipped; pending spans whose real span is in the
-   * batch or in the store are removed / never inserted.
+   * rows already stored (at-least-once retries) are skipped.
    */
   async insertBatch(records: RecordRow[], metrics: MetricRow[], violations: ViolationRow[]): Promise<InsertResult> {
-    const result: InsertResult = { records: 0, duplicates: 0, pendingReplaced: 0, metrics: 0, violations: 0, runIds: [] };
+    const result: InsertResult = { records: 0, duplicates: 0, metrics: 0, violations: 0, runIds: [] };
     // In-batch de-duplication (a retried request can be queued next to its original): by key hash,
     // confirmed on the key itself; two different keys with one hash switch to exact key strings.
     const byHash = new Map<number, number>();
@@ -109,8 +104,6 @@ export class RecordWriter {
     const hashes: number[] = [];
     let minTs = Infinity;
     let maxTs = -Infinity;
-    let hasPending = false;
-    let hasReal = false;
     const runIds = new Set<string>();
     for (const r of records) {
       const h = keyHash(r);
@@ -136,8 +129,6 @@ export class RecordWriter {
       hashes.push(h);
       if (r.start_timestamp < minTs) minTs = r.start_timestamp;
       if (r.start_timestamp > maxTs) maxTs = r.start_timestamp;
-      if (r.kind === 'pending_span') hasPending = true;
-      else hasReal = true;
       if (r.run_id) runIds.add(r.run_id);
     }
     for (const m of metrics) if (typeof m.run_id === 'string' && m.run_id) runIds.add(m.run_id);
@@ -145,32 +136,15 @@ export class RecordWriter {
     if (rows.length === 0 && metrics.length === 0 && violations.length === 0) return result;
 
     const w = this.w;
-    // Direct append when no row can already be stored; pending spans (which may be superseded by a
-    // stored real span) and anything the key window cannot vouch for go through the de-duplicating INSERT.
-    const direct = rows.length > 0 && !hasPending && this.recent.excludes(rows, hashes);
+    // Direct append when no row can already be stored; anything the key window cannot vouch for goes
+    // through the de-duplicating INSERT.
+    const direct = rows.length > 0 && this.recent.excludes(rows, hashes);
     await w.run('BEGIN TRANSACTION');
     try {
-      if (direct) {
-        result.records = await this.appendDirect(rows, minTs, maxTs);
-        if (hasReal && this.mayHavePending) {
-          await appendTo(w, '_batch_keys', true, (ap) => {
-            for (const r of rows) {
-              if (r.kind === 'pending_span' || r.kind === 'span_event') continue;
-              ap.appendVarchar(r.trace_id);
-              ap.appendVarchar(r.span_id);
-              ap.endRow();
-            }
-          });
-          result.pendingReplaced = await this.dropSupersededPending('_batch_keys', minTs, maxTs);
-          await w.run('DELETE FROM _batch_keys');
-        }
-      } else if (rows.length) {
-        result.records = await this.insertStaged(rows, minTs, maxTs, hasPending);
+      if (direct) result.records = await this.appendDirect(rows, minTs, maxTs);
+      else if (rows.length) {
+        result.records = await this.insertStaged(rows, minTs, maxTs);
         result.duplicates += rows.length - result.records;
-        if (hasPending) this.mayHavePending = true;
-        if (hasReal && this.mayHavePending) {
-          result.pendingReplaced = await this.dropSupersededPending(`(SELECT trace_id, span_id FROM _batch WHERE kind <> 'pending_span' AND kind <> 'span_event')`, minTs, maxTs);
-        }
         await w.run('DELETE FROM _batch');
         await w.run('DELETE FROM _batch_res');
       }
@@ -211,7 +185,7 @@ export class RecordWriter {
   }
 
   /** Rows staged in temp tables, then inserted unless an equal row is stored. Returns the rows inserted. */
-  private async insertStaged(rows: RecordRow[], minTs: number, maxTs: number, hasPending: boolean): Promise<number> {
+  private async insertStaged(rows: RecordRow[], minTs: number, maxTs: number): Promise<number> {
     const w = this.w;
     const rowsAp = await w.createAppender('_batch', 'main', 'temp');
     const groupsAp = await w.createAppender('_batch_res', 'main', 'temp');
@@ -232,12 +206,7 @@ export class RecordWriter {
     const inserted = await w.run(
       `INSERT INTO records_all (${[...RECORD_STAGE.names, ...this.kept.map((a) => a.column)].join(', ')})
        SELECT ${[...RECORD_STAGE.names.map((n) => `b.${n}`), ...keptValues].join(', ')} FROM ${RECORD_STAGE.source} b
-       WHERE ${notStored('b', minTs, maxTs)}
-       ${hasPending ? `AND NOT (b.kind = 'pending_span' AND EXISTS (
-         SELECT 1 FROM records_all r
-         WHERE r.start_timestamp BETWEEN ${tsLiteral(minTs - HOUR_US)} AND ${tsLiteral(maxTs + DAY_US)}
-           AND r.kind <> 'pending_span' AND r.trace_id = b.trace_id
-           AND (r.span_id = b.parent_span_id OR r.span_id = b.span_id)))` : ''}`,
+       WHERE ${notStored('b', minTs, maxTs)}`,
     );
     return inserted.rowsChanged;
   }
@@ -245,12 +214,12 @@ export class RecordWriter {
   /**
    * Inserts the rows of `select` (records columns, names as in records_all; see bulk.ts) in one
    * transaction, with the same rules as insertBatch: rows equal to stored ones or to each other are
-   * stored once, superseded pending spans are dropped, run ids get their `runs` row. A failed
+   * stored once, run ids get their `runs` row. A failed
    * statement rolls everything back and its DuckDB error is rethrown as is.
    */
   async insertSelect(select: string, names: readonly string[]): Promise<SelectInsertResult> {
     const w = this.w;
-    const result: SelectInsertResult = { rows: 0, inserted: 0, duplicates: 0, pendingReplaced: 0, runIds: [] };
+    const result: SelectInsertResult = { rows: 0, inserted: 0, duplicates: 0, runIds: [] };
     // Rows need not keep the files' order: DuckDB then converts and compresses them on every thread
     // without re-sequencing (about a quarter less time for large files). The setting is the database's,
     // so it is put back afterwards.
@@ -299,17 +268,11 @@ export class RecordWriter {
 
   /**
    * After insertSelect's INSERT (same transaction): drop repeats among the new rows (one of them is
-   * kept; the parallel INSERT does not keep the files' order), pending spans superseded by a real span,
-   * and register run ids. Rows of this transaction are the ones whose created_at is its now().
+   * kept; the parallel INSERT does not keep the files' order) and register run ids. Rows of this transaction are the ones whose created_at is its now().
    */
   private async settleSelected(result: SelectInsertResult): Promise<void> {
     const w = this.w;
-    const [lo, hi, pending] = (
-      await w.runAndReadAll(
-        `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FILTER (WHERE kind = 'pending_span')
-         FROM records_all WHERE created_at = now()`,
-      )
-    ).getRows()[0];
+    const [lo, hi] = (await w.runAndReadAll(`SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)) FROM records_all WHERE created_at = now()`)).getRows()[0];
     const range = `start_timestamp BETWEEN ${tsLiteral(Number(lo))} AND ${tsLiteral(Number(hi))}`;
     // Equal keys hash equally: when no hash repeats in the range there is nothing to compare exactly.
     const collisions = await this.scalar(`SELECT count(*) FROM (SELECT hash(${KEY_LIST}) FROM records_all WHERE ${range} GROUP BY ALL HAVING count(*) > 1)`);
@@ -325,35 +288,11 @@ export class RecordWriter {
       );
       result.duplicates += del.rowsChanged;
     }
-    if (Number(pending) > 0) this.mayHavePending = true;
-    if (this.mayHavePending) {
-      // Real spans stored in the range, old or new, supersede the placeholders around them.
-      result.pendingReplaced = await this.dropSupersededPending(
-        `(SELECT trace_id, span_id FROM records_all WHERE start_timestamp BETWEEN ${tsLiteral(Number(lo) - DAY_US)} AND ${tsLiteral(Number(hi) + DAY_US)}
-            AND kind <> 'pending_span' AND kind <> 'span_event')`,
-        Number(lo),
-        Number(hi) + DAY_US - HOUR_US,
-      );
-    }
     result.inserted = await this.scalar(`SELECT count(*) FROM records_all WHERE created_at = now()`);
     result.runIds = (await w.runAndReadAll(`SELECT run_id FROM records_all WHERE created_at = now() AND run_id IS NOT NULL GROUP BY run_id ORDER BY run_id`))
       .getRows()
       .map((r) => String(r[0]));
     if (result.runIds.length) await this.registerRuns(listLiteral(result.runIds));
-  }
-
-  /**
-   * Removes the pending spans starting in [lo - 1 day, hi + 1 hour] that a real span of `source`
-   * (a relation of trace_id, span_id) supersedes. Logfire's placeholder is a child of the real span
-   * (parent_span_id = real span id); other senders may reuse the real span's own id.
-   */
-  private async dropSupersededPending(source: string, lo: number, hi: number): Promise<number> {
-    const del = await this.w.run(
-      `DELETE FROM records_all p WHERE p.kind = 'pending_span'
-         AND p.start_timestamp BETWEEN ${tsLiteral(lo - DAY_US)} AND ${tsLiteral(hi + HOUR_US)}
-         AND EXISTS (SELECT 1 FROM ${source} b WHERE b.trace_id = p.trace_id AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
-    );
-    return del.rowsChanged;
   }
 
   /** A `runs` row for each run id of `ids` (a VARCHAR[] literal) that has none, started at its first record. */
