@@ -536,9 +536,14 @@ export const importCommand = {
     const { defaultDbPath } = await import('./cli');
     const db = a.values.db ?? defaultDbPath();
     const t = performance.now();
+    // A failed import leaves the store as it was: a store file (and folder) this import created goes again.
+    const createdDir = firstMissingDir(path.dirname(path.resolve(db)));
+    const createdFile = !fs.existsSync(db);
+    let imported = false;
     const store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
     try {
       const r = await importRecordFiles(store, a.positionals);
+      imported = true;
       const s = ((performance.now() - t) / 1000).toFixed(2);
       const extra = r.duplicates ? [`${r.duplicates.toLocaleString('en-US')} already stored or repeated`] : [];
       process.stdout.write(`imported ${r.inserted.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} records from ${r.files} file${r.files === 1 ? '' : 's'} into ${db} in ${s} s${extra.length ? ` (${extra.join(', ')})` : ''}\n`);
@@ -551,6 +556,20 @@ export const importCommand = {
       throw e;
     } finally {
       await store.close();
+      if (!imported && createdFile) {
+        for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+        if (createdDir) fs.rmSync(createdDir, { recursive: true, force: true });
+      }
     }
   },
 };
+
+/** The outermost folder of `dir` that does not exist yet (what opening a store there would create), if any. */
+function firstMissingDir(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing = d;
+    if (path.dirname(d) === d) break;
+  }
+  return missing;
+}

@@ -501,6 +501,25 @@ describe('telemetry-lens import (dist bundle)', () => {
     assert.match(r.out, /^  import\s+bulk-load records files/m);
   });
 
+  test('a failed import into a store that did not exist leaves no store file (or folder) behind', () => {
+    const empty = file('');
+    const invalid = file('this is not records\n', 'txt');
+    for (const [f, why] of [[empty, /empty file/], [invalid, /not a records file/], [file(recordLine(rec(1)) + '\n{oops\n'), /:2: malformed JSON/]] as const) {
+      const db = path.join(dir, 'never', 'made', 'store.duckdb');
+      const r = run(['import', f, '--db', db]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, why);
+      assert.equal(fs.existsSync(db), false, `${f}: no store file`);
+      assert.equal(fs.existsSync(path.join(dir, 'never')), false, `${f}: no folder`);
+    }
+    // An existing store is kept as it was.
+    const db = path.join(dir, 'kept.duckdb');
+    assert.equal(run(['import', file(ndjson([rec(1)])), '--db', db]).code, 0);
+    assert.equal(run(['import', empty, '--db', db]).code, 2);
+    assert.ok(fs.existsSync(db));
+    assert.match(run(['query', 'SELECT count(*) AS n FROM records', '--db', db, '--format', 'json']).out, /"n":\s*1\b/);
+  });
+
   test('round trip through `query --format json` into another store', () => {
     const src = path.join(dir, 'src.duckdb');
     const dst = path.join(dir, 'dst.duckdb');
