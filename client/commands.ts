@@ -125,7 +125,7 @@ async function importRecords(lens: Lens, p: Parts): Promise<void> {
     () => lens.client.sendRequest(ImportRecords, { files: files.map((f) => f.fsPath) }).then((x) => x, (err: unknown) => lens.fail('import failed, nothing was imported', err)),
   );
   if (!r) return;
-  const skipped = [r.duplicates ? `${r.duplicates.toLocaleString()} already stored or repeated` : '', r.pendingReplaced ? `${r.pendingReplaced} pending spans replaced` : ''].filter(Boolean);
+  const skipped = r.duplicates ? [`${r.duplicates.toLocaleString()} already stored or repeated`] : [];
   void vscode.window.showInformationMessage(
     `Telemetry Lens: imported ${r.inserted.toLocaleString()} of ${r.rows.toLocaleString()} records from ${r.files} file${r.files === 1 ? '' : 's'}${skipped.length ? ` (${skipped.join(', ')})` : ''}.`,
   );

@@ -189,8 +189,6 @@ export interface ImportSummary {
   inserted: number;
   /** Rows already stored, or repeated inside the files. */
   duplicates: number;
-  /** Pending spans dropped because their real span is present. */
-  pendingReplaced: number;
   runIds: string[];
 }
 /**

@@ -262,11 +262,11 @@ export class TelemetryService {
     return this.status();
   }
 
-  /** Imports records files into the local store while the receiver's writes wait (one transaction). */
+  /** Imports records files into the local store (one transaction, between the receiver's batches). */
   async importFiles(files: string[]): Promise<ImportSummary> {
     const store = await this.ensureStore();
     await this.queue?.drain();
-    const r = await store.withWritesPaused(() => importRecordFiles(store, files, { checkpoint: false }));
+    const r = await importRecordFiles(store, files, { checkpoint: false });
     if (r.inserted > 0) {
       await store.checkpoint();
       for (const id of r.runIds) this.pendingRuns.add(id);

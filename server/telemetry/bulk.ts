@@ -18,13 +18,11 @@
 // objects or JSON text. Unknown Logfire-internal columns (`created_at`, `day`, `project_id`, `_lf_*`,
 // `*_reduced`) are ignored; any other unknown column is an error.
 //
-// Guarantees (the same as the receiver's): everything is one transaction — a bad line anywhere
-// means nothing is imported and the error names `file:line`; rows already in the store (same
-// trace_id, span_id, kind, start_timestamp, span_name) and repeats inside the files are skipped;
-// a pending span whose real span is present is dropped; run ids get their `runs` row.
-//
-// The import writes on a connection of its own (TelemetryStore.connect()); the store must have no
-// other writer meanwhile (the CLI opens the database itself, and DuckDB lets one process write a file).
+// Guarantees (the same as the receiver's, from the same code: TelemetryStore.insertSelect): everything
+// is one transaction — a bad line anywhere means nothing is imported and the error names `file:line`;
+// rows already in the store (same trace_id, span_id, kind, start_timestamp, span_name) and repeats
+// inside the files are skipped; run ids get their `runs` row. This file only reads and checks the
+// files and builds the SELECT over them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +34,8 @@ import type { ImportSummary } from '../../protocol/protocol';
 import { isoMicros, RECORD_COLUMNS } from './records';
 
 export { isoMicros };
-import { TelemetryStore, type RecordRow } from './store';
+import { TelemetryStore } from './store';
+import type { RecordRow } from './store/types';
 
 type ColumnType = 'TIMESTAMPTZ' | 'DOUBLE' | 'VARCHAR' | 'INTEGER' | 'JSON' | 'VARCHAR[]' | 'BOOLEAN';
 
@@ -56,8 +55,6 @@ const ignored = (k: string) => IGNORED.has(k) || k.startsWith('_lf_');
 const SNIFF_BYTES = 1 << 20;
 /** Whole-document JSON files are parsed in JS; beyond this size NDJSON is required. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-const HOUR_US = 3600e6;
-const DAY_US = 86400e6;
 
 export class ImportError extends Error {
   constructor(
@@ -335,7 +332,6 @@ async function convert(src: Source, scratch: string, index: number): Promise<voi
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-const KEY = 'trace_id, span_id, kind, start_timestamp, span_name';
 
 /** A JSON column given as JSON text (a JSON string holding a document) becomes that document. */
 function jsonColumn(n: string): string {
@@ -447,19 +443,15 @@ function duckMessage(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/\nTry setting[\s\S]*$/, '').replace(/\n\s*If this error occurred[^\n]*/, '').replace(/^(Invalid Input|Conversion|Constraint|IO) Error: /, '');
 }
 
-async function scalarRow(c: DuckDBConnection, sql: string): Promise<unknown[]> {
-  return (await c.runAndReadAll(sql)).getRows()[0] ?? [];
-}
-
 /**
  * Imports records files into the store in one transaction (see the header comment). Throws
- * ImportError naming file:line for bad input; nothing is imported then. The store is checkpointed
- * afterwards unless `checkpoint: false` (inside TelemetryStore.withWritesPaused, which a checkpoint
- * would wait for).
+ * ImportError naming file:line for bad input; nothing is imported then. The rows go through the
+ * store's write path (TelemetryStore.insertSelect), between the receiver's batches. The store is
+ * checkpointed afterwards unless `checkpoint: false`.
  */
 export async function importRecordFiles(store: TelemetryStore, files: string[], opts: { checkpoint?: boolean } = {}): Promise<ImportResult> {
   if (files.length === 0) throw new ImportError('no files given');
-  const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, pendingReplaced: 0, runIds: [] };
+  const result: ImportResult = { files: files.length, rows: 0, inserted: 0, duplicates: 0, runIds: [] };
   const sources = files.map((f) => {
     if (!fs.existsSync(f)) throw new ImportError('no such file', f);
     return detect(f);
@@ -483,32 +475,11 @@ export async function importRecordFiles(store: TelemetryStore, files: string[], 
       if (unknown) throw new ImportError(unknownColumn(unknown), s.file, 1);
     }
 
-    // Rows need not keep the files' order: DuckDB then converts and compresses them on every thread
-    // without re-sequencing (about a quarter less time for large files). The setting is the database's,
-    // so it is put back afterwards.
-    const [ordered] = await scalarRow(c, `SELECT current_setting('preserve_insertion_order')`);
-    await c.run('SET preserve_insertion_order = false');
-    await c.run('BEGIN TRANSACTION');
+    const select = parts.join(' UNION ALL ');
     try {
-      const select = parts.join(' UNION ALL ');
-      const guard = await storedOverlap(c, select);
-      // The store's kept attribute keys are computed from the imported JSON (one parse per row for all keys).
-      const kept = [...store.attributeColumns];
-      const list = `json_extract_string(b.attributes, [${kept.map(([k]) => sqlString(k)).join(', ')}])`;
-      const keptValues = kept.length === 1 ? [`json_extract_string(b.attributes, ${sqlString(kept[0][0])})`] : kept.map((_, i) => `${list}[${i + 1}]`);
-      const ins = await c.run(
-        `INSERT INTO records_all (${[...NAMES, ...kept.map(([, col]) => col)].join(', ')}) SELECT ${[...NAMES.map((n) => `b.${n}`), ...keptValues].join(', ')} FROM (${select}) b
-         ${guard ? `WHERE NOT EXISTS (SELECT 1 FROM records_all r WHERE ${guard.range} AND ${KEY.split(', ').map((k) => `r.${k} = b.${k}`).join(' AND ')})` : ''}`,
-      );
-      result.rows = guard ? guard.rows : ins.rowsChanged;
-      result.duplicates = result.rows - ins.rowsChanged;
-      if (ins.rowsChanged > 0) await settle(c, result);
-      await c.run('COMMIT');
+      Object.assign(result, await store.insertSelect(select, NAMES));
     } catch (e) {
-      await c.run('ROLLBACK').catch(() => undefined);
       throw await locate(c, e, sources, scratch);
-    } finally {
-      await c.run(`SET preserve_insertion_order = ${ordered === false ? 'false' : 'true'}`);
     }
   } finally {
     c.closeSync();
@@ -516,85 +487,6 @@ export async function importRecordFiles(store: TelemetryStore, files: string[], 
   }
   if (result.inserted > 0 && opts.checkpoint !== false) await store.checkpoint();
   return result;
-}
-
-/**
- * When the store already holds records in the files' time range, the INSERT skips rows equal to
- * stored ones (an anti-join restricted to that range, so row groups outside it are never read).
- * Finding the range costs one more pass of the JSON reader that converts only start_timestamp; an
- * empty store needs neither. Returns the range condition and the files' row count, or undefined.
- */
-async function storedOverlap(c: DuckDBConnection, select: string): Promise<{ range: string; rows: number } | undefined> {
-  const [any] = await scalarRow(c, `SELECT count(*) FROM (SELECT 1 FROM records_all LIMIT 1)`);
-  if (Number(any) === 0) return undefined;
-  const [lo, hi, rows] = await scalarRow(c, `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FROM (${select})`);
-  if (Number(rows) === 0) return undefined;
-  const range = `r.start_timestamp BETWEEN ${tsOf(Number(lo))} AND ${tsOf(Number(hi))}`;
-  const [overlap] = await scalarRow(c, `SELECT count(*) FROM (SELECT 1 FROM records_all r WHERE ${range} LIMIT 1)`);
-  return Number(overlap) > 0 ? { range, rows: Number(rows) } : undefined;
-}
-
-const tsOf = (us: number) => `make_timestamp(${Math.round(us)}::BIGINT)::TIMESTAMPTZ`;
-
-/**
- * After the INSERT (same transaction): drop repeats inside the files (rows of the import with the
- * same key: one of them is kept; the files' order is not kept by the parallel INSERT), pending spans superseded by their real span, and register run ids. Rows of this
- * transaction are the ones whose created_at is the transaction's now().
- */
-async function settle(c: DuckDBConnection, result: ImportResult): Promise<void> {
-  const [lo, hi, pending] = await scalarRow(
-    c,
-    `SELECT epoch_us(min(start_timestamp)), epoch_us(max(start_timestamp)), count(*) FILTER (WHERE kind = 'pending_span')
-     FROM records_all WHERE created_at = now()`,
-  );
-  const ts = tsOf;
-  const range = `start_timestamp BETWEEN ${ts(Number(lo))} AND ${ts(Number(hi))}`;
-  // Equal keys hash equally: when no hash repeats in the range there is nothing to compare exactly.
-  const [collisions] = await scalarRow(
-    c,
-    `SELECT count(*) FROM (SELECT hash(${KEY}) FROM records_all WHERE ${range} GROUP BY ALL HAVING count(*) > 1)`,
-  );
-  if (Number(collisions) > 0) {
-    const del = await c.run(
-      `DELETE FROM records_all WHERE rowid IN (
-         SELECT rowid FROM (
-           SELECT rowid, created_at = now() AS fresh,
-                  row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at = now(), rowid) AS n
-           FROM records_all WHERE ${range}
-             AND hash(${KEY}) IN (SELECT h FROM (SELECT hash(${KEY}) AS h FROM records_all WHERE ${range}) GROUP BY h HAVING count(*) > 1))
-         WHERE n > 1 AND fresh)`,
-    );
-    result.duplicates += del.rowsChanged;
-  }
-  const [storedPending] = Number(pending) > 0 ? [1] : await scalarRow(
-    c,
-    `SELECT count(*) FROM records_all WHERE kind = 'pending_span' AND start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + HOUR_US)}`,
-  );
-  if (Number(storedPending) > 0) {
-    // As in the receiver: Logfire's placeholder is a child of the real span; other senders reuse its id.
-    const del = await c.run(
-      `DELETE FROM records_all p WHERE p.kind = 'pending_span'
-         AND p.start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + DAY_US)}
-         AND EXISTS (SELECT 1 FROM records_all b
-           WHERE b.start_timestamp BETWEEN ${ts(Number(lo) - DAY_US)} AND ${ts(Number(hi) + DAY_US)}
-             AND b.kind <> 'pending_span' AND b.kind <> 'span_event' AND b.trace_id = p.trace_id
-             AND (b.span_id = p.parent_span_id OR b.span_id = p.span_id))`,
-    );
-    result.pendingReplaced = del.rowsChanged;
-  }
-  const [inserted] = await scalarRow(c, `SELECT count(*) FROM records_all WHERE created_at = now()`);
-  result.inserted = Number(inserted);
-  const runs = await c.runAndReadAll(
-    `SELECT run_id FROM records_all WHERE created_at = now() AND run_id IS NOT NULL GROUP BY run_id ORDER BY run_id`,
-  );
-  result.runIds = runs.getRows().map((r) => String(r[0]));
-  if (result.runIds.length) {
-    await c.run(
-      `INSERT INTO runs (run_id, label, started_at)
-       SELECT run_id, run_id, min(start_timestamp) FROM records_all WHERE created_at = now() AND run_id IS NOT NULL GROUP BY run_id
-       ON CONFLICT DO NOTHING`,
-    );
-  }
 }
 
 /** Turns a DuckDB error into an ImportError at the first bad line (checked in JS), else DuckDB's message. */
@@ -644,11 +536,16 @@ export const importCommand = {
     const { defaultDbPath } = await import('./cli');
     const db = a.values.db ?? defaultDbPath();
     const t = performance.now();
+    // A failed import leaves the store as it was: a store file (and folder) this import created goes again.
+    const createdDir = firstMissingDir(path.dirname(path.resolve(db)));
+    const createdFile = !fs.existsSync(db);
+    let imported = false;
     const store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
     try {
       const r = await importRecordFiles(store, a.positionals);
+      imported = true;
       const s = ((performance.now() - t) / 1000).toFixed(2);
-      const extra = [r.duplicates ? `${r.duplicates.toLocaleString('en-US')} already stored or repeated` : '', r.pendingReplaced ? `${r.pendingReplaced} pending spans replaced` : ''].filter(Boolean);
+      const extra = r.duplicates ? [`${r.duplicates.toLocaleString('en-US')} already stored or repeated`] : [];
       process.stdout.write(`imported ${r.inserted.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} records from ${r.files} file${r.files === 1 ? '' : 's'} into ${db} in ${s} s${extra.length ? ` (${extra.join(', ')})` : ''}\n`);
       return 0;
     } catch (e) {
@@ -659,6 +556,20 @@ export const importCommand = {
       throw e;
     } finally {
       await store.close();
+      if (!imported && createdFile) {
+        for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+        if (createdDir) fs.rmSync(createdDir, { recursive: true, force: true });
+      }
     }
   },
 };
+
+/** The outermost folder of `dir` that does not exist yet (what opening a store there would create), if any. */
+function firstMissingDir(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing = d;
+    if (path.dirname(d) === d) break;
+  }
+  return missing;
+}

@@ -11,7 +11,7 @@ import { checkCalls, matchMessage } from '../lint/engine';
 import type { ArgValue, Range, Rule, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import type { LevelName, Schema } from '../schema/model';
 import { RULES } from '../rules/index';
-import type { RecordRow, ViolationRow } from './store';
+import type { RecordRow, ViolationRow } from './store/types';
 
 /** The rule names runtime conformance runs by default. */
 export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'attribute-type', 'attribute-value', 'wrong-level'] as const;

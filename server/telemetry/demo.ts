@@ -6,7 +6,7 @@
 // `agent run {agent}` with a workload-routing log, sometimes capacity warnings (80–99 %), rate limits
 // (always preceded by a warning for the same model in the healthy scenario), a failover with usually
 // a recovery, and an EAR loop observe → orient → decide → act → complete (or refused / error).
-import type { RecordRow } from './store';
+import type { RecordRow } from './store/types';
 import { seededRandom as rng } from '../random';
 
 export type DemoScenario = 'healthy' | 'degraded';

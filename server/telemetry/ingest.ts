@@ -4,7 +4,8 @@
 // than `maxQueuedRows`, submit() refuses with QueueFullError (the receiver answers 503 + Retry-After).
 import { EventEmitter } from 'node:events';
 import { trace, SpanStatusCode } from '@opentelemetry/api';
-import type { InsertResult, MetricRow, RecordRow, TelemetryStore, ViolationRow } from './store';
+import type { TelemetryStore } from './store';
+import type { InsertResult, MetricRow, RecordRow, ViolationRow } from './store/types';
 
 export interface IngestItem {
   records?: RecordRow[];
@@ -21,7 +22,6 @@ export interface CommittedBatch {
   records: number;
   metrics: number;
   duplicates: number;
-  pendingReplaced: number;
   violations: number;
   runIds: string[];
   /** Milliseconds from the oldest request entering the queue to COMMIT. */
@@ -189,7 +189,6 @@ export class IngestQueue {
         records: res.records,
         metrics: res.metrics,
         duplicates: res.duplicates,
-        pendingReplaced: res.pendingReplaced,
         violations: res.violations,
         runIds: res.runIds,
         latencyMs: performance.now() - t0,

@@ -9,7 +9,7 @@
 // Pure functions.
 import { createHash } from 'node:crypto';
 import type { Attributes, AttrValue, Decoded, OtlpLogRecord, OtlpMetric, OtlpScope, OtlpSpan } from './otlp/decode';
-import type { MetricRow, RecordKind, RecordRow } from './store';
+import type { MetricRow, RecordKind, RecordRow } from './store/types';
 
 export const RUN_ID_ATTRIBUTE = 'telemetry_lens.run_id';
 
@@ -217,14 +217,24 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out:
       exc = { type: str(ev.attributes['exception.type']), message: str(ev.attributes['exception.message']) ?? '', stacktrace: str(ev.attributes['exception.stacktrace']) };
     }
   }
+  // A Logfire SDK sends a pending span as a child of the real span, with the real parent in
+  // logfire.pending_parent_id; the row takes the real span's ids, so it pairs with the final span (same
+  // trace_id and span_id, kind 'span') and stands in for it when that never arrives.
+  let spanId = span.spanId;
+  let parentSpanId = span.parentSpanId;
+  if (kind === 'pending_span' && span.parentSpanId && raw['logfire.pending_parent_id'] !== undefined) {
+    spanId = span.parentSpanId;
+    const real = str(raw['logfire.pending_parent_id']);
+    parentSpanId = real && !/^0+$/.test(real) ? real : null;
+  }
   out.push(
     record(res, scope, {
       trace_id: span.traceId,
       start_timestamp: start,
       end_timestamp: isLog ? start : us(span.endTimeUnixNano),
       duration: isLog ? null : Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9,
-      span_id: span.spanId,
-      parent_span_id: span.parentSpanId,
+      span_id: spanId,
+      parent_span_id: parentSpanId,
       kind,
       level,
       span_name: spanName,
@@ -244,9 +254,10 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out:
     }),
   );
   if (kind === 'pending_span') return;
-  // Span events other than exceptions become rows of their own, children of the span.
-  for (const ev of span.events) {
-    if (ev.name === 'exception') continue;
+  // Span events other than exceptions become rows of their own, children of the span: each gets an id
+  // of its own (stable for a retried request), so parent/child joins never list a row as its own child.
+  span.events.forEach((ev, index) => {
+    if (ev.name === 'exception') return;
     const t = us(ev.timeUnixNano || span.startTimeUnixNano);
     const evLevel = int(ev.attributes['logfire.level_num']);
     const cleaned = cleanAttributes(ev.attributes);
@@ -256,7 +267,7 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out:
         start_timestamp: t,
         end_timestamp: t,
         duration: null,
-        span_id: span.spanId,
+        span_id: hashId([span.traceId, span.spanId, String(index), ev.name, String(ev.timeUnixNano)], 16),
         parent_span_id: span.spanId,
         kind: 'span_event',
         level: evLevel !== null && evLevel >= 0 && evLevel <= 24 ? evLevel : LEVELS.info,
@@ -276,7 +287,7 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out:
         otel_links: null,
       }),
     );
-  }
+  });
 }
 
 const SEVERITY_TEXT: Record<string, number> = { trace: 1, debug: 5, info: 9, notice: 10, warn: 13, warning: 13, error: 17, critical: 21, fatal: 21 };
@@ -309,8 +320,10 @@ export function mapLogs(decoded: Decoded<OtlpLogRecord>, receivedAtNs: bigint = 
         const spanName = template || rec.eventName || bodyText || rec.severityText || 'log';
         const message = str(rec.attributes['logfire.msg']) ?? bodyText ?? rec.eventName ?? '';
         // A log record has no id of its own: derive a stable one so retried requests de-duplicate and
-        // hang it under the span it was emitted in.
-        const spanId = hashId([ns.toString(), rec.traceId ?? '', rec.spanId ?? '', String(rec.severityNumber), bodyText ?? '', JSON.stringify(rec.attributes)], 16);
+        // hang it under the span it was emitted in. A log emitted outside any span has no trace either:
+        // it becomes a trace of its own (derived the same way), never one shared trace of all such logs.
+        const identity = [ns.toString(), rec.traceId ?? '', rec.spanId ?? '', String(rec.severityNumber), bodyText ?? '', JSON.stringify(rec.attributes)];
+        const spanId = hashId(identity, 16);
         const start = us(ns);
         let exc: { type: string | null; message: string | null; stacktrace: string | null } | null = null;
         if (rec.attributes['exception.type'] != null || rec.attributes['exception.message'] != null) {
@@ -318,7 +331,7 @@ export function mapLogs(decoded: Decoded<OtlpLogRecord>, receivedAtNs: bigint = 
         }
         out.push(
           record(res, scope, {
-            trace_id: rec.traceId ?? '0'.repeat(32),
+            trace_id: rec.traceId ?? hashId(['trace', ...identity], 32),
             start_timestamp: start,
             end_timestamp: start,
             duration: null,

@@ -104,7 +104,10 @@ export async function listTraces(source: ConnectionSource, runId: string, opts: 
   }));
 }
 
-/** One trace with every span (pending spans of a live run included), in start order. */
+/**
+ * One trace with every span in start order: a pending span stands in for its span until the final
+ * span (same span_id, kind 'span') arrives, as in Logfire's Live view.
+ */
 export async function getTrace(source: ConnectionSource, traceId: string): Promise<TraceDetail | null> {
   const rows = await objects(
     source,
@@ -112,6 +115,7 @@ export async function getTrace(source: ConnectionSource, traceId: string): Promi
     `SELECT ${RECORD_COLUMNS.map(([n]) => `r.${n}`).join(', ')}, v.codes FROM records_all r
      LEFT JOIN (SELECT span_id, list(DISTINCT code ORDER BY code) AS codes FROM span_violations WHERE trace_id = $1 GROUP BY span_id) v USING (span_id)
      WHERE r.trace_id = $1
+       AND NOT (r.kind = 'pending_span' AND EXISTS (SELECT 1 FROM records_all f WHERE f.trace_id = $1 AND f.span_id = r.span_id AND f.kind = 'span'))
      ORDER BY r.start_timestamp, r.span_id`,
     [traceId],
   );

@@ -179,25 +179,26 @@ describe('import: de-duplication', () => {
     }
   });
 
-  test('pending spans: dropped when their real span is imported or already stored', async () => {
+  test('pending spans: kept next to their final span, imported or already stored', async () => {
     const store = await open();
     try {
       const real = rec(10, { kind: 'span', span_id: 'cccccccc00000001' });
-      const pendingChild = rec(10, { kind: 'pending_span', span_id: 'dddddddd00000001', parent_span_id: 'cccccccc00000001' });
-      const r = await importRecordFiles(store, [file(ndjson([pendingChild, real]))]);
-      assert.equal(r.pendingReplaced, 1);
-      assert.equal(await store.count({ includePending: true }), 1);
-      // A stored pending span is removed when the import brings its real span.
-      const lone = rec(20, { kind: 'pending_span', span_id: 'eeeeeeee00000001', parent_span_id: 'ffffffff00000001' });
+      const pending = rec(10, { kind: 'pending_span', span_id: 'cccccccc00000001' });
+      const r = await importRecordFiles(store, [file(ndjson([pending, real]))]);
+      assert.equal(r.inserted, 2);
+      assert.equal(await store.count({ includePending: true }), 2);
+      assert.equal(await store.count(), 1);
+      const lone = rec(20, { kind: 'pending_span', span_id: 'ffffffff00000001' });
       await store.insertBatch({ records: [lone] });
       const r2 = await importRecordFiles(store, [file(ndjson([rec(20, { kind: 'span', span_id: 'ffffffff00000001' })]))]);
-      assert.equal(r2.pendingReplaced, 1);
-      assert.equal(await store.count({ includePending: true }), 2);
-      assert.equal((await store.query(`SELECT 1 FROM records_all WHERE kind = 'pending_span'`)).rows.length, 0);
+      assert.equal(r2.inserted, 1);
+      assert.equal(await store.count({ includePending: true }), 4);
+      assert.equal((await store.query(`SELECT 1 FROM records_all WHERE kind = 'pending_span'`)).rows.length, 2);
     } finally {
       await store.close();
     }
   });
+
 });
 
 /** The import fails with a message matching `re`, and a row stored before is all the store holds after. */
@@ -498,6 +499,25 @@ describe('telemetry-lens import (dist bundle)', () => {
     assert.match(r.err, /no files given/);
     r = run(['--help']);
     assert.match(r.out, /^  import\s+bulk-load records files/m);
+  });
+
+  test('a failed import into a store that did not exist leaves no store file (or folder) behind', () => {
+    const empty = file('');
+    const invalid = file('this is not records\n', 'txt');
+    for (const [f, why] of [[empty, /empty file/], [invalid, /not a records file/], [file(recordLine(rec(1)) + '\n{oops\n'), /:2: malformed JSON/]] as const) {
+      const db = path.join(dir, 'never', 'made', 'store.duckdb');
+      const r = run(['import', f, '--db', db]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, why);
+      assert.equal(fs.existsSync(db), false, `${f}: no store file`);
+      assert.equal(fs.existsSync(path.join(dir, 'never')), false, `${f}: no folder`);
+    }
+    // An existing store is kept as it was.
+    const db = path.join(dir, 'kept.duckdb');
+    assert.equal(run(['import', file(ndjson([rec(1)])), '--db', db]).code, 0);
+    assert.equal(run(['import', empty, '--db', db]).code, 2);
+    assert.ok(fs.existsSync(db));
+    assert.match(run(['query', 'SELECT count(*) AS n FROM records', '--db', db, '--format', 'json']).out, /"n":\s*1\b/);
   });
 
   test('round trip through `query --format json` into another store', () => {

@@ -106,9 +106,18 @@ test('@pydantic/logfire-node via its documented base URL: protobuf traces with p
   assertLogfireRows(rows);
   assert.equal(rows.length, 4);
   const mine = batches.slice(before);
-  assert.ok(mine.reduce((n, b) => n + b.pendingReplaced, 0) >= 1, 'pending spans arrived and were replaced by the real spans');
-  const [{ pending }] = await store.queryObjects<{ pending: number }>(`SELECT count(*)::INTEGER AS pending FROM records_all WHERE run_id = 'run-lf-base' AND kind = 'pending_span'`);
-  assert.equal(pending, 0);
+  // The SDK sends each pending span as a child of its span; the store gives it the span's own ids and
+  // keeps it next to the final span, as Logfire does: same trace_id and span_id, same parent.
+  const pairs = await store.queryObjects<{ pending_parent: string | null; span_parent: string | null; name: string; final: string | null }>(
+    `SELECT p.parent_span_id AS pending_parent, s.parent_span_id AS span_parent, p.span_name AS name, s.kind AS final
+     FROM records_all p LEFT JOIN records_all s ON s.trace_id = p.trace_id AND s.span_id = p.span_id AND s.kind = 'span'
+     WHERE p.run_id = 'run-lf-base' AND p.kind = 'pending_span'`,
+  );
+  assert.ok(pairs.length >= 1, 'pending spans arrived');
+  for (const p of pairs) {
+    assert.equal(p.final, 'span', `pending ${p.name} has the final span's span_id`);
+    assert.equal(p.pending_parent, p.span_parent, `pending ${p.name} has the final span's parent`);
+  }
   const [{ n, names }] = await store.queryObjects<{ n: number; names: number }>(
     `SELECT count(*)::INTEGER AS n, count(DISTINCT metric_name)::INTEGER AS names FROM metrics WHERE run_id = 'run-lf-base' AND service_name = 'lf-agent'`,
   );
@@ -160,6 +169,8 @@ function assertOtelRows(rows: Row[], runId: string): void {
   assert.equal(client.exception_message, 'too many');
   const ev = rows.find((r) => r.kind === 'span_event')!;
   assert.equal(ev.span_name, 'retry.scheduled');
+  assert.equal(ev.parent_span_id, client.span_id, 'the event row is a child of its span');
+  assert.notEqual(ev.span_id, client.span_id, 'with an id of its own');
   assert.equal(JSON.parse(ev.attributes as string).delay_ms, 500);
   assert.equal(rows.length, 3, 'two spans + one non-exception event');
 }
@@ -217,4 +228,8 @@ test('@opentelemetry/exporter-logs-otlp-proto: OTel LogRecords become kind=log r
   assert.deepEqual(JSON.parse(err.log_body as string), { event: 'tool.failed', tool: 'grep' });
   assert.equal(err.is_exception, true);
   assert.equal(err.exception_type, 'OSError');
+  // Emitted outside any span: each log is a trace of its own, not one all-zero trace for every such log.
+  const traces = await store.queryObjects<{ trace_id: string }>(`SELECT trace_id FROM records WHERE run_id = 'run-otel-logs'`);
+  assert.equal(new Set(traces.map((t) => t.trace_id)).size, 3);
+  for (const t of traces) assert.match(t.trace_id, /^(?!0{32})[0-9a-f]{32}$/);
 });

@@ -256,7 +256,10 @@ test('logs: JSON and protobuf give the same rows; ids derived stably for de-dupl
   assert.match(fromJson[0].span_id, /^[0-9a-f]{16}$/);
   assert.equal(fromJson[1].level, 13, 'severity text when the number is missing');
   assert.equal(fromJson[1].start_timestamp, 1700000000000000, 'observed time when time is missing');
-  assert.equal(fromJson[1].trace_id, '0'.repeat(32));
+  assert.match(fromJson[1].trace_id, /^[0-9a-f]{32}$/, 'a log outside any span gets a trace of its own');
+  assert.notEqual(fromJson[1].trace_id, '0'.repeat(32));
+  assert.equal(fromJson[1].parent_span_id, null);
+  assert.equal(mapLogs(decodeLogs(pb, 'protobuf'))[1].trace_id, fromJson[1].trace_id, 'derived stably (a retry de-duplicates)');
   assert.equal(fromJson[1].log_body, '{"event":"x"}');
   assert.notEqual(fromJson[0].span_id, fromJson[1].span_id);
 });

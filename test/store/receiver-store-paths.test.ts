@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecentKeys, TelemetryStore, type RecordRow } from '../../server/telemetry/store';
+import { RECORD_COLUMNS } from '../../server/telemetry/records';
 import { recordRow } from './sql-helpers';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0) * 1000;
@@ -146,19 +147,15 @@ test('a retry is de-duplicated whatever path its batch takes, also after a resta
   }
 });
 
-test('pending spans still take the checking path; a real span in a direct batch replaces its stored pending span', async () => {
+test('pending spans are rows like any other: a batch of them may take the direct path, and retries are skipped', async () => {
   const store = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
   try {
-    const real = span(1, { span_id: 'aaaaaaaaaaaaaaaa' });
-    const pending = span(1, { kind: 'pending_span', span_id: 'bbbbbbbbbbbbbbbb', parent_span_id: 'aaaaaaaaaaaaaaaa', end_timestamp: T0 + 1000 });
+    const pending = span(1, { kind: 'pending_span', span_id: 'aaaaaaaaaaaaaaaa', end_timestamp: T0 + 1000 });
     assert.equal((await store.insertBatch({ records: [pending] })).records, 1);
-    const r = await store.insertBatch({ records: [real, span(2)] });
+    const r = await store.insertBatch({ records: [span(1, { span_id: 'aaaaaaaaaaaaaaaa' }), span(2)] });
     assert.equal(r.records, 2);
-    assert.equal(r.pendingReplaced, 1);
-    assert.equal(await store.count({ includePending: true }), 2);
-    // A pending span arriving after its real span is not stored.
-    const late = await store.insertBatch({ records: [span(1, { kind: 'pending_span', span_id: 'cccccccccccccccc', parent_span_id: 'aaaaaaaaaaaaaaaa' })] });
-    assert.equal(late.records, 0);
+    assert.equal(await store.count({ includePending: true }), 3);
+    assert.equal((await store.insertBatch({ records: [pending] })).duplicates, 1);
   } finally {
     await store.close();
   }
@@ -202,17 +199,16 @@ test('the key window forgets the oldest seconds past its bound and never drops a
   assert.equal(w.excludes([at(11, 6)]), true);
 });
 
-test('rows written on a connect() connection are found again after noteExternalWrites()', async () => {
+test('rows written by insertSelect are found again by later batches (the key window starts over)', async () => {
   const store = await TelemetryStore.open({ path: ':memory:', retentionIntervalMs: 0 });
   try {
     await store.insertBatch({ records: [span(1)] });
-    const c = await store.connect();
-    try {
-      await c.run(`INSERT INTO records_all SELECT * REPLACE ('${span(50).span_id}' AS span_id, start_timestamp + INTERVAL 49 MILLISECOND AS start_timestamp, '${span(50).trace_id}' AS trace_id) FROM records_all`);
-    } finally {
-      c.closeSync();
-    }
-    await store.noteExternalWrites();
+    const names = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
+    const r0 = await store.insertSelect(
+      `SELECT ${names.join(', ')} FROM (SELECT * REPLACE ('${span(50).span_id}' AS span_id, start_timestamp + INTERVAL 49 MILLISECOND AS start_timestamp, '${span(50).trace_id}' AS trace_id) FROM records_all)`,
+      names,
+    );
+    assert.equal(r0.inserted, 1);
     const r = await store.insertBatch({ records: [span(50)] });
     assert.deepEqual([r.records, r.duplicates], [0, 1]);
     assert.equal(await store.count(), 2);

@@ -149,27 +149,24 @@ test('at-least-once retries are de-duplicated by (trace_id, span_id, kind), with
   }
 });
 
-test('pending spans are kept out of records and dropped when the real span arrives (either order)', async () => {
+test('pending spans stay in records_all next to their final span (as in Logfire) and out of records', async () => {
   const store = await TelemetryStore.open({ path: ':memory:' });
   try {
-    // Logfire-style placeholder: a child of the real span.
-    const pending = row({ kind: 'pending_span', span_id: '1111111111111111', parent_span_id: 'b7ad6b7169203331', end_timestamp: NOW_US, duration: 0 });
-    // Same-id placeholder (other senders).
-    const pending2 = row({ kind: 'pending_span', span_id: '2222222222222222', parent_span_id: null });
-    await store.insertBatch({ records: [pending, pending2] });
+    const pending = row({ kind: 'pending_span', end_timestamp: NOW_US, duration: 0 });
+    await store.insertBatch({ records: [pending] });
     assert.equal(await store.count(), 0);
-    assert.equal(await store.count({ includePending: true }), 2);
+    assert.equal(await store.count({ includePending: true }), 1);
     const r = await store.insertBatch({ records: [row()] });
-    assert.equal(r.pendingReplaced, 1);
+    assert.equal(r.records, 1);
+    assert.equal(await store.count(), 1);
     assert.equal(await store.count({ includePending: true }), 2);
-    const r2 = await store.insertBatch({ records: [row({ span_id: '2222222222222222' })] });
-    assert.equal(r2.pendingReplaced, 1);
-    assert.equal(await store.count({ includePending: true }), 2);
-    assert.equal(await store.count(), 2);
-    // A late placeholder for a span that already finished is never stored.
-    const late = await store.insertBatch({ records: [row({ kind: 'pending_span', span_id: '3333333333333333', parent_span_id: '2222222222222222' })] });
-    assert.equal(late.records, 0);
-    assert.equal(await store.count({ includePending: true }), 2);
+    // Logfire's documented de-duplication: one row per (trace_id, span_id), the final span preferred.
+    const rows = await store.queryObjects<{ kind: string }>(
+      `SELECT kind FROM records_all QUALIFY row_number() OVER (PARTITION BY trace_id, span_id ORDER BY kind = 'pending_span') = 1`,
+    );
+    assert.deepEqual(rows.map((x) => x.kind), ['span']);
+    // A retried placeholder is a duplicate like any row.
+    assert.equal((await store.insertBatch({ records: [pending] })).duplicates, 1);
   } finally {
     await store.close();
   }
