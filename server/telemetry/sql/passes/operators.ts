@@ -1,0 +1,208 @@
+// Pass 4 — operators: Postgres / Logfire operators whose DuckDB meaning differs, rewritten to function calls
+// with the Postgres meaning (PostgreSQL manual, "Functions and Operators": 9.7 Pattern Matching, 9.16 JSON).
+//
+// - `a->>'k'` / `a->'k'` → `json_extract_string(a, 'k')` / `json_extract(a, 'k')`. DuckDB binds `->>`
+//   more loosely than Postgres, so `attributes->>'to_phase' IN (...)` would mean `attributes->>('to_phase'
+//   IN (...))`; the parse tree already has Postgres's grouping and a function call keeps it.
+// - `a ~ re`, `a ~* re`, `a !~ re`, `a !~* re` → `regexp_matches(a, re, 's')` (with `i` for the `*`
+//   forms, NOT for `!`). Postgres matches a regular expression anywhere in the string; DuckDB's `~` is a
+//   full-string match. Option `s`: `.` also matches a newline, as in Postgres's default (non
+//   newline-sensitive) mode; `^`/`$` anchor at the string's ends in both. NULL in, NULL out.
+// - `SIMILAR TO` → `regexp_full_match(a, <pattern translated>)`: Postgres's SQL-standard pattern (`%`,
+//   `_`, `|`, `*`, `+`, `?`, `{m,n}`, `()`, `[...]`, escape `\`) matches the whole string; DuckDB's
+//   SIMILAR TO takes a POSIX regular expression instead. Only a constant pattern can be translated.
+// - `j ? 'k'`, `j ?| ARRAY[...]`, `j ?& ARRAY[...]` (jsonb key existence; DataFusion's `json_contains`):
+//   a top-level key of an object (whatever its value, JSON null included), or a string element of an
+//   array; `?|` any of the keys (empty list: false), `?&` all (empty list: true). NULL JSON → NULL.
+// - `j @> v`, `v <@ j` on a JSON value (a JSON column, `->`, or a cast to json/jsonb) → DuckDB's
+//   `json_contains(j, v)`, which has jsonb containment semantics. On lists (`tags @> ARRAY['x']`) DuckDB's
+//   own operator already means list containment and is kept.
+// - `level = 'warn'`, `level >= 'error'`, `level IN ('warn', 'error')`, BETWEEN: level-name literals
+//   compared with a `level` column become their numbers (Logfire stores OTel severity numbers and
+//   documents these comparisons with names).
+// Also collects `col LIKE 'pattern'` for dead-pattern detection.
+import { LEVEL_NUMBERS } from '../../../schema/model';
+import { columnName, constString, func, funcName, int, nodeType, opName, type PgNode, SqlRewriteError, str, template } from '../ast';
+import type { Pass, PassContext } from '../pass';
+
+/** Level names accepted in comparisons: the SDK names plus `warning`. */
+export const LEVEL_BY_NAME: Record<string, number> = { ...LEVEL_NUMBERS, warning: LEVEL_NUMBERS.warn };
+
+const COMPARISON_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+const REGEX_OPS: Record<string, { negated: boolean; options: string }> = {
+  '~': { negated: false, options: 's' },
+  '~*': { negated: false, options: 'is' },
+  '!~': { negated: true, options: 's' },
+  '!~*': { negated: true, options: 'is' },
+};
+/** Columns of the telemetry tables holding JSON text. */
+export const JSON_COLUMNS = new Set(['attributes', 'otel_events', 'otel_links', 'otel_scope_attributes', 'otel_resource_attributes', 'log_body', 'attributes_json_schema']);
+
+/** DuckDB reads keys starting with `$` or `/` as paths; quote those as a JSONPath member. */
+export function jsonKey(k: PgNode): PgNode {
+  const s = constString(k);
+  if (s !== undefined && (s.startsWith('$') || s.startsWith('/'))) return str(`$."${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return k;
+}
+
+/** Key existence as jsonb `?` defines it: object key, or string element of an array. */
+const KEY_EXISTS_SQL =
+  "CASE WHEN json_type(__j) = 'ARRAY' THEN list_contains(CAST(json_extract(__j, '$[*]') AS VARCHAR[]), CAST(to_json(__k) AS VARCHAR)) " +
+  'ELSE __json_exists(__j, __k) END';
+
+function keyExists(j: PgNode, k: PgNode): PgNode {
+  return template(KEY_EXISTS_SQL, { __j: j, __k: jsonKey(k) });
+}
+
+function isJsonValued(n: PgNode | undefined): boolean {
+  if (!n) return false;
+  if (n.ColumnRef) return JSON_COLUMNS.has(columnName(n) ?? '');
+  if (n.FuncCall) return ['json_extract', 'to_json', 'json'].includes(funcName(n.FuncCall));
+  if (n.TypeCast) {
+    const names = (n.TypeCast.typeName?.names ?? []) as PgNode[];
+    const t = names[names.length - 1]?.String?.sval?.toLowerCase();
+    return t === 'json' || t === 'jsonb';
+  }
+  return false;
+}
+
+/** Constant string elements of `ARRAY['a', 'b']` or the text array literal `'{a,b}'`. */
+function constStringArray(n: PgNode | undefined): string[] | undefined {
+  const inner = n?.TypeCast ? n.TypeCast.arg : n;
+  const els = inner?.A_ArrayExpr ? ((inner.A_ArrayExpr.elements ?? []) as PgNode[]) : undefined;
+  if (els) {
+    const vals = els.map(constString);
+    return vals.every((v) => v !== undefined) ? (vals as string[]) : undefined;
+  }
+  const lit = constString(inner);
+  if (lit === undefined) return undefined;
+  const m = /^\s*\{(.*)\}\s*$/s.exec(lit);
+  if (!m) return undefined;
+  if (!m[1].trim()) return [];
+  if (/["\\]/.test(m[1])) return undefined; // quoted elements: not worth a second parser
+  return m[1].split(',').map((s) => s.trim());
+}
+
+/** Postgres SIMILAR TO pattern → an RE2 pattern matching the same whole strings (PostgreSQL manual 9.7.2). */
+export function similarToRegex(pattern: string, escape = '\\'): string {
+  let out = '';
+  let inBracket = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (escape && c === escape && i + 1 < pattern.length) {
+      const next = pattern[++i];
+      out += /[A-Za-z0-9]/.test(next) ? next : `\\${next}`;
+      continue;
+    }
+    if (inBracket) {
+      if (c === ']') inBracket = false;
+      out += c === '\\' ? '\\\\' : c;
+      continue;
+    }
+    if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (c === '[') {
+      inBracket = true;
+      out += c;
+    } else if ('|*+?{}()'.includes(c)) out += c === '(' ? '(?:' : c;
+    else if ('.^$\\'.includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  return out;
+}
+
+function rewriteAExpr(e: PgNode, ctx: PassContext): PgNode | undefined {
+  const op = opName(e);
+  if (e.kind === 'AEXPR_OP' && (op === '->>' || op === '->') && e.lexpr) {
+    return func(op === '->>' ? 'json_extract_string' : 'json_extract', [e.lexpr, jsonKey(e.rexpr)]);
+  }
+  if (e.kind === 'AEXPR_OP' && op && op in REGEX_OPS && e.lexpr) {
+    const { negated, options } = REGEX_OPS[op];
+    const m = func('regexp_matches', [e.lexpr, e.rexpr, str(options)]);
+    return negated ? { BoolExpr: { boolop: 'NOT_EXPR', args: [m] } } : m;
+  }
+  if (e.kind === 'AEXPR_SIMILAR') {
+    const fc = e.rexpr?.FuncCall;
+    const args = (fc?.args ?? []) as PgNode[];
+    const pattern = constString(args[0]);
+    const escape = args.length > 1 ? constString(args[1]) : '\\';
+    if (!fc || pattern === undefined || escape === undefined) {
+      throw new SqlRewriteError('SIMILAR TO needs a constant pattern (and ESCAPE character) on the local store', e.location, 'unsupported');
+    }
+    const m = func('regexp_full_match', [e.lexpr, str(similarToRegex(pattern, escape)), str('s')]);
+    return op === '!~' ? { BoolExpr: { boolop: 'NOT_EXPR', args: [m] } } : m;
+  }
+  if (e.kind === 'AEXPR_OP' && op === '?' && e.lexpr) return keyExists(e.lexpr, e.rexpr);
+  if (e.kind === 'AEXPR_OP' && (op === '?|' || op === '?&') && e.lexpr) {
+    const keys = constStringArray(e.rexpr);
+    if (!keys) {
+      throw new SqlRewriteError(`${op} needs a constant list of keys on the local store, e.g. attributes ${op} ARRAY['a', 'b']`, e.location, 'unsupported');
+    }
+    if (keys.length === 0) return template(`CASE WHEN __j IS NULL THEN NULL ELSE ${op === '?|' ? 'false' : 'true'} END`, { __j: e.lexpr });
+    const tests = keys.map((k) => keyExists(e.lexpr, str(k)));
+    return tests.length === 1 ? tests[0] : { BoolExpr: { boolop: op === '?|' ? 'OR_EXPR' : 'AND_EXPR', args: tests } };
+  }
+  if (e.kind === 'AEXPR_OP' && (op === '@>' || op === '<@') && e.lexpr) {
+    const [container, contained] = op === '@>' ? [e.lexpr, e.rexpr] : [e.rexpr, e.lexpr];
+    if (isJsonValued(container) || isJsonValued(contained)) return func('json_contains', [container, contained]);
+    return undefined;
+  }
+  if ((e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') && columnName(e.lexpr)) {
+    const pattern = constString(e.rexpr);
+    if (pattern !== undefined) {
+      ctx.likePatterns.push({
+        column: columnName(e.lexpr)!,
+        pattern,
+        caseInsensitive: e.kind === 'AEXPR_ILIKE',
+        negated: op === '!~~' || op === '!~~*',
+        location: e.location ?? 0,
+      });
+    }
+    return undefined;
+  }
+  // level literals
+  const lhsLevel = columnName(e.lexpr) === 'level';
+  const rhsLevel = columnName(e.rexpr) === 'level';
+  if (e.kind === 'AEXPR_OP' && op && COMPARISON_OPS.has(op) && (lhsLevel || rhsLevel)) {
+    const other = lhsLevel ? 'rexpr' : 'lexpr';
+    const num = levelLiteral(e[other]);
+    if (num !== undefined) return { A_Expr: { ...e, [other]: int(num) } };
+  }
+  if ((e.kind === 'AEXPR_IN' || e.kind.startsWith('AEXPR_BETWEEN') || e.kind.startsWith('AEXPR_NOT_BETWEEN')) && lhsLevel) {
+    const items = e.rexpr?.List?.items as PgNode[] | undefined;
+    if (items) {
+      return {
+        A_Expr: {
+          ...e,
+          rexpr: {
+            List: {
+              items: items.map((it) => {
+                const num = levelLiteral(it);
+                return num === undefined ? it : int(num);
+              }),
+            },
+          },
+        },
+      };
+    }
+  }
+  return undefined;
+}
+
+function levelLiteral(n: PgNode | undefined): number | undefined {
+  const s = constString(n);
+  return s === undefined ? undefined : LEVEL_BY_NAME[s.toLowerCase()];
+}
+
+function visit(n: unknown, ctx: PassContext): unknown {
+  if (Array.isArray(n)) return n.map((x) => visit(x, ctx));
+  if (!n || typeof n !== 'object') return n;
+  const copy: PgNode = {};
+  for (const [k, v] of Object.entries(n)) copy[k] = visit(v, ctx); // children first
+  return nodeType(copy) === 'A_Expr' ? (rewriteAExpr(copy.A_Expr, ctx) ?? copy) : copy;
+}
+
+export const operators: Pass = {
+  name: 'operators',
+  run: (stmt, ctx) => visit(stmt, ctx) as PgNode,
+};
