@@ -45,8 +45,8 @@ export class PyArgReader {
   }
 
   /** Keyword arguments → attributes; `_x` keywords → reservedKeywords (Logfire options). */
-  protected keywordAttributes(c: TelemetryCall, a: SplitArgs, logfire: boolean): void {
-    for (const kw of a.keywordList) {
+  protected keywordAttributes(c: TelemetryCall, argList: SplitArgs, logfire: boolean): void {
+    for (const kw of argList.keywordList) {
       if (kw.name.startsWith('_')) {
         c.reservedKeywords.push({ name: kw.name, range: nodeRange(kw.node) });
         continue;
@@ -54,7 +54,7 @@ export class PyArgReader {
       if (!logfire && LOG_OPTIONS.has(kw.name)) continue;
       c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
-    if (a.splat) c.hasSplat = true;
+    if (argList.splat) c.hasSplat = true;
   }
 
   /** Items of a dict literal (or `dict(a=1)`) → attributes; anything else makes the set unknown. */
@@ -81,10 +81,10 @@ export class PyArgReader {
     if (d.type === 'call' && d.childForFieldName('function')?.text === 'dict') {
       const args = d.childForFieldName('arguments');
       if (args && args.type === 'argument_list') {
-        const a = this.splitArgs(args);
-        for (const kw of a.keywordList) c.attributes.push(this.keywordAttribute(kw, source));
-        if (a.splat || a.positional.length) c.hasSplat = true;
-        c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+        const argList = this.splitArgs(args);
+        for (const kw of argList.keywordList) c.attributes.push(this.keywordAttribute(kw, source));
+        if (argList.splat || argList.positional.length) c.hasSplat = true;
+        c.insertAttribute = listInsertion(this.source, args.child(0)!, argList.items, 'keyword');
         return;
       }
     }

@@ -120,13 +120,13 @@ export function fromImportRecv(mod: string, name: string): Recv | undefined {
   }
 }
 
-export function memberRecv(r: Recv, attr: string): Recv | undefined {
-  switch (r.t) {
+export function memberRecv(recv: Recv, attr: string): Recv | undefined {
+  switch (recv.t) {
     case 'logfire':
       return attr === 'Logfire' ? { t: 'logfire-class' } : undefined;
     case 'structlog-mod':
       if (attr === 'get_logger' || attr === 'getLogger' || attr === 'wrap_logger') return { t: 'structlog-factory' };
-      return attr === 'stdlib' ? r : undefined;
+      return attr === 'stdlib' ? recv : undefined;
     case 'loguru-mod':
       return attr === 'logger' ? { t: 'loguru', bound: [] } : undefined;
     case 'logging-mod':

@@ -42,13 +42,13 @@ export class PyScope {
   /** The bindings as comparable entries (for `ExtractOptions.onBindings`). */
   bindingEntries(): BindingEntry[] {
     const out: BindingEntry[] = [];
-    for (const [name, r] of this.env) {
-      let what: string = r.t;
+    for (const [name, recv] of this.env) {
+      let what: string = recv.t;
       let at: [number, number] | undefined;
-      if (r.t === 'logfire-fn') what += `:${r.method}`;
-      else if (r.t === 'structlog' || r.t === 'loguru') what += `:${r.bound.join(',')}`;
-      else if ((r.t === 'logfire-span' || r.t === 'otel-span') && r.message) {
-        at = [r.message.startIndex, r.message.endIndex];
+      if (recv.t === 'logfire-fn') what += `:${recv.method}`;
+      else if (recv.t === 'structlog' || recv.t === 'loguru') what += `:${recv.bound.join(',')}`;
+      else if ((recv.t === 'logfire-span' || recv.t === 'otel-span') && recv.message) {
+        at = [recv.message.startIndex, recv.message.endIndex];
         what += `:${this.source.slice(at[0], at[1])}`;
       }
       out.push(at ? { name, what, at } : { name, what });
@@ -60,15 +60,15 @@ export class PyScope {
     for (const child of n.namedChildren) {
       if (child.type === 'dotted_name') {
         const mod = child.text;
-        const r = moduleRecv(mod);
-        if (r) this.env.set(mod, r);
+        const recv = moduleRecv(mod);
+        if (recv) this.env.set(mod, recv);
         else if (mod.startsWith('opentelemetry')) this.env.set('opentelemetry', { t: 'otel-root' });
       } else if (child.type === 'aliased_import') {
         const name = child.childForFieldName('name')?.text;
         const alias = child.childForFieldName('alias')?.text;
         if (!name || !alias) continue;
-        const r = moduleRecv(name);
-        if (r) this.env.set(alias, r);
+        const recv = moduleRecv(name);
+        if (recv) this.env.set(alias, recv);
       }
     }
   }
@@ -86,8 +86,8 @@ export class PyScope {
         name = alias = child.text;
       }
       if (!name || !alias) continue;
-      const r = fromImportRecv(mod, name);
-      if (r) this.env.set(alias, r);
+      const recv = fromImportRecv(mod, name);
+      if (recv) this.env.set(alias, recv);
     }
   }
 
@@ -95,13 +95,13 @@ export class PyScope {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!left || !right || (left.type !== 'identifier' && left.type !== 'attribute')) return;
-    const r = this.resolve(right);
-    if (!r) return;
-    this.env.set(left.text, r);
+    const recv = this.resolve(right);
+    if (!recv) return;
+    this.env.set(left.text, recv);
     // A class attribute is also reachable as self.<name> / cls.<name>.
     if (left.type === 'identifier' && n.parent?.parent?.parent?.type === 'class_definition') {
-      this.env.set(`self.${left.text}`, r);
-      this.env.set(`cls.${left.text}`, r);
+      this.env.set(`self.${left.text}`, recv);
+      this.env.set(`cls.${left.text}`, recv);
     }
   }
 
@@ -111,8 +111,8 @@ export class PyScope {
     if (!value || !target) return;
     const name = target.firstNamedChild ?? target;
     if (name.type !== 'identifier') return;
-    const r = this.resolve(value);
-    if (r) this.env.set(name.text, r);
+    const recv = this.resolve(value);
+    if (recv) this.env.set(name.text, recv);
   }
 
   /** What an expression holds, as far as we can tell statically. */
@@ -127,16 +127,16 @@ export class PyScope {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
         if (!obj || !attr) return undefined;
-        const r = this.resolve(obj, depth + 1);
-        if (!r) return undefined;
-        return memberRecv(r, attr);
+        const recv = this.resolve(obj, depth + 1);
+        if (!recv) return undefined;
+        return memberRecv(recv, attr);
       }
       case 'call': {
         const fn = n.childForFieldName('function');
         if (!fn) return undefined;
-        const rf = this.resolve(fn, depth + 1);
-        if (rf) {
-          switch (rf.t) {
+        const calleeRecv = this.resolve(fn, depth + 1);
+        if (calleeRecv) {
+          switch (calleeRecv.t) {
             case 'logfire-class':
               return { t: 'logfire' };
             case 'structlog-factory':
@@ -148,36 +148,36 @@ export class PyScope {
             case 'otel-get-span':
               return { t: 'otel-span' };
             case 'logfire-fn':
-              return rf.method === 'span' ? { t: 'logfire-span', message: firstPositional(n) } : undefined;
+              return calleeRecv.method === 'span' ? { t: 'logfire-span', message: firstPositional(n) } : undefined;
             default:
               break;
           }
         }
         if (fn.type !== 'attribute') return undefined;
         const obj = fn.childForFieldName('object');
-        const m = fn.childForFieldName('attribute')?.text;
-        if (!obj || !m) return undefined;
-        const r = this.resolve(obj, depth + 1);
-        if (!r) return undefined;
-        switch (r.t) {
+        const method = fn.childForFieldName('attribute')?.text;
+        if (!obj || !method) return undefined;
+        const recv = this.resolve(obj, depth + 1);
+        if (!recv) return undefined;
+        switch (recv.t) {
           case 'logfire':
-            if (m === 'with_tags' || m === 'with_settings') return r;
-            if (m === 'span') return { t: 'logfire-span', message: firstPositional(n) };
+            if (method === 'with_tags' || method === 'with_settings') return recv;
+            if (method === 'span') return { t: 'logfire-span', message: firstPositional(n) };
             return undefined;
           case 'structlog':
-            if (m === 'bind' || m === 'new') return { t: 'structlog', bound: [...(m === 'bind' ? r.bound : []), ...keywordNames(n)] };
-            if (m === 'unbind' || m === 'try_unbind') return r;
+            if (method === 'bind' || method === 'new') return { t: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...keywordNames(n)] };
+            if (method === 'unbind' || method === 'try_unbind') return recv;
             return undefined;
           case 'loguru':
-            if (m === 'bind') return { ...r, bound: [...r.bound, ...keywordNames(n)] };
+            if (method === 'bind') return { ...recv, bound: [...recv.bound, ...keywordNames(n)] };
             // `opt(record=True)` hands the record to the message's format: `{record[level]}`.
-            if (m === 'opt') return keywordValue(n, 'record')?.text === 'True' ? { ...r, record: true } : r;
-            if (m === 'patch') return r;
+            if (method === 'opt') return keywordValue(n, 'record')?.text === 'True' ? { ...recv, record: true } : recv;
+            if (method === 'patch') return recv;
             return undefined;
           case 'stdlib':
-            return m === 'getChild' ? r : undefined;
+            return method === 'getChild' ? recv : undefined;
           case 'otel-tracer':
-            return m === 'start_span' || m === 'start_as_current_span' ? { t: 'otel-span', message: firstPositional(n) ?? keywordValue(n, 'name') } : undefined;
+            return method === 'start_span' || method === 'start_as_current_span' ? { t: 'otel-span', message: firstPositional(n) ?? keywordValue(n, 'name') } : undefined;
           default:
             return undefined;
         }

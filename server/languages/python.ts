@@ -36,12 +36,12 @@ class PyExtractor extends PyArgReader {
     const src = this.source;
     const env = this.scope.env;
     if (this.opts.seedBindings) {
-      for (const [k, r] of this.opts.seedBindings) env.set(k, r as Recv);
+      for (const [k, recv] of this.opts.seedBindings) env.set(k, recv as Recv);
     } else this.scope.read(root);
     if (this.opts.onBindings) this.opts.onBindings(this.scope.bindingEntries(), env);
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
     const bare = [...this.wrapperNames];
-    for (const [k, r] of this.scope.env) if (r.t === 'logfire-fn') bare.push(k);
+    for (const [k, recv] of this.scope.env) if (recv.t === 'logfire-fn') bare.push(k);
     const methods = this.wrapperNames.size ? [PY_METHODS_RE, ...[...this.wrapperNames].map(escapeRegExp)].join('|') : PY_METHODS_RE;
     // `obj.method(` (group 1) or a bare imported function / wrapper `name(` (group 2).
     let pattern = `\\.\\s*(${methods})\\s*\\(`;
@@ -88,10 +88,10 @@ class PyExtractor extends PyArgReader {
     } else if (ftype === 'identifier') {
       if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
-      const r = this.scope.env.get(name);
-      if (r?.t === 'logfire-fn') {
+      const bound = this.scope.env.get(name);
+      if (bound?.t === 'logfire-fn') {
         recv = { t: 'logfire' };
-        method = r.method;
+        method = bound.method;
         methodNode = fn;
       } else if (!this.wrapperNames.has(name)) return undefined;
     } else return undefined;
@@ -130,13 +130,13 @@ class PyExtractor extends PyArgReader {
     if (recv) return undefined;
     const wrapper = matchWrapper(fn.text, 'python', this.opts.wrappers);
     if (!wrapper) return undefined;
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     const c = this.base(call, fn, 'wrapper', wrapper.kind === 'span' ? 'span' : 'log', fn.type === 'attribute' ? (methodNode?.text ?? fn.text) : fn.text, decorator);
     if (wrapper.level) c.level = wrapper.level;
-    const msg = a.positional[wrapper.messageArg ?? 0];
+    const msg = argList.positional[wrapper.messageArg ?? 0];
     if (msg) c.message = this.value(msg);
-    this.keywordAttributes(c, a, false);
-    c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    this.keywordAttributes(c, argList, false);
+    c.insertAttribute = listInsertion(this.source, args.child(0)!, argList.items, 'keyword');
     return c;
   }
 
@@ -188,26 +188,26 @@ class PyExtractor extends PyArgReader {
       const meant = !decorator && Object.hasOwn(LOGFIRE_MISTAKES, method) ? LOGFIRE_MISTAKES[method] : undefined;
       return meant ? mistaken(this.logfireCall(call, fn, args, meant, methodNode), method, meant, methodNode) : undefined;
     }
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     if (method === 'instrument') {
       const c = this.base(call, fn, 'logfire', 'instrument', method, decorator);
-      const msg = a.positional[0] ?? a.keywords.get('msg_template')?.value;
+      const msg = argList.positional[0] ?? argList.keywords.get('msg_template')?.value;
       if (msg) c.message = this.value(msg);
-      const lvl = a.keywords.get('level')?.value;
+      const lvl = argList.keywords.get('level')?.value;
       if (lvl) this.levelFromArg(c, lvl, 'otel');
-      if (decorator) this.instrumentArgs(c, decorator, a.keywords.get('extract_args')?.value);
+      if (decorator) this.instrumentArgs(c, decorator, argList.keywords.get('extract_args')?.value);
       return c;
     }
     const kind = method === 'span' ? 'span' : 'log';
     const c = this.base(call, fn, 'logfire', kind, method, decorator);
     if (method === 'log') {
-      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      const lvl = argList.positional[0] ?? argList.keywords.get('level')?.value;
       if (lvl) this.levelFromArg(c, lvl, 'otel');
-      const msg = a.positional[1] ?? a.keywords.get('msg_template')?.value;
+      const msg = argList.positional[1] ?? argList.keywords.get('msg_template')?.value;
       if (msg) c.message = this.value(msg);
-      const attrs = a.positional[2] ?? a.keywords.get('attributes')?.value;
+      const attrs = argList.positional[2] ?? argList.keywords.get('attributes')?.value;
       if (attrs) this.dictAttributes(c, attrs, 'dict');
-      else c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'object');
+      else c.insertAttribute = listInsertion(this.source, args.child(0)!, argList.items, 'object');
       if (!attrs && c.insertAttribute) {
         c.insertAttribute = { ...c.insertAttribute, prefix: `${c.insertAttribute.prefix}attributes={`, suffix: `}${c.insertAttribute.suffix}` };
       }
@@ -217,36 +217,36 @@ class PyExtractor extends PyArgReader {
       c.level = normalizeLevel(method);
       c.levelRange = nodeRange(methodNode);
     }
-    const msg = a.positional[0];
+    const msg = argList.positional[0];
     if (msg) c.message = this.value(msg);
-    this.keywordAttributes(c, a, true);
+    this.keywordAttributes(c, argList, true);
     if (kind === 'span') {
-      const lvl = a.keywords.get('_level')?.value;
+      const lvl = argList.keywords.get('_level')?.value;
       if (lvl) this.levelFromArg(c, lvl, 'otel');
     }
-    c.insertAttribute = listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    c.insertAttribute = listInsertion(this.source, args.child(0)!, argList.items, 'keyword');
     return c;
   }
 
   private loggerCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node, library: 'structlog' | 'loguru', bound: string[], record = false): TelemetryCall {
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     const c = this.base(call, fn, library, 'log', method);
     const plain = library === 'structlog' && method.length > 1 && method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)) ? method.slice(1) : method;
     let msgIndex = 0;
     if (plain === 'log') {
-      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      const lvl = argList.positional[0] ?? argList.keywords.get('level')?.value;
       if (lvl) this.levelFromArg(c, lvl, 'stdlib');
       msgIndex = 1;
     } else {
       c.level = normalizeLevel(plain);
       c.levelRange = nodeRange(methodNode);
     }
-    const msg = a.positional[msgIndex] ?? a.keywords.get(library === 'structlog' ? 'event' : 'message')?.value;
+    const msg = argList.positional[msgIndex] ?? argList.keywords.get(library === 'structlog' ? 'event' : 'message')?.value;
     if (msg && msg.type === 'dictionary') this.dictMessage(c, msg);
     else if (msg) c.message = this.value(msg);
     if (bound.length) c.boundKeys = [...new Set(bound)];
     if (record) c.formatKeys = ['record'];
-    for (const kw of a.keywordList) {
+    for (const kw of argList.keywordList) {
       const name = kw.name;
       if (library === 'structlog' && name === 'event' && msg === kw.value) continue;
       if (LOG_OPTIONS.has(name)) continue;
@@ -256,15 +256,15 @@ class PyExtractor extends PyArgReader {
       }
       c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
-    if (a.splat) c.hasSplat = true;
-    c.insertAttribute ??= listInsertion(this.source, args.child(0)!, a.items, 'keyword');
+    if (argList.splat) c.hasSplat = true;
+    c.insertAttribute ??= listInsertion(this.source, args.child(0)!, argList.items, 'keyword');
     return c;
   }
 
   /** `logger.info({"event": "agent_created", "model": m})`: the dict's `event` is the name, the rest attributes. */
   private dictMessage(c: TelemetryCall, d: Node): void {
     this.dictAttributes(c, d, 'dict');
-    const i = c.attributes.findIndex((a) => a.key === 'event' || a.key === 'message' || a.key === 'msg');
+    const i = c.attributes.findIndex((argList) => argList.key === 'event' || argList.key === 'message' || argList.key === 'msg');
     if (i >= 0) {
       c.message = c.attributes[i].value;
       c.attributes.splice(i, 1);
@@ -272,47 +272,47 @@ class PyExtractor extends PyArgReader {
   }
 
   private stdlibCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node): TelemetryCall | undefined {
-    const a = this.splitArgs(args);
-    const extra = a.keywords.get('extra');
+    const argList = this.splitArgs(args);
+    const extra = argList.keywords.get('extra');
     if (!extra) return undefined;
     const c = this.base(call, fn, 'stdlib', 'log', method);
     let msgIndex = 0;
     if (method === 'log') {
-      const lvl = a.positional[0] ?? a.keywords.get('level')?.value;
+      const lvl = argList.positional[0] ?? argList.keywords.get('level')?.value;
       if (lvl) this.levelFromArg(c, lvl, 'stdlib');
       msgIndex = 1;
     } else {
       c.level = normalizeLevel(method);
       c.levelRange = nodeRange(methodNode);
     }
-    const msg = a.positional[msgIndex] ?? a.keywords.get('msg')?.value;
+    const msg = argList.positional[msgIndex] ?? argList.keywords.get('msg')?.value;
     if (msg) c.message = this.value(msg);
     this.dictAttributes(c, extra.value, 'extra');
-    if (a.splat) c.hasSplat = true;
+    if (argList.splat) c.hasSplat = true;
     return c;
   }
 
   private otelSpanCall(call: Node, fn: Node, args: Node, method: string, decorator?: Node): TelemetryCall {
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     const c = this.base(call, fn, 'otel', 'span', method, decorator);
-    const msg = a.positional[0] ?? a.keywords.get('name')?.value;
+    const msg = argList.positional[0] ?? argList.keywords.get('name')?.value;
     if (msg) c.message = this.value(msg);
-    const attrs = a.keywords.get('attributes')?.value ?? a.positional[2];
+    const attrs = argList.keywords.get('attributes')?.value ?? argList.positional[2];
     if (attrs) this.dictAttributes(c, attrs, 'dict');
     else {
-      const ins = listInsertion(this.source, args.child(0)!, a.items, 'object');
+      const ins = listInsertion(this.source, args.child(0)!, argList.items, 'object');
       if (ins) c.insertAttribute = { ...ins, prefix: `${ins.prefix}attributes={`, suffix: `}${ins.suffix}` };
     }
-    if (a.splat) c.hasSplat = true;
+    if (argList.splat) c.hasSplat = true;
     return c;
   }
 
   private otelEventCall(call: Node, fn: Node, args: Node, spanMessage?: Node): TelemetryCall {
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     const c = this.base(call, fn, 'otel', 'event', 'add_event');
-    const msg = a.positional[0] ?? a.keywords.get('name')?.value;
+    const msg = argList.positional[0] ?? argList.keywords.get('name')?.value;
     if (msg) c.message = this.value(msg);
-    const attrs = a.positional[1] ?? a.keywords.get('attributes')?.value;
+    const attrs = argList.positional[1] ?? argList.keywords.get('attributes')?.value;
     if (attrs) this.dictAttributes(c, attrs, 'dict');
     if (spanMessage) c.spanMessage = this.value(spanMessage);
     return c;
@@ -320,18 +320,18 @@ class PyExtractor extends PyArgReader {
 
   private setAttributeCall(call: Node, fn: Node, args: Node, method: string, library: 'logfire' | 'otel', spanMessage?: Node): TelemetryCall | undefined {
     if (method !== 'set_attribute' && method !== 'set_attributes') return undefined;
-    const a = this.splitArgs(args);
+    const argList = this.splitArgs(args);
     const c = this.base(call, fn, library, 'set-attribute', method);
     if (spanMessage) c.spanMessage = this.value(spanMessage);
     if (method === 'set_attribute') {
-      const [k, v] = a.positional;
+      const [k, v] = argList.positional;
       if (!k || !v) return c;
       const key = this.value(k);
       if (key.kind === 'string' && typeof key.value === 'string') {
         c.attributes.push({ key: key.value, keyRange: key.contentRange ?? key.range, value: this.value(v), range: { start: pos(k.startPosition), end: endPos(v) }, source: 'setAttribute' });
       } else c.hasSplat = true;
     } else {
-      const d = a.positional[0];
+      const d = argList.positional[0];
       if (d) this.dictAttributes(c, d, 'setAttribute');
     }
     return c;
@@ -345,8 +345,8 @@ class PyExtractor extends PyArgReader {
       const obj = expr.childForFieldName('object');
       ok = expr.childForFieldName('attribute')?.text === 'instrument' && !!obj && this.scope.resolve(obj)?.t === 'logfire';
     } else {
-      const r = this.scope.env.get(expr.text);
-      ok = r?.t === 'logfire-fn' && r.method === 'instrument';
+      const recv = this.scope.env.get(expr.text);
+      ok = recv?.t === 'logfire-fn' && recv.method === 'instrument';
     }
     if (!ok) return;
     const c: TelemetryCall = {
