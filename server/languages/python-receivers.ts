@@ -1,0 +1,152 @@
+// Python receivers: what a name can hold (a Logfire instance, a structlog logger, an OTel tracer …),
+// the telemetry method names of each library, and the tables that map imports and attributes of the
+// telemetry libraries to receivers.
+import type { SyntaxNode as Node } from './nodes';
+import { cachedRegExp, escapeRegExp, needleAlternation } from './common';
+
+/** What a name or expression holds. */
+export type Recv =
+  | { t: 'logfire' }
+  | { t: 'logfire-fn'; method: string }
+  | { t: 'logfire-class' }
+  | { t: 'logfire-span'; message?: Node }
+  | { t: 'structlog-mod' }
+  | { t: 'structlog-factory' }
+  | { t: 'structlog'; bound: string[] }
+  | { t: 'loguru-mod' }
+  | { t: 'loguru'; bound: string[]; record?: boolean }
+  | { t: 'logging-mod' }
+  | { t: 'logging-factory' }
+  | { t: 'stdlib' }
+  | { t: 'otel-root' }
+  | { t: 'otel-trace' }
+  | { t: 'otel-get-tracer' }
+  | { t: 'otel-get-span' }
+  | { t: 'otel-tracer' }
+  | { t: 'otel-span'; message?: Node };
+
+export const LOGFIRE_LOG = new Set(['trace', 'debug', 'info', 'notice', 'warn', 'warning', 'error', 'fatal', 'exception']);
+export const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
+export const STRUCTLOG_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'fatal', 'msg', 'log']);
+export const LOGURU_LOG = new Set(['trace', 'debug', 'info', 'success', 'warning', 'error', 'critical', 'exception', 'log']);
+/** Level methods other libraries have and these do not (AttributeError at runtime) → the method meant. */
+export const LOGFIRE_MISTAKES: Record<string, string> = { critical: 'fatal', success: 'info' };
+export const LOGURU_MISTAKES: Record<string, string> = { warn: 'warning', fatal: 'critical', notice: 'info' };
+export const STDLIB_LOG = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
+/** Every method name that can make a call telemetry (the cheap first test in classify). */
+export const PY_METHODS = new Set([
+  ...LOGFIRE_FNS,
+  ...STRUCTLOG_LOG,
+  ...[...STRUCTLOG_LOG].map((m) => `a${m}`),
+  ...LOGURU_LOG,
+  ...STDLIB_LOG,
+  'set_attribute',
+  'set_attributes',
+  'add_event',
+  'start_span',
+  'start_as_current_span',
+]);
+/** PY_METHODS as a regular-expression alternation (built once). */
+export const PY_METHODS_RE = [...PY_METHODS].map(escapeRegExp).join('|');
+/** structlog/stdlib keywords that are options, not event attributes. */
+export const LOG_OPTIONS = new Set(['exc_info', 'stack_info', 'stacklevel']);
+
+export const LOGFIRE_MODULES = new Set(['logfire', 'logfire_api']);
+
+/** Names whose presence on an assignment's right side can bind a telemetry receiver. */
+export const BINDING_NEEDLES = [
+  'logfire',
+  'logfire_api',
+  'Logfire',
+  'with_tags',
+  'with_settings',
+  'span',
+  'structlog',
+  'get_logger',
+  'getLogger',
+  'wrap_logger',
+  'bind',
+  'new',
+  'opt',
+  'patch',
+  'getChild',
+  'loguru',
+  'logger',
+  'logging',
+  'trace',
+  'get_tracer',
+  'get_current_span',
+  'start_span',
+  'start_as_current_span',
+];
+export function moduleRecv(mod: string): Recv | undefined {
+  if (LOGFIRE_MODULES.has(mod)) return { t: 'logfire' };
+  switch (mod) {
+    case 'structlog':
+      return { t: 'structlog-mod' };
+    case 'loguru':
+      return { t: 'loguru-mod' };
+    case 'logging':
+      return { t: 'logging-mod' };
+    case 'opentelemetry.trace':
+      return { t: 'otel-trace' };
+    case 'opentelemetry':
+      return { t: 'otel-root' };
+    default:
+      return undefined;
+  }
+}
+
+export function fromImportRecv(mod: string, name: string): Recv | undefined {
+  if (LOGFIRE_MODULES.has(mod)) {
+    if (name === 'Logfire') return { t: 'logfire-class' };
+    if (LOGFIRE_FNS.has(name)) return { t: 'logfire-fn', method: name };
+    return undefined;
+  }
+  switch (mod) {
+    case 'structlog':
+    case 'structlog.stdlib':
+      return name === 'get_logger' || name === 'getLogger' || name === 'wrap_logger' ? { t: 'structlog-factory' } : name === 'stdlib' ? { t: 'structlog-mod' } : undefined;
+    case 'loguru':
+      return name === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+    case 'logging':
+      return name === 'getLogger' ? { t: 'logging-factory' } : undefined;
+    case 'opentelemetry':
+      return name === 'trace' ? { t: 'otel-trace' } : undefined;
+    case 'opentelemetry.trace':
+      return name === 'get_tracer' ? { t: 'otel-get-tracer' } : name === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function memberRecv(recv: Recv, attr: string): Recv | undefined {
+  switch (recv.t) {
+    case 'logfire':
+      return attr === 'Logfire' ? { t: 'logfire-class' } : undefined;
+    case 'structlog-mod':
+      if (attr === 'get_logger' || attr === 'getLogger' || attr === 'wrap_logger') return { t: 'structlog-factory' };
+      return attr === 'stdlib' ? recv : undefined;
+    case 'loguru-mod':
+      return attr === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+    case 'logging-mod':
+      return attr === 'getLogger' ? { t: 'logging-factory' } : undefined;
+    case 'otel-root':
+      return attr === 'trace' ? { t: 'otel-trace' } : undefined;
+    case 'otel-trace':
+      return attr === 'get_tracer' ? { t: 'otel-get-tracer' } : attr === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Could `text` (whole lines) hold a statement the extractor reads bindings from: an import, an
+ * assignment mentioning a telemetry name or one of `names` (names bound already), a `… as x`? The
+ * same text tests the extractor uses to find them; false means the text binds nothing.
+ */
+export function pythonMayBind(text: string, names: Iterable<string>): boolean {
+  if (/^[ \t]*(import|from)\b/m.test(text)) return true;
+  if (/\bas[ \t]+[A-Za-z_]/.test(text)) return true;
+  return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, names)})\\b`, 'm').test(text);
+}

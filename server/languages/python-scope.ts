@@ -1,0 +1,193 @@
+// Python bindings: which names (`lf`, `LOG`, `self._logger`, `span`) hold a telemetry receiver,
+// read flow-insensitively from a file's imports, assignments and `with … as x` targets.
+import { type SyntaxNode as Node } from './nodes';
+import { type BindingEntry, cachedRegExp, needleAlternation, nodesAtMatches } from './common';
+import { firstPositional, keywordNames, keywordValue } from './python-args';
+import { BINDING_NEEDLES, type Recv, fromImportRecv, memberRecv, moduleRecv } from './python-receivers';
+
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
+const BINDING_TYPES = new Set(['assignment']);
+const AS_TYPES = new Set(['as_pattern']);
+
+function isStatementBoundary(type: string): boolean {
+  return type.endsWith('statement') || type === 'block' || type === 'module' || type.endsWith('definition') || type === 'lambda';
+}
+
+/** The names of one file bound to telemetry receivers. */
+export class PyScope {
+  readonly env = new Map<string, Recv>();
+
+  constructor(private readonly source: string) {}
+
+  /** Reads the bindings from the tree. */
+  read(root: Node): void {
+    const src = this.source;
+  // 1. Imports (statements starting a line).
+  for (const n of nodesAtMatches(root, src, /^[ \t]*(import|from)\b/dgm, IMPORT_TYPES, 2)) {
+    if (n.type === 'import_statement') this.importStatement(n);
+    else this.importFrom(n);
+  }
+  // 2. Assignments whose right side mentions a telemetry name or factory (one statement per
+  //    line), and `with … as x` targets.
+  const bindRe = cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, this.env.keys())})\\b`, 'dgm');
+  const bindings = nodesAtMatches(root, src, bindRe, BINDING_TYPES, 14, isStatementBoundary);
+  if (src.includes(' as ')) bindings.push(...nodesAtMatches(root, src, /\bas[ \t]+([A-Za-z_]\w*)/dg, AS_TYPES, 2));
+  bindings.sort((x, y) => x.startIndex - y.startIndex);
+  for (const n of bindings) {
+    if (n.type === 'assignment') this.assignment(n);
+    else this.asPattern(n);
+  }
+  }
+
+  /** The bindings as comparable entries (for `ExtractOptions.onBindings`). */
+  bindingEntries(): BindingEntry[] {
+    const out: BindingEntry[] = [];
+    for (const [name, recv] of this.env) {
+      let what: string = recv.t;
+      let at: [number, number] | undefined;
+      if (recv.t === 'logfire-fn') what += `:${recv.method}`;
+      else if (recv.t === 'structlog' || recv.t === 'loguru') what += `:${recv.bound.join(',')}`;
+      else if ((recv.t === 'logfire-span' || recv.t === 'otel-span') && recv.message) {
+        at = [recv.message.startIndex, recv.message.endIndex];
+        what += `:${this.source.slice(at[0], at[1])}`;
+      }
+      out.push(at ? { name, what, at } : { name, what });
+    }
+    return out;
+  }
+
+  private importStatement(n: Node): void {
+    for (const child of n.namedChildren) {
+      if (child.type === 'dotted_name') {
+        const mod = child.text;
+        const recv = moduleRecv(mod);
+        if (recv) this.env.set(mod, recv);
+        else if (mod.startsWith('opentelemetry')) this.env.set('opentelemetry', { t: 'otel-root' });
+      } else if (child.type === 'aliased_import') {
+        const name = child.childForFieldName('name')?.text;
+        const alias = child.childForFieldName('alias')?.text;
+        if (!name || !alias) continue;
+        const recv = moduleRecv(name);
+        if (recv) this.env.set(alias, recv);
+      }
+    }
+  }
+
+  private importFrom(n: Node): void {
+    const mod = n.childForFieldName('module_name')?.text;
+    if (!mod) return;
+    for (const child of n.childrenForFieldName('name')) {
+      let name: string;
+      let alias: string;
+      if (child.type === 'aliased_import') {
+        name = child.childForFieldName('name')?.text ?? '';
+        alias = child.childForFieldName('alias')?.text ?? '';
+      } else {
+        name = alias = child.text;
+      }
+      if (!name || !alias) continue;
+      const recv = fromImportRecv(mod, name);
+      if (recv) this.env.set(alias, recv);
+    }
+  }
+
+  private assignment(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right || (left.type !== 'identifier' && left.type !== 'attribute')) return;
+    const recv = this.resolve(right);
+    if (!recv) return;
+    this.env.set(left.text, recv);
+    // A class attribute is also reachable as self.<name> / cls.<name>.
+    if (left.type === 'identifier' && n.parent?.parent?.parent?.type === 'class_definition') {
+      this.env.set(`self.${left.text}`, recv);
+      this.env.set(`cls.${left.text}`, recv);
+    }
+  }
+
+  private asPattern(n: Node): void {
+    const value = n.namedChild(0);
+    const target = n.childForFieldName('alias');
+    if (!value || !target) return;
+    const name = target.firstNamedChild ?? target;
+    if (name.type !== 'identifier') return;
+    const recv = this.resolve(value);
+    if (recv) this.env.set(name.text, recv);
+  }
+
+  /** What an expression holds, as far as we can tell statically. */
+  resolve(n: Node, depth = 0): Recv | undefined {
+    if (depth > 64) return undefined;
+    switch (n.type) {
+      case 'identifier':
+        return this.env.get(n.text);
+      case 'attribute': {
+        const direct = this.env.get(n.text);
+        if (direct) return direct;
+        const obj = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute')?.text;
+        if (!obj || !attr) return undefined;
+        const recv = this.resolve(obj, depth + 1);
+        if (!recv) return undefined;
+        return memberRecv(recv, attr);
+      }
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        if (!fn) return undefined;
+        const calleeRecv = this.resolve(fn, depth + 1);
+        if (calleeRecv) {
+          switch (calleeRecv.t) {
+            case 'logfire-class':
+              return { t: 'logfire' };
+            case 'structlog-factory':
+              return { t: 'structlog', bound: [] };
+            case 'logging-factory':
+              return { t: 'stdlib' };
+            case 'otel-get-tracer':
+              return { t: 'otel-tracer' };
+            case 'otel-get-span':
+              return { t: 'otel-span' };
+            case 'logfire-fn':
+              return calleeRecv.method === 'span' ? { t: 'logfire-span', message: firstPositional(n) } : undefined;
+            default:
+              break;
+          }
+        }
+        if (fn.type !== 'attribute') return undefined;
+        const obj = fn.childForFieldName('object');
+        const method = fn.childForFieldName('attribute')?.text;
+        if (!obj || !method) return undefined;
+        const recv = this.resolve(obj, depth + 1);
+        if (!recv) return undefined;
+        switch (recv.t) {
+          case 'logfire':
+            if (method === 'with_tags' || method === 'with_settings') return recv;
+            if (method === 'span') return { t: 'logfire-span', message: firstPositional(n) };
+            return undefined;
+          case 'structlog':
+            if (method === 'bind' || method === 'new') return { t: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...keywordNames(n)] };
+            if (method === 'unbind' || method === 'try_unbind') return recv;
+            return undefined;
+          case 'loguru':
+            if (method === 'bind') return { ...recv, bound: [...recv.bound, ...keywordNames(n)] };
+            // `opt(record=True)` hands the record to the message's format: `{record[level]}`.
+            if (method === 'opt') return keywordValue(n, 'record')?.text === 'True' ? { ...recv, record: true } : recv;
+            if (method === 'patch') return recv;
+            return undefined;
+          case 'stdlib':
+            return method === 'getChild' ? recv : undefined;
+          case 'otel-tracer':
+            return method === 'start_span' || method === 'start_as_current_span' ? { t: 'otel-span', message: firstPositional(n) ?? keywordValue(n, 'name') } : undefined;
+          default:
+            return undefined;
+        }
+      }
+      case 'parenthesized_expression': {
+        const inner = n.firstNamedChild;
+        return inner ? this.resolve(inner, depth + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
