@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AttributeSpec, EventSpec, HealthCheckSpec, Schema, SchemaLocation } from '../schema/model';
+import { likeMatcher } from '../schema/safe-regex';
 
 /** `message LIKE 'Failover triggered%'` → the patterns a health check's SQL filters messages with. */
 export function likePatterns(sql: string): string[] {
@@ -13,26 +14,10 @@ export function likePatterns(sql: string): string[] {
   return out;
 }
 
-function likeToRegExp(pattern: string): RegExp {
-  let src = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) src += escapeRe(pattern[++i]);
-    else if (c === '%') src += '[\\s\\S]*';
-    else if (c === '_') src += '[\\s\\S]';
-    else src += escapeRe(c);
-  }
-  return new RegExp(`^${src}$`, 'i');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Does a LIKE pattern match the event's template or name? (The template's fixed prefix is what rows start with.) */
 export function likeMatchesEvent(pattern: string, ev: EventSpec): boolean {
-  const re = likeToRegExp(pattern);
-  return [ev.template, ev.name].some((t) => t !== undefined && re.test(t));
+  const matches = likeMatcher(pattern, true);
+  return [ev.template, ev.name].some((t) => t !== undefined && matches(t));
 }
 
 /** Health checks whose SQL selects this event by message. */

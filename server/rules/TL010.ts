@@ -6,6 +6,7 @@
 // masked or a length (`hash_id(user_id)`, `len(prompt)`, `'***'`) is accepted.
 import type { ArgValue, Fix, Rule, TelemetryAttribute } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
+import { compileSafeRegex, quoteRegex, type SafeRegex } from '../schema/safe-regex';
 import { deleteAttributeEdit, toSnakeCase } from './helpers';
 
 interface Category {
@@ -73,15 +74,15 @@ function conventionMatcher(entries: readonly string[]): (key: string) => string 
 
 function compileMatcher(entries: readonly string[]): (key: string) => string | undefined {
   const tests = entries.map((e) => {
-    let re: RegExp;
+    let re: SafeRegex;
     try {
-      re = new RegExp(`^(?:${e})$`, 'iu');
+      re = compileSafeRegex(`(?:${e})`, { ignoreCase: true });
     } catch {
-      re = new RegExp(`^${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+      re = compileSafeRegex(quoteRegex(e), { ignoreCase: true, re2Syntax: true });
     }
     return { e, re };
   });
-  return (key) => tests.find((t) => t.re.test(key))?.e;
+  return (key) => tests.find((t) => t.re.matchesWhole(key))?.e;
 }
 
 interface Verdict {

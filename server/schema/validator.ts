@@ -17,6 +17,7 @@ import type {
   SchemaLocation,
   WrapperSpec,
 } from './model';
+import { regexProblem } from './safe-regex';
 import { parseTemplate } from './template';
 
 export const LEVELS: readonly LevelName[] = ['trace', 'debug', 'info', 'notice', 'warn', 'error', 'fatal'];
@@ -196,13 +197,10 @@ export class Validator {
   regex(node: YamlNode | null, field: string): string | undefined {
     const s = this.string(node, field);
     if (s === undefined) return undefined;
-    try {
-      new RegExp(s, 'u');
-      return s;
-    } catch (e) {
-      this.error(node, `'${field}' is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
-      return undefined;
-    }
+    const problem = regexProblem(s);
+    if (problem === undefined) return s;
+    this.error(node, `'${field}' is not a valid regular expression: ${problem}`);
+    return undefined;
   }
 
   level(node: YamlNode | null): LevelName | undefined {

@@ -4,6 +4,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { ArgValue, SourceLanguage } from '../lint/types';
 import type { AttributeSpec, AttributeType } from './model';
+import { compileSafeRegex, type SafeRegex } from './safe-regex';
 
 /** The type an expression is known to have, or undefined when it cannot be told statically. */
 export type StaticType = 'string' | 'int' | 'float' | 'bool' | 'none' | 'array' | 'object';
@@ -300,18 +301,16 @@ export function attributeSpecs(event: { attributes: AttributeSpec[] }): Map<stri
   return m;
 }
 
-const patterns = new Map<string, RegExp | null>();
-/** Does `value` match the schema pattern? Undefined when the pattern is not a valid regex. Compiled once per pattern. */
+/**
+ * Does `value` match the schema pattern (searched, RE2 semantics: linear time whatever the pattern)?
+ * Undefined when the pattern cannot be compiled. Compiled once per pattern.
+ */
 export function matchesPattern(pattern: string, value: string): boolean | undefined {
-  let re = patterns.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      re = null;
-    }
-    if (patterns.size > 1000) patterns.clear();
-    patterns.set(pattern, re);
+  let re: SafeRegex;
+  try {
+    re = compileSafeRegex(pattern);
+  } catch {
+    return undefined;
   }
-  return re ? re.test(value) : undefined;
+  return re.test(value);
 }

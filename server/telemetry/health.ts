@@ -10,6 +10,7 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { HealthCheckResult, HealthReport, QueryResult, Verdict } from '../../protocol/protocol';
 import type { EventSpec, HealthCheckSpec, Schema } from '../schema/model';
+import { likeMatcher } from '../schema/safe-regex';
 import { attributeKeysRead, type LikePattern, parseTimeRange, type QueryBackend, toProtocolValue, translateLogfireSql } from './sql/index';
 
 export interface HealthRunOptions {
@@ -193,20 +194,9 @@ function likePrefix(pattern: string): { prefix: string; wildcard: boolean } {
   return { prefix, wildcard: false };
 }
 
-/** Whether a LIKE pattern can match some string. */
+/** Whether a LIKE pattern matches `s` (linear time whatever the pattern: the SQL is workspace input). */
 function likeMatches(pattern: string, s: string, ci: boolean): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]);
-    else if (ch === '%') re += '[\\s\\S]*';
-    else if (ch === '_') re += '[\\s\\S]';
-    else re += escapeRe(ch);
-  }
-  return new RegExp(`${re}$`, ci ? 'i' : '').test(s);
-}
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return likeMatcher(pattern, ci)(s);
 }
 
 /**

@@ -1,7 +1,8 @@
 // OTLP/HTTP receiver on 127.0.0.1 (spec §7): POST /v1/traces, /v1/logs, /v1/metrics in protobuf or
 // JSON, optionally gzip/deflate-compressed. Answers in the request's content type:
 //   200 (+ partialSuccess when items were rejected) only after the data is committed to DuckDB;
-//   400 undecodable body · 404 unknown path · 405 not POST · 413 body over the cap (checked on the
+//   400 undecodable body · 403 a request from a web page (an `Origin` header) or addressed to a host
+//   name other than a loopback one (DNS rebinding) · 404 unknown path · 405 not POST · 413 body over the cap (checked on the
 //   compressed AND the decompressed stream, so a gzip bomb is cut off early) · 415 unknown content
 //   type or encoding · 503 + Retry-After when the write queue is full or the store failed.
 import http from 'node:http';
@@ -35,7 +36,7 @@ export interface ReceiverStats {
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 // google.rpc.Code values for the Status body (clients ignore them; the collector sets them too).
-const RPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, UNAVAILABLE: 14 };
+const RPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, UNAVAILABLE: 14 };
 
 class HttpError extends Error {
   constructor(
@@ -46,6 +47,35 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+const IPV4_LOOPBACK = /^127\.(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){2}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Why a request may not be served, or undefined. The receiver listens on loopback, but a web page the
+ * user visits can still reach it: directly (its requests carry `Origin`), or through a DNS name that
+ * resolves to 127.0.0.1 (DNS rebinding: the request then names the attacker's host in `Host`). OTLP
+ * exporters are local processes that send neither an `Origin` nor another host's name.
+ */
+export function refusedRequest(headers: http.IncomingHttpHeaders, port: number): string | undefined {
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    return `requests from web pages are refused (this one carries Origin: ${JSON.stringify(origin)}); the receiver accepts OTLP only from local processes such as OpenTelemetry or Logfire exporters`;
+  }
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'none') {
+    return `requests from web pages are refused (this one carries Sec-Fetch-Site: ${JSON.stringify(site)}); the receiver accepts OTLP only from local processes`;
+  }
+  const host = headers.host;
+  if (!host) return 'a Host header is required (e.g. Host: 127.0.0.1:' + port + ')';
+  const m = /^(\[[^\]]*\]|[^:]+)(?::(\d+))?$/.exec(host.trim());
+  const name = m?.[1].toLowerCase();
+  const hostPort = m ? (m[2] === undefined ? 80 : Number(m[2])) : NaN;
+  const loopback = name === 'localhost' || name === '[::1]' || (name !== undefined && IPV4_LOOPBACK.test(name));
+  if (!loopback || hostPort !== port) {
+    return `requests must be addressed to this receiver by a loopback name (localhost, 127.0.0.1 or [::1]) and its port ${port}, got Host: ${JSON.stringify(host)}; another name can be a DNS rebinding attack from a web page`;
+  }
+  return undefined;
 }
 
 function encodingOf(contentType: string | undefined): Encoding | null {
@@ -139,6 +169,8 @@ export class OtlpReceiver {
     this.stats.requests++;
     const encoding = encodingOf(req.headers['content-type']) ?? 'json';
     try {
+      const refused = refusedRequest(req.headers, this.port);
+      if (refused) throw new HttpError(403, RPC.PERMISSION_DENIED, refused);
       const signal = PATHS[(req.url ?? '').split('?')[0]];
       if (!signal) throw new HttpError(404, RPC.NOT_FOUND, `unknown path ${req.url}; OTLP/HTTP paths are /v1/traces, /v1/logs and /v1/metrics`);
       if (req.method !== 'POST') throw new HttpError(405, RPC.UNIMPLEMENTED, `method ${req.method} not allowed; use POST`, { allow: 'POST' });

@@ -2,6 +2,7 @@
 // charts and per-event runtime counts (local store or Logfire, through the same Logfire SQL front end).
 import type { AgentRun, ChartData, EventSummary, SpanDetail, TraceDetail, TraceSummary } from '../../protocol/protocol';
 import type { EventSpec, Schema } from '../schema/model';
+import { compileSafeRegex, quoteRegex } from '../schema/safe-regex';
 import { RECORD_COLUMNS } from './records';
 import { type ConnectionSource, parseTimeRange, type QueryBackend, runDuckDbSql } from './sql/index';
 
@@ -229,7 +230,7 @@ export interface RuntimeCount {
 
 /** A matcher for records emitted from a template: span_name equal to it, or a message it could format to. */
 function templateMatcher(template: string): (spanName: string, message: string) => boolean {
-  let re = '^';
+  let re = '';
   let hasField = false;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
@@ -242,15 +243,16 @@ function templateMatcher(template: string): (spanName: string, message: string) 
         re += '\\{';
         continue;
       }
-      re += '[\\s\\S]*?';
+      re += '(?s:.*?)';
       hasField = true;
       i = close;
     } else {
-      re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      re += quoteRegex(ch);
     }
   }
-  const rx = new RegExp(`${re}$`);
-  return (spanName, message) => spanName === template || (hasField ? rx.test(message) : message === template);
+  // RE2 semantics: a schema template with many fields cannot make matching a received message slow.
+  const rx = compileSafeRegex(re, { re2Syntax: true });
+  return (spanName, message) => spanName === template || (hasField ? rx.matchesWhole(message) : message === template);
 }
 
 /**
