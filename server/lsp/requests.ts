@@ -117,6 +117,8 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
   connection.onNotification(WorkspaceTrustChanged, (p) => {
     state.workspaceTrusted = p.trusted === true;
     state.log(`workspace ${state.workspaceTrusted ? 'trusted' : 'not trusted (Restricted Mode)'}`);
+    // The client now answers restricted settings (backend, store path…) with the workspace's values.
+    state.configurationChanged(null);
   });
   connection.onRequest(StartReceiver, guard0(async () => (await telemetry()).startReceiver()));
   connection.onRequest(StopReceiver, guard0(async () => (await telemetry()).stopReceiver()));
