@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { EndRun, PrepareRun } from '../protocol/protocol';
 import type { Lens } from './lens';
 import { readSettings } from './lsp';
+import { restrictedNotice } from './trust';
 
 type Target = { kind: 'command'; command: string } | { kind: 'task'; task: vscode.Task };
 
@@ -54,6 +55,11 @@ async function pickTarget(): Promise<Target | undefined> {
 
 /** Returns the run id, or undefined when the user cancelled or the run could not start. */
 export async function traceAgentRun(lens: Lens, onStarted: (runId: string) => void): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    lens.output.appendLine('[client] Trace Agent Run refused: the workspace is not trusted (Restricted Mode)');
+    restrictedNotice('Trace Agent Run', "it runs the workspace's agent command or tasks, which could run any code");
+    return undefined;
+  }
   const target = await pickTarget();
   if (!target) return undefined;
   const label = target.kind === 'command' ? target.command : target.task.name;

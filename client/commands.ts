@@ -18,6 +18,7 @@ import type { Backend } from '../protocol/settings';
 import { traceAgentRun } from './agentRun';
 import { TOKEN_KEY, type Lens } from './lens';
 import { pickQuery, type QueryPanel } from './query';
+import { logfireTarget } from './trust';
 import type { ReceiverStatusBar } from './statusBar';
 import { findCallSites, type EventsTree } from './views/events';
 import { HealthView } from './views/health';
@@ -98,7 +99,9 @@ async function setToken(lens: Lens): Promise<void> {
   if (!token) return;
   type Validation = { ok: boolean; region: string; baseUrl: string; project?: string; error?: string };
   const res: Validation = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the Logfire token…' }, () =>
-    lens.client.sendRequest(ValidateToken, { token: token.trim() }).then((r) => r, (err: unknown) => ({ ok: false, region: '', baseUrl: '', error: String(err instanceof Error ? err.message : err) })),
+    logfireTarget(lens.context)
+      .then((target) => lens.client.sendRequest(ValidateToken, { token: token.trim(), ...target }))
+      .then((r) => r, (err: unknown) => ({ ok: false, region: '', baseUrl: '', error: String(err instanceof Error ? err.message : err) })),
   );
   if (!res.ok) {
     const pick = await vscode.window.showWarningMessage(`Telemetry Lens: the token did not work: ${res.error ?? 'unknown error'}`, 'Store Anyway');
@@ -167,7 +170,8 @@ async function switchBackend(lens: Lens, to?: Backend): Promise<void> {
     backend = pick?.backend;
   }
   if (!backend) return;
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  // An untrusted workspace's backend setting is ignored, so the choice goes to the user's settings there.
+  const target = vscode.workspace.workspaceFolders && vscode.workspace.isTrusted ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration('telemetryLens').update('backend', backend, target);
   if (backend === 'logfire' && !(await lens.token())) {
     const pick = await vscode.window.showInformationMessage('Telemetry Lens: set a Logfire read token to query Logfire.', 'Set Logfire Read Token');

@@ -10,6 +10,8 @@ import { EVENTS_VIEW, EventsTree } from './views/events';
 import { HEALTH_VIEW, HealthView } from './views/health';
 import { RUNS_VIEW, RunsTree } from './views/runs';
 import { WaterfallPanels } from './views/waterfall';
+import { WorkspaceTrustChanged } from '../protocol/protocol';
+import { setIgnoredSettingListener } from './lsp';
 
 let lens: Lens | undefined;
 
@@ -40,6 +42,22 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(l, { health, runs, events, query, waterfall, statusBar }),
     l.onStoreChanged(() => waterfall.refreshSoon()),
     l.onSchemaChanged(() => events.refresh()),
+  );
+  // Workspace settings Telemetry Lens will not act on: said once in the output.
+  setIgnoredSettingListener((key, level, userOnly) =>
+    output.appendLine(
+      `[client] ignoring ${key} from the ${level === 'workspace' ? 'workspace' : 'folder'} settings: ` +
+        (userOnly ? 'it is only read from your user settings' : 'the workspace is not trusted (Restricted Mode)'),
+    ),
+  );
+  if (!vscode.workspace.isTrusted) output.appendLine('[client] Restricted Mode: workspace health SQL, agent runs and workspace backend/base URL/store path settings are off until you trust the workspace');
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.appendLine('[client] workspace trusted');
+      void l.client.sendNotification(WorkspaceTrustChanged, { trusted: true }).catch(() => undefined);
+      health.trustGranted();
+      statusBar.refresh();
+    }),
   );
   output.appendLine(`[client] activated in ${(performance.now() - started).toFixed(1)} ms`);
 

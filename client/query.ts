@@ -6,6 +6,7 @@ import type { QueryFromWebview, QueryToWebview } from '../protocol/webview';
 import { pushHistory } from './history';
 import { isCancellation, type Lens } from './lens';
 import { readSettings } from './lsp';
+import { logfireTarget } from './trust';
 import { toCsv, toJson } from './webview/format';
 import { renderPage, webviewOptions } from './webview/host';
 
@@ -67,7 +68,8 @@ export class QueryPanel {
       { location: vscode.ProgressLocation.Notification, title: 'Telemetry Lens: running query…', cancellable: true },
       async (_progress, cancel) => {
         try {
-          const result = await this.lens.client.sendRequest(RunQuery, { sql, backend, token }, cancel);
+          const target = backend === 'logfire' ? await logfireTarget(this.lens.context) : {};
+          const result = await this.lens.client.sendRequest(RunQuery, { sql, backend, token, ...target }, cancel);
           this.post({ type: 'result', sql, result });
           return result;
         } catch (err) {

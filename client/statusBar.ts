@@ -37,6 +37,11 @@ export class ReceiverStatusBar implements vscode.Disposable {
     }
   }
 
+  /** Re-render (e.g. after Workspace Trust was granted). */
+  refresh(): void {
+    this.render();
+  }
+
   get current(): ReceiverStatus | undefined {
     return this.status;
   }
@@ -48,7 +53,9 @@ export class ReceiverStatusBar implements vscode.Disposable {
     this.item.text = s.running ? `$(radio-tower) :${s.port} · ${count}` : `$(circle-slash) receiver off · ${count}`;
     this.item.tooltip = new vscode.MarkdownString(
       (s.running ? `OTLP receiver on \`http://127.0.0.1:${s.port}\`` : 'OTLP receiver stopped') +
-        `\n\n${s.recordCount} records in \`${s.dbPath}\`${s.error ? `\n\n$(error) ${s.error}` : ''}\n\nClick for actions`,
+        `\n\n${s.recordCount} records in \`${s.dbPath}\`${s.error ? `\n\n$(error) ${s.error}` : ''}` +
+        (vscode.workspace.isTrusted ? '' : '\n\n$(shield) Restricted Mode: workspace health checks and agent runs are off until you trust the workspace') +
+        '\n\nClick for actions',
       true,
     );
     this.item.backgroundColor = s.error ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -44,6 +44,11 @@ export interface HealthReport {
   timeRange: string;
   checks: HealthCheckResult[];
   ranAt: string;
+  /**
+   * Set when the workspace is not trusted: the workspace schema's health checks were not run and
+   * these are the bundled default checks instead.
+   */
+  restricted?: boolean;
 }
 
 /** Data behind the Health panel charts. */
@@ -148,18 +153,26 @@ export const DraftSchema = new RequestType0<{ text: string; suggestedPath: strin
 export const SchemaInfo = new RequestType0<{ source: string; bundled: boolean; events: number; errors: number }, void>(
   'telemetryLens/schemaInfo',
 );
+/**
+ * Where the Logfire token may go, decided by the client: `baseUrl` only from the user's own settings,
+ * `baseUrlApproved` once the user confirmed that host. Without `baseUrl` the token's region decides.
+ */
+export interface LogfireTarget {
+  baseUrl?: string;
+  baseUrlApproved?: boolean;
+}
 /** client → server: run the schema's health checks. The Logfire token travels per call, never stored. */
 export const RunHealthChecks = new RequestType<
-  { backend: Backend; timeRange: string; token?: string },
+  { backend: Backend; timeRange: string; token?: string } & LogfireTarget,
   HealthReport,
   void
 >('telemetryLens/runHealthChecks');
 /** client → server: data for the Health panel charts. */
-export const GetChartData = new RequestType<{ backend: Backend; timeRange: string; token?: string }, ChartData, void>(
+export const GetChartData = new RequestType<{ backend: Backend; timeRange: string; token?: string } & LogfireTarget, ChartData, void>(
   'telemetryLens/chartData',
 );
 /** client → server: run a read-only query (cancellable via $/cancelRequest). */
-export const RunQuery = new RequestType<{ sql: string; backend: Backend; limit?: number; token?: string }, QueryResult, void>(
+export const RunQuery = new RequestType<{ sql: string; backend: Backend; limit?: number; token?: string } & LogfireTarget, QueryResult, void>(
   'telemetryLens/query',
 );
 /** client → server: the schema's saved queries, for the Run Query quick pick. */
@@ -168,7 +181,7 @@ export const SavedQueries = new RequestType0<{ name: string; sql: string; descri
 );
 /** client → server: check a Logfire read token with a cheap query; the token is not kept. */
 export const ValidateToken = new RequestType<
-  { token: string },
+  { token: string } & LogfireTarget,
   { ok: boolean; region: string; baseUrl: string; project?: string; error?: string },
   void
 >('telemetryLens/validateToken');
@@ -254,3 +267,8 @@ export const LintTiming = new NotificationType<{ uri: string; version: number; d
 );
 /** server → client: show the output channel (e.g. after an error the user should read). */
 export const ShowOutput = new NotificationType<{ reason: string }>('telemetryLens/showOutput');
+/**
+ * client → server: whether the user trusts the workspace (VS Code Workspace Trust; also sent as
+ * initializationOptions.workspaceTrusted). Untrusted: the workspace schema's health SQL is not run.
+ */
+export const WorkspaceTrustChanged = new NotificationType<{ trusted: boolean }>('telemetryLens/workspaceTrust');

@@ -105,3 +105,39 @@ export function normalizeSettings(raw: unknown): Settings {
  * and V8 grows the semi-space up to this bound only under that pressure (an idle server is unaffected).
  */
 export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=64'];
+
+// ---------- trust ----------
+
+/**
+ * Settings that only the user's own (user/global) settings may set: a workspace or folder value is
+ * ignored, trusted workspace or not. `logfire.baseUrl` decides where the Logfire read token goes.
+ */
+export const USER_ONLY_SETTINGS: readonly (keyof Settings)[] = ['logfire.baseUrl'];
+
+/**
+ * Settings a workspace may set only once the user trusts it (package.json
+ * `capabilities.untrustedWorkspaces.restrictedConfigurations`): what runs (agentCommand), where queries
+ * go (backend, logfire.baseUrl) and where the store is written (store.path).
+ */
+export const RESTRICTED_SETTINGS: readonly (keyof Settings)[] = ['backend', 'logfire.baseUrl', 'agentCommand', 'store.path'];
+
+/** The values of one setting per level, as VS Code's `WorkspaceConfiguration.inspect()` reports them. */
+export interface InspectedSetting<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+/**
+ * The value of `key` Telemetry Lens may act on: the folder/workspace/user value as VS Code would pick it,
+ * except that user-only settings never take a workspace or folder value, and restricted settings do not
+ * while the workspace is untrusted. `ignored` names the level whose value was passed over.
+ */
+export function trustedSettingValue<T>(key: keyof Settings, inspected: InspectedSetting<T> | undefined, trusted: boolean): { value: T | undefined; ignored?: 'workspace' | 'workspaceFolder' } {
+  const i = inspected ?? {};
+  const userOnly = USER_ONLY_SETTINGS.includes(key) || (!trusted && RESTRICTED_SETTINGS.includes(key));
+  if (!userOnly) return { value: i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue };
+  const ignored = i.workspaceFolderValue !== undefined ? 'workspaceFolder' : i.workspaceValue !== undefined ? 'workspace' : undefined;
+  return { value: i.globalValue ?? i.defaultValue, ...(ignored ? { ignored } : {}) };
+}

@@ -10,7 +10,8 @@ export const TIME_RANGES = ['15m', '1h', '6h', '12h', '24h', '7d', '30d'] as con
 
 export type HealthToWebview =
   /** Current backend/range selection and whether a Logfire token is stored. */
-  | { type: 'settings'; backend: Backend; timeRange: string; hasToken: boolean; refreshSeconds: number }
+  /** `restricted`: the workspace is not trusted (Restricted Mode), the view says what is off and why. */
+  | { type: 'settings'; backend: Backend; timeRange: string; hasToken: boolean; refreshSeconds: number; restricted?: boolean }
   | { type: 'loading' }
   /** Checks and chart data; `receiver` is present for the local backend. */
   | { type: 'report'; report: HealthReport; charts: ChartData | null; receiver?: ReceiverStatus }
@@ -28,6 +29,8 @@ export type HealthFromWebview =
   | { type: 'runDemo' }
   | { type: 'setToken' }
   | { type: 'startReceiver' }
+  /** Open VS Code's Workspace Trust editor. */
+  | { type: 'manageTrust' }
   /** Open the rows behind a check in the query results table. */
   | { type: 'showCheck'; checkId: string };
 

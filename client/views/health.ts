@@ -16,6 +16,7 @@ import { isCancellation, type Lens } from '../lens';
 import { Throttle } from '../throttle';
 import { readSettings } from '../lsp';
 import { renderPage, webviewOptions } from '../webview/host';
+import { MANAGE_TRUST_COMMAND, logfireTarget } from '../trust';
 
 export const HEALTH_VIEW = 'telemetryLens.health';
 
@@ -61,6 +62,12 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
     this.resetTimer();
   }
 
+  /** The user granted Workspace Trust: the banner goes, the workspace's checks run. */
+  trustGranted(): void {
+    void this.postSettings();
+    this.scheduleRefresh(0);
+  }
+
   /** Run the checks now and reveal the view. */
   async runNow(): Promise<HealthReport | undefined> {
     await vscode.commands.executeCommand(`${HEALTH_VIEW}.focus`);
@@ -73,7 +80,14 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
 
   private async postSettings(): Promise<void> {
     const s = readSettings();
-    this.post({ type: 'settings', backend: s.backend, timeRange: s['health.timeRange'], hasToken: !!(await this.lens.token()), refreshSeconds: s['health.refreshSeconds'] });
+    this.post({
+      type: 'settings',
+      backend: s.backend,
+      timeRange: s['health.timeRange'],
+      hasToken: !!(await this.lens.token()),
+      refreshSeconds: s['health.refreshSeconds'],
+      restricted: !vscode.workspace.isTrusted,
+    });
   }
 
   private async onMessage(m: HealthFromWebview): Promise<void> {
@@ -94,6 +108,8 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
         return void vscode.commands.executeCommand('telemetryLens.setLogfireToken');
       case 'startReceiver':
         return void vscode.commands.executeCommand('telemetryLens.startReceiver');
+      case 'manageTrust':
+        return void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
       case 'showCheck': {
         const check = this.lastReport?.checks.find((c) => c.id === m.checkId);
         if (check?.result) this.showRows(check.name, `-- health check ${check.id}${check.description ? `: ${check.description}` : ''}`, check.result);
@@ -129,6 +145,8 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
     this.post({ type: 'loading' });
     const c = this.lens.client;
     try {
+      // The user's own base URL, once allowed; computed once for both requests (it may ask).
+      const target = backend === 'logfire' ? await logfireTarget(this.lens.context) : {};
       let receiver: ReceiverStatus | undefined;
       if (backend === 'local') {
         receiver = await c.sendRequest(GetReceiverStatus, cts.token);
@@ -138,8 +156,8 @@ export class HealthView implements vscode.WebviewViewProvider, vscode.Disposable
         }
       }
       const [report, charts] = await Promise.all([
-        c.sendRequest(RunHealthChecks, { backend, timeRange, token }, cts.token),
-        c.sendRequest(GetChartData, { backend, timeRange, token }, cts.token).catch((err: unknown) => {
+        c.sendRequest(RunHealthChecks, { backend, timeRange, token, ...target }, cts.token),
+        c.sendRequest(GetChartData, { backend, timeRange, token, ...target }, cts.token).catch((err: unknown) => {
           if (!isCancellation(err)) this.lens.output.appendLine(`[client] chart data: ${err instanceof Error ? err.message : String(err)}`);
           return null;
         }),

@@ -310,10 +310,20 @@ function emptyState(receiver: ReceiverStatus | undefined): HTMLElement {
     receiverLine(receiver));
 }
 
+/** Restricted Mode: what is off and how to turn it on. */
+function restrictedNotice(): HTMLElement {
+  return h('section', { class: 'notice', id: 'restricted', role: 'note' },
+    h('p', null,
+      'Restricted Mode: this workspace is not trusted, so its schema’s health checks do not run (the bundled default checks run instead), ',
+      'its backend, Logfire base URL and store path settings are ignored, and Trace Agent Run is off. Linting works as usual.'),
+    h('button', { id: 'manage-trust', onclick: () => send({ type: 'manageTrust' }) }, 'Manage Workspace Trust'));
+}
+
 function render(): void {
   const m = last;
   const now = Date.now();
   const parts: (HTMLElement | null)[] = [toolbar()];
+  if (settings.restricted) parts.push(restrictedNotice());
   if (!m || m.type === 'loading') {
     parts.push(h('p', { class: 'muted' }, 'Running health checks…'));
   } else if (m.type === 'needsToken') {

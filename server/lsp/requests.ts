@@ -24,6 +24,7 @@ import {
   RunQuery,
   SavedQueries,
   SchemaInfo,
+  WorkspaceTrustChanged,
   StartReceiver,
   StopReceiver,
   ValidateToken,
@@ -109,7 +110,13 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
 
   connection.onRequest(RunHealthChecks, guard(async (p, token) => (await telemetry()).health(p, abortSignal(token))));
   connection.onRequest(RunQuery, guard(async (p, token) => (await telemetry()).query(p, abortSignal(token))));
-  connection.onRequest(ValidateToken, guard(async (p) => (await telemetry()).validateToken(p.token)));
+  connection.onRequest(ValidateToken, guard(async (p) => (await telemetry()).validateToken(p)));
+  connection.onNotification(WorkspaceTrustChanged, (p) => {
+    state.workspaceTrusted = p.trusted === true;
+    state.log(`workspace ${state.workspaceTrusted ? 'trusted' : 'not trusted (Restricted Mode)'}`);
+    // The client now answers restricted settings (backend, store path…) with the workspace's values.
+    state.configurationChanged(null);
+  });
   connection.onRequest(StartReceiver, guard0(async () => (await telemetry()).startReceiver()));
   connection.onRequest(StopReceiver, guard0(async () => (await telemetry()).stopReceiver()));
   connection.onRequest(GetReceiverStatus, guard0(async () => (await telemetry()).status()));

@@ -94,6 +94,12 @@ export class LanguageServerState {
   private shuttingDown = false;
   /** Set once main.ts has created the telemetry service (after `initialized`). */
   telemetry: TelemetryHooks | undefined;
+  /**
+   * Does the user trust the workspace? VS Code tells (initializationOptions.workspaceTrusted and the
+   * WorkspaceTrustChanged notification); editors without Workspace Trust send nothing and count as trusted.
+   * Untrusted: the workspace schema's health SQL is not run (the bundled checks run instead).
+   */
+  workspaceTrusted = true;
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsManager(connection, () => !!this.clientCapabilities?.workspace?.configuration);
@@ -114,7 +120,8 @@ export class LanguageServerState {
 
   initialize(params: InitializeParams): void {
     this.clientCapabilities = params.capabilities;
-    const opts = (params.initializationOptions ?? {}) as { debounceMs?: unknown; settings?: unknown; reportTiming?: unknown };
+    const opts = (params.initializationOptions ?? {}) as { debounceMs?: unknown; settings?: unknown; reportTiming?: unknown; workspaceTrusted?: unknown };
+    this.workspaceTrusted = opts.workspaceTrusted !== false;
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) this.debounceMs = opts.debounceMs;
     this.reportTiming = opts.reportTiming === true;
     const env = Number(process.env.TELEMETRY_LENS_DEBOUNCE_MS);

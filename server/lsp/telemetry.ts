@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodeLensRefreshRequest, DiagnosticSeverity } from 'vscode-languageserver';
-import type { AgentRun, ChartData, HealthReport, ImportSummary, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
+import type { AgentRun, ChartData, HealthReport, ImportSummary, LogfireTarget, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
+import { bundledSchema } from '../schema/loader';
 import { StoreChanged, ShowOutput } from '../../protocol/protocol';
 import type { Backend, Settings } from '../../protocol/settings';
 import type { EventSpec } from '../schema/model';
@@ -40,6 +41,8 @@ export interface TelemetryHost {
   readonly clientCapabilities: ClientCapabilities | undefined;
   readonly settings: SettingsManager;
   readonly folders: readonly FolderState[];
+  /** False in VS Code's Restricted Mode: the workspace schema's health SQL is not run. */
+  readonly workspaceTrusted: boolean;
   log(message: string): void;
   primaryFolder(): FolderState | undefined;
   schemaFor(filePath: string): Schema;
@@ -318,33 +321,49 @@ export class TelemetryService {
 
   // ---------- queries ----------
 
-  async backend(kind: Backend, token: string | undefined): Promise<QueryBackend> {
+  /**
+   * The query backend. The Logfire base URL comes from the request (the client passes only the user's
+   * own setting, and says when the user confirmed it); a base URL from pulled settings is used only when
+   * it is one of Logfire's API hosts, and the Logfire client refuses every unapproved host in any case.
+   */
+  async backend(kind: Backend, token: string | undefined, target: LogfireTarget = {}): Promise<QueryBackend> {
     if (kind === 'logfire') {
       if (!token) throw new Error('no Logfire read token: run "Telemetry Lens: Set Logfire Read Token" first');
-      const s = await this.settings();
-      return logfireBackend(token, s['logfire.baseUrl'] ? { baseUrl: s['logfire.baseUrl'] } : {});
+      return logfireBackend(token, await this.logfireTarget(target));
     }
     return localBackend(await this.ensureStore());
   }
 
-  async query(params: { sql: string; backend: Backend; limit?: number; token?: string }, signal: AbortSignal): Promise<QueryResult> {
-    const b = await this.backend(params.backend, params.token);
+  private async logfireTarget(target: LogfireTarget): Promise<{ baseUrl?: string; baseUrlApproved?: boolean }> {
+    if (target.baseUrl) return { baseUrl: target.baseUrl, baseUrlApproved: target.baseUrlApproved === true };
+    const configured = (await this.settings())['logfire.baseUrl'];
+    return configured ? { baseUrl: configured } : {};
+  }
+
+  async query(params: { sql: string; backend: Backend; limit?: number; token?: string } & LogfireTarget, signal: AbortSignal): Promise<QueryResult> {
+    const b = await this.backend(params.backend, params.token, params);
     return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal });
   }
 
-  async health(params: { backend: Backend; timeRange: string; token?: string }, signal: AbortSignal): Promise<HealthReport> {
-    const b = await this.backend(params.backend, params.token);
-    const schema = this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
+  /**
+   * Runs the primary folder's schema health checks. In an untrusted workspace the workspace schema's
+   * SQL is not run: the bundled default checks run instead and the report says so.
+   */
+  async health(params: { backend: Backend; timeRange: string; token?: string } & LogfireTarget, signal: AbortSignal): Promise<HealthReport> {
+    const b = await this.backend(params.backend, params.token, params);
+    const restricted = !this.state.workspaceTrusted;
+    const schema = restricted ? bundledSchema() : this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
     const templates = new Set<string>();
     for (const c of this.state.allCalls()) {
       const t = effectiveTemplate(c.call.call);
       if (t) templates.add(t);
     }
-    return runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal });
+    const report = await runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal });
+    return restricted ? { ...report, restricted: true } : report;
   }
 
-  validateToken(token: string) {
-    return this.settings().then((s) => validateToken(token, s['logfire.baseUrl'] ? { baseUrl: s['logfire.baseUrl'] } : {}));
+  async validateToken(params: { token: string } & LogfireTarget) {
+    return validateToken(params.token, await this.logfireTarget(params));
   }
 
   // ---------- counts for CodeLens / hover ----------
@@ -416,8 +435,8 @@ export class TelemetryService {
     return getTrace(await this.ensureStore(), traceId);
   }
 
-  async chartData(params: { backend: Backend; timeRange: string; token?: string }): Promise<ChartData> {
-    return chartData(await this.backend(params.backend, params.token), params.timeRange || '24h');
+  async chartData(params: { backend: Backend; timeRange: string; token?: string } & LogfireTarget): Promise<ChartData> {
+    return chartData(await this.backend(params.backend, params.token, params), params.timeRange || '24h');
   }
 
   refreshCodeLens(): void {

@@ -54,7 +54,9 @@ async function openExisting(db: string): Promise<TelemetryStore> {
 function remoteBackendFromEnv(): QueryBackend {
   const token = process.env.LOGFIRE_READ_TOKEN?.trim();
   if (!token) throw new UsageError('--remote needs a Logfire read token in the LOGFIRE_READ_TOKEN environment variable');
-  return logfireBackend(token, { baseUrl: process.env.LOGFIRE_BASE_URL || undefined });
+  // The caller's own environment is trusted like user settings: LOGFIRE_BASE_URL counts as approved
+  // (plain http is still refused off this machine).
+  return logfireBackend(token, { baseUrl: process.env.LOGFIRE_BASE_URL || undefined, baseUrlApproved: true });
 }
 
 /** Runs a command body, mapping usage/query errors to exit code 2 with a message on stderr. */

@@ -2,8 +2,11 @@
 // `GET {base}/v1/query` as fallback when v2 answers 404. See logfire-spec.md §1.
 //
 // The read token is a parameter of every call. It is never stored, never logged, and scrubbed
-// from every error message (a server could echo it back).
+// from every error message (a server could echo it back). It only goes over https to Logfire's own
+// API hosts, or to a base URL the caller marks as configured and confirmed by the user
+// (`baseUrlApproved`); every other destination is refused before a connection is made.
 import { request } from 'undici';
+import { tokenDestinationProblem } from '../../protocol/logfire';
 import type { QueryColumn, QueryResult } from '../../protocol/protocol';
 import { type BackendQueryOptions, QueryError, type QueryBackend } from './sql/index';
 
@@ -35,6 +38,11 @@ export function regionFromToken(token: string): LogfireRegion {
 export interface LogfireCallOptions extends BackendQueryOptions {
   /** Base URL override (setting `telemetryLens.logfire.baseUrl`); default from the token region. */
   baseUrl?: string;
+  /**
+   * The user configured `baseUrl` in their own settings (or environment, for the CLI) and confirmed it:
+   * the token may go there although it is not a Logfire API host (plain http only to loopback).
+   */
+  baseUrlApproved?: boolean;
   timeoutMs?: number;
   /** Session timezone for the query on Logfire, e.g. 'Europe/Paris' (default UTC). */
   timezone?: string;
@@ -62,6 +70,16 @@ function baseUrlFor(token: string, override?: string): string {
   return base.replace(/\/+$/, '');
 }
 
+/** Origin of the caller's base URL when the user approved it. */
+function approvedOrigin(opts: LogfireCallOptions): string | undefined {
+  if (!opts.baseUrlApproved || !opts.baseUrl?.trim()) return undefined;
+  try {
+    return new URL(opts.baseUrl.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -70,6 +88,8 @@ interface HttpAnswer {
 
 async function call(token: string, url: string, init: { method: 'GET' | 'POST'; body?: string }, opts: LogfireCallOptions): Promise<HttpAnswer> {
   if (!token.trim()) throw new LogfireError('No Logfire read token: set one first (Telemetry Lens: Set Logfire Read Token, or LOGFIRE_READ_TOKEN for the CLI)');
+  const problem = tokenDestinationProblem(url, approvedOrigin(opts));
+  if (problem) throw new LogfireError(problem);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
@@ -225,7 +245,7 @@ export interface TokenCheck {
 }
 
 /** Checks a read token with `/v1/read-token-info`, falling back to `SELECT 1`. The token is not kept. */
-export async function validateToken(token: string, opts: { baseUrl?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<TokenCheck> {
+export async function validateToken(token: string, opts: { baseUrl?: string; baseUrlApproved?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<TokenCheck> {
   const reg = regionFromToken(token);
   const baseUrl = baseUrlFor(token, opts.baseUrl);
   const out: TokenCheck = { ok: false, region: opts.baseUrl ? 'custom' : reg.region, baseUrl };
@@ -247,7 +267,7 @@ export async function validateToken(token: string, opts: { baseUrl?: string; tim
 }
 
 /** Logfire as a query backend; the token is captured only for the lifetime of this object. */
-export function logfireBackend(token: string, opts: { baseUrl?: string; timeoutMs?: number } = {}): QueryBackend {
+export function logfireBackend(token: string, opts: { baseUrl?: string; baseUrlApproved?: boolean; timeoutMs?: number } = {}): QueryBackend {
   return {
     kind: 'logfire',
     query: (sql, q = {}) => logfireQuery(token, sql, { ...opts, ...q }),

@@ -39,7 +39,7 @@ describe('against a server honouring the query API contract', () => {
 
   test('POST /v2/query: Bearer auth, JSON body with min_timestamp and limit, rows mapped to the protocol', async () => {
     const min = new Date(Date.now() - 6 * 3600_000);
-    const r = await logfireQuery(TOKEN, "SELECT message, level FROM records WHERE level = 'warn' ORDER BY start_timestamp", { baseUrl: fake.url, minTimestamp: min, limit: 20 });
+    const r = await logfireQuery(TOKEN, "SELECT message, level FROM records WHERE level = 'warn' ORDER BY start_timestamp", { baseUrl: fake.url, baseUrlApproved: true, minTimestamp: min, limit: 20 });
     const req = fake.requests.at(-1)!;
     assert.equal(req.method, 'POST');
     assert.equal(req.path, '/v2/query');
@@ -62,7 +62,7 @@ describe('against a server honouring the query API contract', () => {
   });
 
   test('limit is capped at 10,000 and min_timestamp is always sent', async () => {
-    await logfireQuery(TOKEN, 'SELECT 1', { baseUrl: fake.url, limit: 50_000 });
+    await logfireQuery(TOKEN, 'SELECT 1', { baseUrl: fake.url, baseUrlApproved: true, limit: 50_000 });
     const body = JSON.parse(fake.requests.at(-1)!.body);
     assert.equal(body.limit, 10_000);
     assert.ok(Date.parse(body.min_timestamp) < Date.now());
@@ -71,7 +71,7 @@ describe('against a server honouring the query API contract', () => {
   test('the server enforces min_timestamp (422) — and the client maps 422 to an invalid-request message', async () => {
     const res = await fetch(`${fake.url}/v2/query`, { method: 'POST', headers: { authorization: TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT 1' }) });
     assert.equal(res.status, 422);
-    await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: fake.url, timezone: 'Mars/Olympus_Mons' }), (e: unknown) => {
+    await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: fake.url, baseUrlApproved: true, timezone: 'Mars/Olympus_Mons' }), (e: unknown) => {
       assert.ok(e instanceof LogfireError);
       assert.equal(e.status, 422);
       assert.match(e.message, /rejected the request as invalid: body\.timezone: /);
@@ -82,7 +82,7 @@ describe('against a server honouring the query API contract', () => {
   test('400 carries the server detail; the token never appears in errors', async () => {
     const echo = await startFakeLogfire({ token: TOKEN, store, echoAuthInErrors: true });
     try {
-      await assert.rejects(logfireQuery(TOKEN, 'SELECT nope FROM records', { baseUrl: echo.url }), (e: unknown) => {
+      await assert.rejects(logfireQuery(TOKEN, 'SELECT nope FROM records', { baseUrl: echo.url, baseUrlApproved: true }), (e: unknown) => {
         assert.ok(e instanceof LogfireError);
         assert.equal(e.status, 400);
         assert.match(e.message, /Logfire could not run the query: .*nope/);
@@ -96,7 +96,7 @@ describe('against a server honouring the query API contract', () => {
   });
 
   test('401 → clear message without the token', async () => {
-    await assert.rejects(logfireQuery('pylf_v1_eu_wrongtoken', 'SELECT 1', { baseUrl: fake.url }), (e: unknown) => {
+    await assert.rejects(logfireQuery('pylf_v1_eu_wrongtoken', 'SELECT 1', { baseUrl: fake.url, baseUrlApproved: true }), (e: unknown) => {
       assert.ok(e instanceof LogfireError);
       assert.equal(e.status, 401);
       assert.match(e.message, /Logfire rejected the read token/);
@@ -108,7 +108,7 @@ describe('against a server honouring the query API contract', () => {
   test('429 → rate limited with Retry-After', async () => {
     const limited = await startFakeLogfire({ token: TOKEN, store, rateLimited: { retryAfter: '37' } });
     try {
-      await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: limited.url }), (e: unknown) => {
+      await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: limited.url, baseUrlApproved: true }), (e: unknown) => {
         assert.ok(e instanceof LogfireError);
         assert.equal(e.status, 429);
         assert.equal(e.retryAfterSeconds, 37);
@@ -123,7 +123,7 @@ describe('against a server honouring the query API contract', () => {
   test('legacy fallback: v2 answers 404 → GET /v1/query with json_rows=true', async () => {
     const old = await startFakeLogfire({ token: TOKEN, store, mode: 'v1-only' });
     try {
-      const r = await logfireQuery(TOKEN, "SELECT COUNT(*) AS n FROM records WHERE message LIKE 'EAR phase%'", { baseUrl: old.url, minTimestamp: new Date(0) });
+      const r = await logfireQuery(TOKEN, "SELECT COUNT(*) AS n FROM records WHERE message LIKE 'EAR phase%'", { baseUrl: old.url, baseUrlApproved: true, minTimestamp: new Date(0) });
       assert.deepEqual(old.requests.map((q) => `${q.method} ${q.path}`), ['POST /v2/query', 'GET /v1/query']);
       const local = await runLogfireQuery(store, "SELECT COUNT(*) AS n FROM records WHERE message LIKE 'EAR phase%'");
       assert.deepEqual(r.rows, local.rows);
@@ -136,9 +136,9 @@ describe('against a server honouring the query API contract', () => {
   test('timeouts and cancellation', async () => {
     const slow = await startFakeLogfire({ token: TOKEN, store, delayMs: 2000 });
     try {
-      await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: slow.url, timeoutMs: 200 }), /did not answer within/);
+      await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: slow.url, baseUrlApproved: true, timeoutMs: 200 }), /did not answer within/);
       const ac = new AbortController();
-      const p = logfireQuery(TOKEN, 'SELECT 1', { baseUrl: slow.url, signal: ac.signal });
+      const p = logfireQuery(TOKEN, 'SELECT 1', { baseUrl: slow.url, baseUrlApproved: true, signal: ac.signal });
       setTimeout(() => ac.abort(), 50);
       await assert.rejects(p, /cancelled/);
     } finally {
@@ -151,7 +151,7 @@ describe('against a server honouring the query API contract', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const { port } = srv.address() as AddressInfo;
     await new Promise<void>((r) => srv.close(() => r()));
-    await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: `http://127.0.0.1:${port}` }), (e: unknown) => {
+    await assert.rejects(logfireQuery(TOKEN, 'SELECT 1', { baseUrl: `http://127.0.0.1:${port}`, baseUrlApproved: true }), (e: unknown) => {
       assert.match((e as Error).message, /Cannot reach Logfire at http:\/\/127\.0\.0\.1/);
       assert.ok(!(e as Error).message.includes(TOKEN));
       return true;
@@ -159,9 +159,9 @@ describe('against a server honouring the query API contract', () => {
   });
 
   test('validateToken: read-token-info, raw token without Bearer also accepted by the server', async () => {
-    const ok = await validateToken(TOKEN, { baseUrl: fake.url });
+    const ok = await validateToken(TOKEN, { baseUrl: fake.url, baseUrlApproved: true });
     assert.deepEqual(ok, { ok: true, region: 'custom', baseUrl: fake.url, project: 'acme/code-puppy' });
-    const bad = await validateToken('pylf_v1_eu_nope', { baseUrl: fake.url });
+    const bad = await validateToken('pylf_v1_eu_nope', { baseUrl: fake.url, baseUrlApproved: true });
     assert.equal(bad.ok, false);
     assert.match(bad.error!, /rejected the read token/);
     const raw = await fetch(`${fake.url}/v1/read-token-info`, { headers: { authorization: TOKEN } });
@@ -170,7 +170,7 @@ describe('against a server honouring the query API contract', () => {
 
   test('health checks run on the remote backend give the same verdicts as locally', async () => {
     const schema = { health: bundled.health.map((h) => ({ ...h })), events: [] };
-    const remote = await runHealthChecks(schema, logfireBackend(TOKEN, { baseUrl: fake.url }), { includeRows: false });
+    const remote = await runHealthChecks(schema, logfireBackend(TOKEN, { baseUrl: fake.url, baseUrlApproved: true }), { includeRows: false });
     const { localBackend } = await import('../../server/telemetry/sql/index');
     const local = await runHealthChecks(schema, localBackend(store), { includeRows: false });
     assert.equal(remote.backend, 'logfire');

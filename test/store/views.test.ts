@@ -84,7 +84,7 @@ describe('views over demo traffic', () => {
 
     const fake = await startFakeLogfire({ token: 'pylf_v1_us_x', store });
     try {
-      const remote = await chartData(logfireBackend('pylf_v1_us_x', { baseUrl: fake.url }), '24h', NOW);
+      const remote = await chartData(logfireBackend('pylf_v1_us_x', { baseUrl: fake.url, baseUrlApproved: true }), '24h', NOW);
       assert.deepEqual(remote, c);
     } finally {
       await fake.close();
