@@ -1,5 +1,5 @@
 // The local telemetry store: one DuckDB database per workspace (or `:memory:`), shaped like Logfire's
-// `records` / `metrics` tables (spec §2), with versioned migrations, de-duplicated bulk inserts,
+// `records` / `metrics` tables, with versioned migrations, de-duplicated bulk inserts,
 // pending-span replacement, retention by age and size, editor-launched runs and runtime-conformance
 // violations.
 //

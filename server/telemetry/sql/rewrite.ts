@@ -5,7 +5,7 @@
 //   `->>` more loosely than Postgres, so `attributes->>'to_phase' IN (...)` would otherwise mean
 //   `attributes->>('to_phase' IN (...))`. A function call has no precedence to get wrong.
 // - `level = 'warn'`, `level >= 'error'`, `level IN ('warn', 'error')`: level-name literals compared
-//   with a `level` column become their numbers (spec §4).
+//   with a `level` column become their numbers.
 // - Logfire helpers: `level_num()`, `level_name()`, `time_bucket('1 hour', ts)`,
 //   `json_get_str/int/float/bool/json()`, `json_as_text()`, `json_length()`, `json_contains()`.
 // - Read-only guard: one statement, SELECT/WITH/VALUES only, no SELECT INTO, no data-modifying CTEs,
@@ -424,7 +424,7 @@ function applyWindow(stmt: PgNode, opts: RewriteOptions, cteNames: Set<string>):
 // nothing otherwise (MIN is monotone). So w can be pre-aggregated to one row per key,
 // (SELECT k, MIN(x) AS x FROM w GROUP BY k) AS w, keeping the join condition as it is: same rows,
 // same values, but |l| probes instead of |l|·|w_k| joined rows. Symmetrically MAX with `>`.
-// This is the seed's "warnings precede rate limits" query, 3 s → tens of ms at 1M records.
+// This is the bundled "warnings precede rate limits" check, 3 s → tens of ms at 1M records.
 
 function qualifiedRef(n: PgNode | undefined): { rel: string; col: string } | undefined {
   const f = n?.ColumnRef?.fields as PgNode[] | undefined;
