@@ -1,5 +1,5 @@
 // Store benchmark: 1M generated Code Puppy records in a file-backed DuckDB store; bulk load time, the
-// seed's queries through the Logfire SQL front end (p50 over repeated runs), the health-check run,
+// bundled health queries through the Logfire SQL front end (p50 over repeated runs), the health-check run,
 // RSS and database size. `npm run bench -- store [records]` (default 1,000,000). Bulk load is the
 // `telemetry-lens import` path (importRecordFiles) in a child process on files generated beforehand
 // (NDJSON, and the same records as Parquet), next to DuckDB's own Parquet → table copy as a floor.

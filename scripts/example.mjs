@@ -2,7 +2,7 @@
 //   1. build the bundles,
 //   2. lint examples/code-puppy with the CLI (findings are expected: the example has deliberate mistakes),
 //   3. start the OTLP receiver on an embedded DuckDB store and send it a day of demo Code Puppy traffic,
-//   4. run the seed's health checks on that store,
+//   4. run the bundled health checks on that store,
 //   5. build the .vsix.
 // Output goes to .telemetry-lens/example/ (the store) and the repository root (the .vsix).
 import { spawn, spawnSync } from 'node:child_process';

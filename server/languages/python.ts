@@ -274,7 +274,9 @@ class PyExtractor extends PyArgReader {
   private stdlibCall(call: Node, fn: Node, args: Node, method: string, methodNode: Node): TelemetryCall | undefined {
     const argList = this.splitArgs(args);
     const extra = argList.keywords.get('extra');
-    if (!extra) return undefined;
+    // Without `extra=` a stdlib call carries no attributes: it is kept only when its message is a
+    // plain string holding `{name}` fields, which logging prints as literal braces (TL016).
+    if (!extra && !bracedPlainString(argList.positional[method === 'log' ? 1 : 0])) return undefined;
     const c = this.base(call, fn, 'stdlib', 'log', method);
     let msgIndex = 0;
     if (method === 'log') {
@@ -287,7 +289,7 @@ class PyExtractor extends PyArgReader {
     }
     const msg = argList.positional[msgIndex] ?? argList.keywords.get('msg')?.value;
     if (msg) c.message = this.value(msg);
-    this.dictAttributes(c, extra.value, 'extra');
+    if (extra) this.dictAttributes(c, extra.value, 'extra');
     if (argList.splat) c.hasSplat = true;
     return c;
   }
@@ -422,4 +424,11 @@ function mistaken(c: TelemetryCall | undefined, name: string, suggestion: string
 /** Every telemetry call in a parsed Python file. */
 export function extractPython(tree: Tree, source: string, opts: ExtractOptions = {}): TelemetryCall[] {
   return new PyExtractor(source, opts).run(syntaxRoot(tree, source));
+}
+
+/** A plain (not f-, not bytes) string literal with a `{name…}` field in it. */
+function bracedPlainString(n: Node | undefined): boolean {
+  if (!n || n.type !== 'string') return false;
+  const t = n.text;
+  return /^[rRuU]?["']/.test(t) && /\{[A-Za-z_]/.test(t);
 }

@@ -16,5 +16,6 @@ import TL012 from '../rules/docs/TL012.md';
 import TL013 from '../rules/docs/TL013.md';
 import TL014 from '../rules/docs/TL014.md';
 import TL015 from '../rules/docs/TL015.md';
+import TL016 from '../rules/docs/TL016.md';
 
-export const RULE_DOCS: Record<string, string> = { TL001, TL002, TL003, TL004, TL005, TL006, TL007, TL008, TL009, TL010, TL011, TL012, TL013, TL014, TL015 };
+export const RULE_DOCS: Record<string, string> = { TL001, TL002, TL003, TL004, TL005, TL006, TL007, TL008, TL009, TL010, TL011, TL012, TL013, TL014, TL015, TL016 };

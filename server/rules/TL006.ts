@@ -1,7 +1,7 @@
 // TL006 wrong-level: a call logs a declared event at another level than the schema declares.
 //
-// Levels drive alerting and filtering (`level >= 13` for warnings in Logfire's `records`); seed 000
-// logs `Rate limit` and `Capacity warning` at WARN — logged at INFO they vanish from every warning
+// Levels drive alerting and filtering (`level >= 13` for warnings in Logfire's `records`); the bundled
+// schema logs `Rate limit` and `Capacity warning` at WARN — logged at INFO they vanish from every warning
 // view. Only calls with a statically known level are checked (the method name, or the level argument
 // of `logfire.log('warn', …)` / `logger.log(logging.WARNING, …)`); spans are not checked.
 //

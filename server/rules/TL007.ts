@@ -3,7 +3,7 @@
 //
 // Logfire formats the message from the call's attributes. When a field has no attribute it does not
 // fail: it renders the raw template (`Workload routing: {agent} → {workload} → {model}` shows up
-// verbatim in the Live view, and the value is nowhere). Seed 000's own `Workload routing` call has
+// verbatim in the Live view, and the value is nowhere). The bundled example's `Workload routing` call has
 // this bug: `{model}` with attributes `orchestrated_model` and `default_model`. Loguru formats the
 // message with keyword arguments too, and raises KeyError at runtime when one is missing.
 //

@@ -5,8 +5,13 @@
 // user id, unusable aggregates, and values that cannot be queried as attributes. Logfire rebuilds
 // f-string templates from source on Python ≥ 3.11 when it can inspect the call, but not without
 // source (.pyc-only deploys, some notebooks) and never for other libraries or JS template literals.
+// The advice and the fix follow the library (see library-style.ts): a Logfire/loguru template with
+// keyword attributes, a constant structlog event with key-value pairs, stdlib `%s` arguments.
+// OpenTelemetry span names built only from low-cardinality parts, as OTel's span naming guidance
+// recommends (`f"{method} {route}"`, `${dbName} ${operation}`), are not reported.
 import { parseTemplate } from '../schema/template';
 import type { CallContext, Fix, Rule, TelemetryCall } from '../lint/types';
+import { constantEvent, fixFromPercent, fstringToPercent, libraryAdvice, lowCardinalityName, noPositionalAfterMessage } from './library-style';
 import {
   argumentEnd,
   attributeItem,
@@ -60,11 +65,20 @@ function fixFromFString(ctx: CallContext): Fix | undefined {
   const python = call.language === 'python';
   const parsed = python ? parsePythonFString(msg.text) : parseTemplateLiteral(msg.text);
   if (!parsed || parsed.parts.length === 0) return undefined;
+  if (parsed.parts.some((p) => p.spec?.includes('{'))) return undefined; // nested fields in a format spec: leave to a human
+  if (call.library === 'stdlib') return python ? stdlibFix(ctx, msg.text, parsed) : undefined;
   const names = namesFor(ctx);
+  if (call.library === 'structlog') {
+    const event = python ? constantEvent(msg.text, parsed) : undefined;
+    if (!event) return undefined;
+    for (const p of parsed.parts) nameOf(names, p.expr, call);
+    const ins = insertAttributesEdit(call, names.items);
+    if (!ins) return undefined;
+    return { title: 'Keep the event constant, pass the values as key-value pairs', edits: [{ range: msg.range, newText: event }, ins], isPreferred: !call.hasSplat, unsafe: true };
+  }
   let body = '';
   let at = parsed.bodyStart;
   for (const p of parsed.parts) {
-    if (p.spec?.includes('{')) return undefined; // nested fields in a format spec: leave to a human
     const chunk = msg.text.slice(at, p.start);
     body += python ? chunk : templateLiteralChunkToSingleQuoted(chunk);
     const name = nameOf(names, p.expr, call);
@@ -84,6 +98,14 @@ function fixFromFString(ctx: CallContext): Fix | undefined {
   }
   // With `**kwargs` a new keyword could collide at runtime: offered, but not applied by fix-all.
   return { title: 'Convert to a template with attributes', edits, isPreferred: !call.hasSplat };
+}
+
+/** stdlib: `f'user {uid}'` → `'user %s', uid`. */
+function stdlibFix(ctx: CallContext, text: string, parsed: NonNullable<ReturnType<typeof parsePythonFString>>): Fix | undefined {
+  if (!noPositionalAfterMessage(ctx)) return undefined;
+  const replaced = fstringToPercent(text, parsed);
+  if (!replaced) return undefined;
+  return { title: 'Use `%s` arguments', edits: [{ range: ctx.call.message!.range, newText: replaced }], isPreferred: true, unsafe: true };
 }
 
 /** `"user {} did {n}".format(uid, n=n)` → `"user {uid} did {n}", uid=uid, n=n`. */
@@ -168,16 +190,20 @@ export const rule: Rule = {
     let what: string;
     const fixes: Fix[] = [];
     if (msg.kind === 'fstring') {
+      if (call.library === 'otel' && call.kind === 'span' && lowCardinalityName(msg.parts ?? [])) return;
       what = call.language === 'python' ? 'f-string' : 'Template literal';
-      const fix = canFix ? fixFromFString(ctx) : undefined;
+      const fix = canFix || call.library === 'structlog' || call.library === 'stdlib' ? fixFromFString(ctx) : undefined;
       if (fix) fixes.push(fix);
     } else if (msg.kind === 'concat') {
       if (/\.\s*format\s*\(/.test(msg.text)) {
         what = '`.format()`';
         const fix = canFix ? fixFromFormat(ctx) : undefined;
         if (fix) fixes.push(fix);
-      } else if (/^[^+]*['"]\s*%/.test(msg.text)) what = '`%`-formatted';
-      else what = 'Concatenated';
+      } else if (/^[^+]*['"]\s*%/.test(msg.text)) {
+        what = '`%`-formatted';
+        const fix = fixFromPercent(ctx);
+        if (fix) fixes.push(fix);
+      } else what = 'Concatenated';
     } else if (msg.kind === 'identifier' || msg.kind === 'call') {
       // Forwarding wrappers (`def log(msg, **kw): logfire.info(msg, **kw)`) and constants are fine.
       if (call.hasSplat || CONSTANT.test(msg.text.trim()) || call.library !== 'logfire') return;
@@ -192,7 +218,7 @@ export const rule: Rule = {
     }
     const where = call.kind === 'span' ? 'span name' : 'message template';
     report({
-      message: `${what[0].toUpperCase()}${what.slice(1)} ${where} changes with every value (high-cardinality span names); use a \`{placeholder}\` template with attributes`,
+      message: `${what[0].toUpperCase()}${what.slice(1)} ${where} changes with every value (high-cardinality span names); ${libraryAdvice(call)}`,
       range: msg.range,
       fixes,
     });

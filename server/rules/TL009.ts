@@ -1,10 +1,10 @@
 // TL009 event-naming: event names and attribute keys that break the naming convention.
 //
-// Seed 002: dotted `category.action` names in snake_case, past tense for completed actions
+// The default convention: dotted `category.action` names in snake_case, past tense for completed actions
 // (`agent.created`), present participle for ongoing ones (`agent.creating`), and errors ending in
 // `.error` / `_error` (`agent.error`, `session.load_error`). A first argument counts as an event
 // name only when it looks like one (no spaces or punctuation, and dotted, snake_case, kebab-case or
-// camelCase); sentences such as seed 000's `Failover triggered: {a} → {b}` are message templates.
+// camelCase); sentences such as `Failover triggered: {a} → {b}` are message templates.
 // Attribute keys follow `conventions.attributeNameStyle` (snake_case by default; dotted OTel keys
 // such as `http.status_code` are fine). Names declared in the schema are never reported.
 import type { EventSpec } from '../schema/model';

@@ -1,7 +1,7 @@
 // TL010 sensitive-attribute: secrets, raw user content and personal identifiers sent as attributes.
 //
-// Seeds 003/004: don't log API keys or tokens, hash user ids, truncate prompts, never log card data.
-// Names are matched by built-in category (below), by `conventions.sensitiveNames` (regular
+// Telemetry is read by many people and kept for weeks: API keys and tokens must not be logged,
+// user ids are hashed, prompts truncated, card data never logged. Names are matched by built-in category (below), by `conventions.sensitiveNames` (regular
 // expressions matching the whole key), and by schema attributes declared `sensitive: true`. A value that is visibly hashed,
 // masked or a length (`hash_id(user_id)`, `len(prompt)`, `'***'`) is accepted.
 import type { ArgValue, Fix, Rule, TelemetryAttribute } from '../lint/types';
@@ -26,12 +26,12 @@ const CATEGORIES: Category[] = [
   },
   {
     test: /^(?:raw_|full_|user_|system_|input_)?(?:prompt|prompt_text|transcript|conversation|chat_history|user_message|user_input)$/,
-    why: 'holds raw user content that may contain personal data (seed 003: truncate prompts); log its length or a truncated form',
+    why: 'holds raw user content that may contain personal data; log its length or a truncated form',
     fix: 'length',
   },
   {
     test: /^(?:user_|customer_|account_|contact_)?(?:user_id|email|email_address|phone|phone_number|ssn|social_security_number|ip_address|date_of_birth|full_name)$/,
-    why: 'identifies a person; log a stable hash instead (seed 003: hash user ids)',
+    why: 'identifies a person; log a stable hash instead',
     fix: 'none',
   },
   {
@@ -41,8 +41,16 @@ const CATEGORIES: Category[] = [
   },
 ];
 
+/**
+ * Credential-shaped names that are not credentials: pagination and cancellation handles
+ * (`page_token`, `cancel_token`), LLM vocabulary (`eos_token`, `max_token`), and flags about a
+ * credential (`has_auth_token`, `is_token_valid`, `use_api_key`).
+ */
+const NOT_A_CREDENTIAL =
+  /(?:^|_)(?:cancel|cancellation|page|next_page|prev_page|previous_page|continuation|pagination|resume|resumption|sync|stop|end|start|eos|bos|pad|unk|sep|mask|special|first|last|num|max|min|input|output|prompt|completion|total)_token$|^(?:has|is|should|use|uses|needs?|with|enable|enabled|requires?|can|allow)_/;
+
 /** Values that are visibly not the raw secret: hashed, masked, redacted, or a length/count. */
-const SAFE_CALL = /\b(?:hash\w*|\w*hash|sha\d*|md5|blake2\w*|hmac\w*|digest|hexdigest|redact\w*|mask\w*|anonymi[sz]e\w*|pseudonymi[sz]e\w*|truncate\w*|len|count)\s*\(|\.length\b|\.hexdigest\(\)/i;
+const SAFE_CALL = /^(?:not\s|callable\s*\(|isinstance\s*\(|hasattr\s*\(|bool\s*\()|\s(?:is|is not|==|!=|in|not in)\s|\b(?:hash\w*|\w*hash|sha\d*|md5|blake2\w*|hmac\w*|digest|hexdigest|redact\w*|mask\w*|anonymi[sz]e\w*|pseudonymi[sz]e\w*|truncate\w*|len|count)\s*\(|\.length\b|\.hexdigest\(\)/i;
 
 function isSafeValue(v: ArgValue): boolean {
   switch (v.kind) {
@@ -106,10 +114,13 @@ function keyVerdict(table: Map<string, Verdict>, key: string, fromConventions: (
   let v = table.get(key);
   if (v === undefined) {
     const snake = toSnakeCase(key);
-    const cat = CATEGORIES.find((c) => c.test.test(snake));
+    // `cancel_token`, `has_auth_token` read as credentials only to a pattern that names them outright.
+    const notCredential = NOT_A_CREDENTIAL.test(snake);
+    const cat = notCredential ? CATEGORIES.find((c) => c.fix !== 'remove' && c.test.test(snake)) : CATEGORIES.find((c) => c.test.test(snake));
     if (cat) v = { why: cat.why, fix: cat.fix };
     else {
-      const entry = fromConventions(key);
+      let entry = fromConventions(key);
+      if (entry !== undefined && notCredential && entry.toLowerCase() !== key.toLowerCase()) entry = undefined;
       v = { why: entry ? `matches \`${entry}\` in the schema's sensitive names` : undefined, fix: 'none' };
     }
     if (table.size >= 10000) table.clear();

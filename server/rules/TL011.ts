@@ -2,23 +2,74 @@
 //
 // A token in source ends up in git history, CI logs and every clone: anyone holding a write token
 // can send data to the project, a read token can query it. Reported: token-shaped text anywhere in
-// the file (strings and comments alike — a comment leaks as well as a string), and any non-empty
-// string literal passed as `token` to Logfire's `configure(...)`. Placeholders (`pylf_v1_us_...`,
-// `pylf_v1_us_<redacted>`, `lf_live_...`, `<your-token>`) are not tokens.
+// the file (strings and comments alike — a comment leaks as well as a string), and a string literal
+// passed as `token` to Logfire's `configure(...)`. Stand-ins are not tokens (`pylf_v1_us_...`,
+// `pylf_v1_us_<redacted>`, `lf_live_...`, `<your-token>`, `test_token`, `..._1234567890`): a value is
+// reported only when it is long and random-looking (varied characters, no `1234`/`aaaa` runs, no
+// placeholder words), as secret scanners tell keys from dummies. In test files (tests/, test_*.py,
+// *.test.ts, conftest.py) a random-looking token is reported as a warning.
 import type { FileContext, Fix, Rule, TextEdit } from '../lint/types';
-import { argumentEnd, closingBracket, lexStringsAndComments, listItemDeletion, rangeAt, type Token } from './helpers';
+import { argumentEnd, closingBracket, isTestPath, lexStringsAndComments, listItemDeletion, rangeAt, type Token } from './helpers';
 
 /** `pylf_v1_us_<secret>` (region optional on old tokens), legacy `lf_live_<secret>`. */
 const TOKEN = /(?<![A-Za-z0-9_])(pylf_v\d+_(?:[a-z]{2,5}_)?|lf_(?:live|test)_)([A-Za-z0-9_-]+)/g;
 const NEEDLES = /pylf_v|lf_live_|lf_test_|configure/;
-const PLACEHOLDER_WORDS = /your|token|redact|example|placeholder|secret|dummy|fake|change|replace|here|xxxx|test|sample/i;
+/** Words that mark a value as a stand-in, not a credential (what secret scanners treat as dummies too). */
+const PLACEHOLDER_WORDS = /your|token|redact|example|placeholder|secret|dummy|fake|mock|stub|change|replace|here|xxx|test|sample|fixture|foo|bar|invalid|staging|local|insert/i;
+/** Template or elision markers: `<your token>`, `...`, `${TOKEN}`, `{{ token }}`, `***`. */
+const PLACEHOLDER_MARKS = /<[^>]*>|\.\.\.|…|\$\{|\{\{|\*\*\*/;
+
+/** Characters of `s` left after dropping runs of 3+ repeated or consecutive characters (`aaaa`, `1234`, `abcd`, `9876`). */
+function unpatterned(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    let j = i + 1;
+    const step = j < s.length ? s.charCodeAt(j) - s.charCodeAt(i) : 0;
+    if (step >= -1 && step <= 1) while (j < s.length && s.charCodeAt(j) - s.charCodeAt(j - 1) === step) j++;
+    if (j - i >= 3 && step >= -1 && step <= 1) i = j;
+    else out += s[i++];
+  }
+  return out;
+}
+
+/** Shannon entropy of `s` in bits per character. */
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}
+
+/** An obvious stand-in: placeholder words or markers, or too little randomness to be a key. */
+export function isPlaceholderValue(value: string): boolean {
+  if (PLACEHOLDER_MARKS.test(value)) return true;
+  // Words count in single-case letter runs (`test_token`, `STAGING`), not inside mixed-case random text.
+  for (const seg of value.split(/[^A-Za-z]+/)) {
+    if ((seg === seg.toLowerCase() || seg === seg.toUpperCase()) && PLACEHOLDER_WORDS.test(seg)) return true;
+  }
+  const body = value.replace(/[_\-.]/g, '');
+  const random = unpatterned(body);
+  // Keys are long and random: after dropping `1234`/`aaaa` runs, most of the value is left, varied.
+  return random.length < 16 || random.length < body.length * 0.7 || entropy(random) < 3.5;
+}
 
 /** Is the part after the prefix a real secret (long, random-looking) rather than a placeholder? */
 export function looksLikeSecret(rest: string): boolean {
   const body = rest.replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_/i, ''); // org uuid
-  if (body.length < 20 || PLACEHOLDER_WORDS.test(body)) return false;
+  if (body.length < 20 || isPlaceholderValue(body)) return false;
   if (!/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return false;
   return new Set(body).size >= 8;
+}
+
+/** A literal passed as `token=`: a token-shaped secret, or another long random value (not a placeholder). */
+function literalLooksLikeSecret(value: string): boolean {
+  TOKEN.lastIndex = 0;
+  const m = TOKEN.exec(value);
+  TOKEN.lastIndex = 0;
+  if (m && m.index === 0 && m[0].length === value.length) return looksLikeSecret(m[2]);
+  return value.length >= 20 && !/\s/.test(value) && looksLikeSecret(value);
 }
 
 function mask(prefix: string, rest: string): string {
@@ -66,6 +117,8 @@ export const rule: Rule = {
     const mayConfigure = source.includes('configure') && /token/.test(source);
     if (!mayHaveToken && !mayConfigure) return;
     const tokens = lexStringsAndComments(source, language);
+    // Tests hold fixture tokens on purpose: a random-looking one is still reported, as a warning.
+    const severity = isTestPath(ctx.filePath) ? ('warning' as const) : undefined;
     const strings = tokens.filter((t) => t.kind === 'string');
     const reported = new Set<number>();
     const inToken = (offset: number): Token | undefined => tokens.find((t) => offset >= t.start && offset < t.end);
@@ -88,6 +141,8 @@ export const rule: Rule = {
         if (!lit || lit.contentEnd <= lit.contentStart || /f/i.test(lit.prefix) || lit.quote === '`') continue;
         // Only a plain literal value (not `"a" + b`, not a default inside another call).
         if (argumentEnd(source, valueStart) !== lit.end) continue;
+        // `token='test_token'`, `token='<your token>'`: a stand-in, not a credential.
+        if (!literalLooksLikeSecret(source.slice(lit.contentStart, lit.contentEnd))) continue;
         const fixes: Fix[] = [];
         if (py) {
           const end = argumentEnd(source, keyStart);
@@ -108,6 +163,7 @@ export const rule: Rule = {
           message: 'Hard-coded token passed to `configure()`: set the LOGFIRE_TOKEN environment variable (or a secret store) instead',
           range: rangeAt(source, lit.start, lit.end),
           fixes,
+          ...(severity ? { severity } : {}),
         });
       }
     }
@@ -134,6 +190,7 @@ export const rule: Rule = {
         message: `Hard-coded Logfire token \`${mask(m[1], m[2])}\`${inComment}: revoke it and load it from the LOGFIRE_TOKEN environment variable`,
         range: rangeAt(source, start, end),
         fixes,
+        ...(severity ? { severity } : {}),
       });
     }
   },

@@ -1,6 +1,6 @@
 // TL012 too-many-attributes: a record carrying more attributes than the schema allows.
 //
-// Seed 003 caps events at fewer than 50 attributes: wide records cost storage and money, and a
+// Events are capped at fewer than 50 attributes by default: wide records cost storage and money, and a
 // call that passes dozens of keys usually dumps an object field by field (or a whole dict) instead
 // of choosing what a query needs. The limit is `conventions.maxAttributes` (default 50).
 import type { Rule } from '../lint/types';

@@ -1,6 +1,6 @@
 // TL013 missing-context-attribute: an event without the context every event must carry.
 //
-// Seeds 002 and 004 ask for the same correlation keys on every record (`session_id`, `call_id`,
+// Correlation works only when every record carries the same keys (`session_id`, `call_id`,
 // `agent_id`…) so that a single query can follow one conversation or one call. Which keys are
 // required is `conventions.requiredContext` (empty by default, so the rule is silent until a
 // schema asks for it). Keys bound earlier with structlog/loguru `.bind()` count as present, as do keys

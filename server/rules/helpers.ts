@@ -516,3 +516,14 @@ export function templateLiteralChunkToSingleQuoted(chunk: string): string {
   }
   return out;
 }
+
+/**
+ * Is this a test file (`tests/`, `test/`, `__tests__/`, `fixtures/`, `test_*.py`, `*_test.py`,
+ * `conftest.py`, `*.test.ts`, `*.spec.js`)? Fixture values there are stand-ins more often than not.
+ */
+export function isTestPath(filePath: string): boolean {
+  const p = filePath.replace(/\\/g, '/');
+  if (/(?:^|\/)(?:tests?|__tests__|testing|fixtures?)\//.test(p)) return true;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return /^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.[cm]?[jt]sx?)$/.test(base);
+}

@@ -28,7 +28,7 @@ export const SCHEMA_FILE_NAMES = ['telemetry.schema.yaml', 'telemetry.schema.yml
 export const SUPPORTED_VERSIONS = [1];
 
 
-/** Conventions when a schema file leaves them out: seed 002's naming convention, seed 003's limits. */
+/** Conventions when a schema file leaves them out: the dotted `category.action` naming convention, a 50-attribute limit. */
 export function defaultConventions(): Conventions {
   return {
     eventNameStyle: 'dotted.snake_case',
@@ -58,7 +58,7 @@ export function findSchemaFile(workspaceRoot: string, configured?: string): stri
 let bundled: Schema | undefined;
 let bundledErrors: SchemaError[] = [];
 
-/** The bundled default schema (seed 000's events + seed 002 conventions + the seed's health checks), parsed once. */
+/** The bundled default schema (Code Puppy's events, the `category.action` convention, the bundled health checks), parsed once. */
 export function bundledSchema(): Schema {
   if (!bundled) {
     const r = parseSchema(defaultSchemaText, BUNDLED_SOURCE);

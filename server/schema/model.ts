@@ -1,5 +1,5 @@
 // The event schema: events, attributes, naming conventions, health checks and saved queries.
-// Loaded from telemetry.schema.yaml/.json (see loader.ts) or the bundled default (seed 000).
+// Loaded from telemetry.schema.yaml/.json (see loader.ts) or the bundled default (Code Puppy's telemetry doc).
 
 export type LevelName = 'trace' | 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'fatal';
 
@@ -73,22 +73,22 @@ export interface WrapperSpec {
 export type NameStyle = 'dotted.snake_case' | 'snake_case' | 'any';
 
 export interface Conventions {
-  /** Style for dotted event names (seed 002: `category.action`). */
+  /** Style for dotted event names (`category.action`). */
   eventNameStyle: NameStyle;
   /** Style for attribute keys. */
   attributeNameStyle: 'snake_case' | 'camelCase' | 'any';
   /** Past tense for completed (`agent.created`), present participle for ongoing (`agent.creating`). */
   tense: boolean;
-  /** Error events end with one of these (seed 002: `agent.error`, `session.load_error`). */
+  /** Error events end with one of these (`agent.error`, `session.load_error`). */
   errorSuffixes: string[];
-  /** Seed 003: limit attribute count (<50 per event). */
+  /** Limit on attributes per event (fewer than 50 by default). */
   maxAttributes: number;
   /**
-   * Attribute names that must not be logged raw (seeds 003/004). Each entry is a regular expression
+   * Attribute names that must not be logged raw. Each entry is a regular expression
    * matched case-insensitively against the whole attribute name (`(.*_)?token` matches `auth_token`).
    */
   sensitiveNames: string[];
-  /** Attributes every event must carry (seeds 002/004: e.g. session_id, call_id). Empty by default. */
+  /** Attributes every event must carry (e.g. session_id, call_id). Empty by default. */
   requiredContext: string[];
   wrappers: WrapperSpec[];
 }
@@ -109,7 +109,7 @@ export interface HealthCheckSpec {
    * when it ran.
    */
   verdict?: { sql: string };
-  /** Expected outcome in words (the seed's ✅/❌ criteria). */
+  /** Expected outcome in words (the pass/fail criteria). */
   expectation?: string;
   location?: SchemaLocation;
 }

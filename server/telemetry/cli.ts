@@ -323,7 +323,7 @@ export const ingestCommand: Command = {
 
 const DEMO_HELP = `usage: telemetry-lens demo [--db FILE] [--records N] [--seed N] [--scenario healthy|degraded] [--send URL]
 
-Generates Code Puppy-style traffic over the last 24 hours (the six seed events). Written into the local
+Generates Code Puppy-style traffic over the last 24 hours (the bundled schema's six events). Written into the local
 store, or with --send posted as OTLP/JSON to a receiver (e.g. http://127.0.0.1:4318).`;
 
 export const demoCommand: Command = {

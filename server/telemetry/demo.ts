@@ -1,4 +1,4 @@
-// Demo traffic: Code Puppy-style telemetry (seed 000's six events) over the last 24 hours,
+// Demo traffic: Code Puppy-style telemetry (the bundled schema's six events) over the last 24 hours,
 // deterministic for a given seed. Produces store rows for bulk loading and Logfire-shaped OTLP/JSON
 // (what the Logfire SDK sends) for going through the receiver.
 //
@@ -19,7 +19,7 @@ export interface DemoOptions {
   now?: Date;
   /** Window length in hours (default 24). */
   hours?: number;
-  /** 'degraded' breaks every seed criterion (CODING on Kimi, unwarned rate limits, format errors, EAR errors). */
+  /** 'degraded' breaks every bundled health check's criterion (CODING on Kimi, unwarned rate limits, format errors, EAR errors). */
   scenario?: DemoScenario;
   serviceName?: string;
 }
@@ -43,7 +43,7 @@ function hex(r: () => number, n: number): string {
   return s;
 }
 
-/** The six seed events: templates and where Code Puppy emits them. */
+/** The bundled schema's six events: templates and where Code Puppy emits them. */
 export const DEMO_EVENTS = {
   routing: { template: 'Workload routing: {agent} → {workload} → {model}', level: 9, file: 'code_puppy/agents/base_agent.py', line: 212, fn: 'BaseAgent.get_model_name' },
   failover: { template: 'Failover triggered: {from_model} → {to_model} ({error_type})', level: 13, file: 'code_puppy/failover_model.py', line: 148, fn: 'FailoverModel.request' },

@@ -2,7 +2,7 @@
 // turn its rows into a verdict with the check's verdict SQL (run locally in DuckDB over the rows,
 // exposed as table `result`), and flag LIKE patterns that cannot match any known event.
 //
-// Time range: the seed's queries carry their own `NOW() - INTERVAL …` filters and run verbatim. The
+// Time range: the bundled checks' queries carry their own `NOW() - INTERVAL …` filters and run verbatim. The
 // panel's range is applied around them, the way Logfire applies `min_timestamp`: remotely it is sent
 // as `min_timestamp`; locally `records` is replaced by a view of the records in the window. A check
 // therefore sees the intersection of its own filter and the panel's range.

@@ -1,5 +1,5 @@
 // Logfire query API client (remote backend): `POST {base}/v2/query` with the legacy
-// `GET {base}/v1/query` as fallback when v2 answers 404. See logfire-spec.md §1.
+// `GET {base}/v1/query` as fallback when v2 answers 404. See https://logfire.pydantic.dev/docs/how-to-guides/query-api/.
 //
 // The read token is a parameter of every call. It is never stored, never logged, and scrubbed
 // from every error message (a server could echo it back). It only goes over https to Logfire's own

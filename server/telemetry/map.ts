@@ -1,5 +1,5 @@
 // OTLP → `records` / `metrics` rows, the way Logfire's backend fills its tables
-// (../shared/reference/logfire-spec.md §2.2, §4):
+// (https://logfire.pydantic.dev/docs/reference/sql/ describes the columns):
 //   logfire.msg → message; span name (else logfire.msg_template) → span_name; logfire.level_num → level,
 //   else status ERROR → error, HTTP server ≥500 → error / ≥400 → warn, client ≥400 → error, default info;
 //   logfire.tags → tags; logfire.span_type → kind (log / span / pending_span); logfire.json_schema →

@@ -1,4 +1,4 @@
-// OTLP/HTTP receiver on 127.0.0.1 (spec §7): POST /v1/traces, /v1/logs, /v1/metrics in protobuf or
+// OTLP/HTTP receiver on 127.0.0.1 (OTLP/HTTP, https://opentelemetry.io/docs/specs/otlp/): POST /v1/traces, /v1/logs, /v1/metrics in protobuf or
 // JSON, optionally gzip/deflate-compressed. Answers in the request's content type:
 //   200 (+ partialSuccess when items were rejected) only after the data is committed to DuckDB;
 //   400 undecodable body · 403 a request from a web page (an `Origin` header) or addressed to a host

@@ -1,5 +1,5 @@
 // The local store's tables, shaped like Logfire's `records` and `metrics` (see
-// ../shared/reference/logfire-spec.md §2). Migrations are versioned: append, never edit.
+// https://logfire.pydantic.dev/docs/reference/sql/). Migrations are versioned: append, never edit.
 
 export const RECORD_COLUMNS = [
   ['start_timestamp', 'TIMESTAMPTZ NOT NULL'],
@@ -73,7 +73,7 @@ export const KEPT_ATTRIBUTE_KEYS: readonly string[] = [
 export const KEYED_RECORDS = '_records_keyed';
 
 /**
- * The local `metrics` table: the subset of Logfire's `metrics` columns (spec §2.3) that OTLP gauges,
+ * The local `metrics` table: the subset of Logfire's `metrics` columns that OTLP gauges,
  * sums and histograms fill. Exponential histograms keep their buckets; summaries are dropped as in Logfire.
  */
 export const METRIC_COLUMNS = [

@@ -168,7 +168,7 @@ function spanDetail(r: Row): SpanDetail {
 // ---------- Health panel charts (either backend) ----------
 
 /**
- * The seed's four dashboard queries, with the panel range applied as the backend window, and a tie-break
+ * The bundled four dashboard queries, with the panel range applied as the backend window, and a tie-break
  * in each ORDER BY so equal values keep one order between refreshes and backends.
  */
 export const CHART_SQL = {

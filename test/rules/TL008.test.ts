@@ -4,7 +4,7 @@ import { ruleTable } from './ruleTester';
 ruleTable(rule, {
   valid: [
     "import logfire\nlogfire.info('user {user_id} did {n}', user_id=uid, n=n)",
-    // seed 000's own calls are templates
+    // the bundled schema's own calls are templates
     "import logfire\nlogfire.info('Workload routing: {agent} → {workload} → {model}', agent=a, workload=w, model=m)",
     // constants and forwarding wrappers are not runtime text
     "import logfire\nlogfire.info(EVENT_AGENT_CREATED, a=1)",
@@ -14,6 +14,13 @@ ruleTable(rule, {
     "import logfire\nlogfire.info('done')",
     { code: "import { info } from 'logfire'\ninfo('user {id}', { id })", language: 'typescript' },
     { code: "import { info } from 'logfire'\ninfo(`static text`)", language: 'typescript' },
+    // OTel span names from low-cardinality parts, as OTel's span naming guidance recommends
+    "from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span(f'{request.method} {route}'):\n    pass",
+    "from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span(f'{type(self).__name__}.run'):\n    pass",
+    {
+      language: 'typescript',
+      code: "import { trace } from '@opentelemetry/api'\nconst tracer = trace.getTracer('db')\ntracer.startActiveSpan(`${dbName} ${operation}`, (span) => span.end())\ntracer.startActiveSpan(`fetchHandler ${method}`, (span) => span.end())",
+    },
   ],
   invalid: [
     {
@@ -100,16 +107,57 @@ ruleTable(rule, {
       output: null,
     },
     {
-      name: 'structlog: the event is not a template, so no fix',
-      code: "import structlog\nlog = structlog.get_logger()\nlog.info(f'user {uid} logged in')\n",
-      errors: [{ message: 'F-string' }],
-      output: null,
+      name: 'structlog never formats the event: constant event + key-value pairs',
+      code: "import structlog\nlog = structlog.get_logger()\nlog.info(f'user {uid} logged in: {path}', n=1)\n",
+      errors: [
+        {
+          message:
+            'F-string message template changes with every value (high-cardinality span names); keep the event constant and pass the values as key-value pairs (structlog logs the event as written, so a `{placeholder}` would show literal braces)',
+          fixes: ['Keep the event constant, pass the values as key-value pairs'],
+        },
+      ],
+      output: "import structlog\nlog = structlog.get_logger()\nlog.info('user logged in', n=1, uid=uid, path=path)\n",
     },
     {
       name: 'loguru formats from keywords too',
       code: "from loguru import logger\nlogger.info(f'job {job_id} done')\n",
-      errors: [{ message: 'F-string' }],
+      errors: [
+        {
+          message: 'F-string message template changes with every value (high-cardinality span names); use a `"… {x}"` template with the values as keyword arguments (`x=…`)',
+          fixes: ['Convert to a template with attributes'],
+        },
+      ],
       output: "from loguru import logger\nlogger.info('job {job_id} done', job_id=job_id)\n",
+    },
+    {
+      name: 'stdlib: %s arguments, formatted only when the record is emitted',
+      code: "import logging\nlogger = logging.getLogger(__name__)\nlogger.warning(f'{n} of {total} done in {t:.2f}s (100%)', extra={'job': j})\n",
+      errors: [
+        {
+          message:
+            'F-string message template changes with every value (high-cardinality span names); use `%s` placeholders with the values as arguments (formatted only when the record is emitted), or `extra=`',
+          fixes: ['Use `%s` arguments'],
+        },
+      ],
+      output: "import logging\nlogger = logging.getLogger(__name__)\nlogger.warning('%s of %s done in %.2fs (100%%)', n, total, t, extra={'job': j})\n",
+    },
+    {
+      name: 'stdlib: a %-formatted message becomes arguments',
+      code: "import logging\nlog = logging.getLogger(__name__)\nlog.info('%s of %s' % (done, total), extra={'job': j})\n",
+      errors: [{ message: '`%`-formatted message template changes with every value (high-cardinality span names); use `%s` placeholders', fixes: ['Use `%s` arguments'] }],
+      output: "import logging\nlog = logging.getLogger(__name__)\nlog.info('%s of %s', done, total, extra={'job': j})\n",
+    },
+    {
+      name: 'OTel: a span name carrying an id is still reported',
+      code: "from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span(f'{method} {order_id}'):\n    pass\n",
+      errors: [
+        {
+          message:
+            'F-string span name changes with every value (high-cardinality span names); use a constant span name (or one built from low-cardinality parts, such as the HTTP method and route) and set the values as span attributes',
+          line: 3,
+        },
+      ],
+      output: null,
     },
     {
       name: 'JS template literal → template + attributes object',

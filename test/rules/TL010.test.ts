@@ -5,7 +5,11 @@ ruleTable(rule, {
   valid: [
     // LLM token counts are not credentials
     "import logfire\nlogfire.info('llm.called', prompt_tokens=10, max_tokens=100, token_count=3, tokens_used=5)",
-    // hashed / measured values (seed 003's own pattern)
+    // handles and flags named after tokens are not credentials
+    "import structlog\nlog = structlog.get_logger()\nlog.info('job.cancelled', cancel_token=ct, page_token=pt, eos_token=eos)",
+    "import logfire\nlogfire.info('auth.checked', has_get_valid_org_auth_token=callable(getter), is_api_key_set=key is not None)",
+    "import logfire\nlogfire.info('auth.checked', auth_token_present=bool(tok), api_key=isinstance(k, str))",
+    // hashed / measured values
     "import logfire\nlogfire.info('session.created', user_id=hash_user(user_id), prompt_length=len(prompt))",
     "from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span('db_create_session') as span:\n    span.set_attribute('user_id', hash(user_id))",
     "import logfire\nlogfire.info('user.logged_in', user_id=hashlib.sha256(uid.encode()).hexdigest())",
@@ -15,6 +19,19 @@ ruleTable(rule, {
     { code: "import { info } from 'logfire'\ninfo('prompt.sent', { promptLength: prompt.length })", language: 'typescript' },
   ],
   invalid: [
+    {
+      name: 'a refresh token is still a credential',
+      code: "import logfire\nlogfire.info('auth.refreshed', refresh_token=tok, next_page_token=nxt)\n",
+      errors: [
+        {
+          message: 'Sensitive attribute `refresh_token` looks like a credential; anyone with read access to the telemetry can use it, for as long as it is retained',
+          line: 2,
+          column: 32,
+          fixes: ['Remove `refresh_token`'],
+        },
+      ],
+      output: "import logfire\nlogfire.info('auth.refreshed', next_page_token=nxt)\n",
+    },
     {
       code: "import logfire\nlogfire.info('llm.called', api_key=key, model='gpt-4')\n",
       errors: [{ message: 'Sensitive attribute `api_key` looks like a credential', line: 2, column: 28, endColumn: 35, fixes: ['Remove `api_key`'] }],
@@ -35,7 +52,7 @@ ruleTable(rule, {
       output: "import structlog\nlogger = structlog.get_logger()\nlogger.info('ir_generated', prompt_length=len(prompt), duration_ms=d)\n",
     },
     {
-      name: 'seed 004: transcript in a Logfire call',
+      name: 'transcript in a Logfire call',
       code: "import logfire\nlogfire.info('Agent completed', transcript=event.transcript)\n",
       errors: [{ message: '`transcript`' }],
       output: "import logfire\nlogfire.info('Agent completed', transcript_length=len(event.transcript))\n",

@@ -5,6 +5,8 @@ import { ruleTable } from './ruleTester';
 const SECRET = ['pylf', 'v1', 'us', 'Xq7mP2kR9vT4wZ8bN3cJ6hL1dF5gS0aYe2'].join('_');
 const EU = ['pylf', 'v2', 'eu', 'a81B7c62D5e4F3g2H1i0J9k8L7m6N5'].join('_');
 const LEGACY = ['lf', 'live', '4f9Kq2Lm8Np3Rs7Tv1Wx5Yz0Ab6Cd'].join('_');
+/** A random-looking value in no known token format. */
+const OPAQUE = 'Zr8wQk3Vn6Ty1Hb4Mx9Gd2Lp';
 
 ruleTable(rule, {
   valid: [
@@ -19,6 +21,16 @@ ruleTable(rule, {
     // configure() of another library
     'import sentry_sdk\nsentry_sdk.configure(token="abc")',
     { code: "import { configure } from '@pydantic/logfire-node'\nconfigure({ token: process.env.LOGFIRE_TOKEN })", language: 'typescript' },
+    // stand-ins: placeholder words, sequential or repeated characters, markers, too short to be a key
+    "import logfire\nlogfire.configure(token='test_token')",
+    "import logfire\nlogfire.configure(token='abc')",
+    "import logfire\nlogfire.configure(token='<your write token>')",
+    "import logfire\nlogfire.configure(token='xxxxxxxxxxxxxxxxxxxxxxxx')",
+    ['TOKEN = "pylf', 'v1', 'stagingus', '1234567890"'].join('_'),
+    ['TOKEN = "pylf', 'v1', 'us', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"'].join('_'),
+    ['TOKEN = "pylf', 'v1', 'eu', 'abcdefghijklmnopqrstuvwxyz0123456789"'].join('_'),
+    ['TOKEN = "pylf', 'v1', 'us', 'dummy', 'Xq7mP2kR9vT4wZ8bN3cJ"'].join('_'),
+    { name: 'a placeholder in a test file', filePath: 'tests/test_config.py', code: "import logfire\nlogfire.configure(token='fake-token-for-tests', console=False)" },
   ],
   invalid: [
     {
@@ -53,18 +65,18 @@ ruleTable(rule, {
     },
     {
       name: 'any literal counts in configure(), with an os.environ alternative when os is imported',
-      code: "import os\nimport logfire as lf\nlf.configure(token='not-a-real-shape', console=False)\n",
+      code: `import os\nimport logfire as lf\nlf.configure(token='${OPAQUE}', console=False)\n`,
       errors: [{ fixes: ['Remove `token=` (Logfire reads the LOGFIRE_TOKEN environment variable)', 'Read it from `os.environ["LOGFIRE_TOKEN"]`'] }],
       output: 'import os\nimport logfire as lf\nlf.configure(console=False)\n',
     },
     {
       name: 'token after other arguments spread over lines',
-      code: "import logfire\nlogfire.configure(\n    service_name = 'api' ,\n    token='abc',\n    console=False,\n)\n",
+      code: `import logfire\nlogfire.configure(\n    service_name = 'api' ,\n    token='${OPAQUE}',\n    console=False,\n)\n`,
       errors: [{ line: 4, column: 11 }],
       output: "import logfire\nlogfire.configure(\n    service_name = 'api' ,\n    console=False,\n)\n",
     },
     {
-      code: "from logfire import configure\nconfigure(\n    token='abc',\n)\n",
+      code: `from logfire import configure\nconfigure(\n    token='${OPAQUE}',\n)\n`,
       errors: [{ line: 3, column: 11 }],
       output: 'from logfire import configure\nconfigure(\n)\n',
     },
@@ -78,9 +90,16 @@ ruleTable(rule, {
     {
       name: 'CommonJS destructured configure',
       language: 'javascript',
-      code: "const { configure } = require('@pydantic/logfire-node')\nconfigure({ token: 'abc' })\n",
+      code: `const { configure } = require('@pydantic/logfire-node')\nconfigure({ token: '${OPAQUE}' })\n`,
       errors: [{ line: 2, column: 20 }],
       output: "const { configure } = require('@pydantic/logfire-node')\nconfigure({ token: process.env.LOGFIRE_TOKEN })\n",
+    },
+    {
+      name: 'a random-looking token in a test file is still reported, as a warning',
+      filePath: 'tests/conftest.py',
+      code: `import logfire\nlogfire.configure(token='${SECRET}')\n`,
+      errors: [{ message: 'Hard-coded token passed to `configure()`', severity: 'warning' }],
+      output: 'import logfire\nlogfire.configure()\n',
     },
     {
       name: 'JS token elsewhere',

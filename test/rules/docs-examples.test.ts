@@ -13,9 +13,9 @@ import { RULES } from '../../server/rules/index';
 import type { Schema } from '../../server/schema/model';
 import { applyPreferredFixes, resolveSchema } from './ruleTester';
 
-const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL015');
+const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL016');
 /** Rules whose preferred fixes turn the doc's Python example into its "Use instead" verbatim. */
-const FIX_GIVES_USE_INSTEAD = new Set(['TL009', 'TL011', 'TL013', 'TL014', 'TL015']);
+const FIX_GIVES_USE_INSTEAD = new Set(['TL009', 'TL011', 'TL013', 'TL014', 'TL015', 'TL016']);
 
 function block(md: string, heading: string, lang: string): string | undefined {
   const start = md.indexOf(`\n${heading}\n`);

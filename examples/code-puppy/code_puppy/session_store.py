@@ -1,4 +1,4 @@
-"""Session persistence, logged with structlog (seed 003 style: dotted event names + keywords)."""
+"""Session persistence, logged with structlog (dotted event names + keywords)."""
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,4 @@
-"""Webhook handling, logged with loguru (seed 004 style: extra={...})."""
+"""Webhook handling, logged with loguru (extra={...})."""
 from __future__ import annotations
 
 import logfire

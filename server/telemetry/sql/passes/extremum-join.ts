@@ -5,7 +5,7 @@
 // nothing otherwise (MIN is monotone). So w can be pre-aggregated to one row per key,
 // (SELECT k, MIN(x) AS x FROM w GROUP BY k) AS w, keeping the join condition as it is: same rows,
 // same values, but |l| probes instead of |l|·|w_k| joined rows. Symmetrically MAX with `>`.
-// This is the seed's "warnings precede rate limits" query, 3 s → tens of ms at 1M records.
+// This is the bundled "warnings precede rate limits" check, 3 s → tens of ms at 1M records.
 import { clone, forEachSelectStmt, func, funcName, type PgNode } from '../ast';
 import type { Pass } from '../pass';
 
