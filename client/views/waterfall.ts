@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { GetTrace, type TraceDetail } from '../../protocol/protocol';
 import type { WaterfallFromWebview, WaterfallToWebview } from '../../protocol/webview';
 import type { Lens } from '../lens';
+import { sourceLine } from '../webview/format';
 import { renderPage, webviewOptions } from '../webview/host';
 
 export const WATERFALL_PANEL = 'telemetryLens.traceWaterfall';
@@ -41,12 +42,22 @@ export async function resolveSourceFile(filepath: string): Promise<vscode.Uri | 
   return undefined;
 }
 
+/**
+ * Opens the file a span names at its `code.lineno`. A line past the end of the file (the file changed
+ * since the span was recorded, or the span comes from other code) is said in a warning, and the
+ * editor is not moved to some other line. False when the file is not in the workspace.
+ */
 export async function openSource(filepath: string, lineno: number | undefined, preserveFocus: boolean): Promise<boolean> {
   const uri = await resolveSourceFile(filepath);
   if (!uri) return false;
-  const line = Math.max(0, (lineno ?? 1) - 1);
-  const range = new vscode.Range(line, 0, line, 0);
-  await vscode.window.showTextDocument(uri, { selection: range, preserveFocus, preview: true, viewColumn: vscode.ViewColumn.One });
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const target = sourceLine(lineno, doc.lineCount);
+  if ('problem' in target) {
+    void vscode.window.showWarningMessage(`Telemetry Lens: ${vscode.workspace.asRelativePath(uri)} ${target.problem}.`);
+    return true;
+  }
+  const range = new vscode.Range(target.line, 0, target.line, 0);
+  await vscode.window.showTextDocument(doc, { selection: range, preserveFocus, preview: true, viewColumn: vscode.ViewColumn.One });
   return true;
 }
 

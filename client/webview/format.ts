@@ -18,15 +18,50 @@ export function levelName(level: number): string {
   return 'trace';
 }
 
-/** `1234` → `1.23 s`, `0.4` → `0.40 ms`, `null` → `—` (still open). */
+/** `1234` → `1.23 s`, `0.4` → `0.40 ms`, `3599999` → `1h 0m` (never `59m 60s`), `null` → `—` (still open). */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 0) return `-${formatDuration(-ms)}`;
   if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return m < 60 ? `${m}m ${s}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 9_995) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  // Round once, to whole seconds (or minutes past an hour), then split: carries go into the larger unit.
+  const totalS = Math.round(ms / 1000);
+  if (totalS < 3600) return `${Math.floor(totalS / 60)}m ${totalS % 60}s`;
+  const totalM = Math.round(ms / 60_000);
+  if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h ${totalM % 60}m`;
+  const totalH = Math.round(ms / 3_600_000);
+  return `${Math.floor(totalH / 24)}d ${totalH % 24}h`;
+}
+
+/** `1` + `error` → `1 error`, `2` → `2 errors`, `1234` → `1,234 errors`; irregular plurals as the third argument. */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? word : pluralWord}`;
+}
+
+/**
+ * A number as people read it: integers with thousands separators, other values with at most
+ * `decimals` (default 2) decimals and no trailing zeros (`88.17916666666667` → `88.18`); values
+ * below 1 keep three significant digits (`0.0001234` → `0.000123`).
+ */
+export function formatNumber(n: number, decimals = 2): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? '—' : n > 0 ? '∞' : '-∞';
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  const abs = Math.abs(n);
+  if (abs < 1) return n.toLocaleString('en-US', { maximumSignificantDigits: 3 });
+  return n.toLocaleString('en-US', { maximumFractionDigits: decimals });
+}
+
+/**
+ * A percentage (0–100 scale): one decimal at most (`88.179` → `88.2%`), `<0.1%` for tiny non-zero
+ * values, never `100%` for less than all (`99.96` → `>99.9%`).
+ */
+export function formatPercent(pct: number): string {
+  if (!Number.isFinite(pct)) return '—';
+  if (pct > 0 && pct < 0.05) return '<0.1%';
+  if (pct < 100 && pct >= 99.95) return '>99.9%';
+  return `${formatNumber(Math.round(pct * 10) / 10, 1)}%`;
 }
 
 /** `12345` → `12.3k`, `2500000` → `2.5M`. */
@@ -35,6 +70,19 @@ export function formatCount(n: number): string {
   if (n < 999_500) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;
   return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
+
+/**
+ * The 0-based editor line for a span's 1-based `code.lineno` in a file of `lineCount` lines, or why
+ * there is none (a line past the end: the file changed since the span was recorded).
+ */
+export function sourceLine(lineno: number | undefined, lineCount: number): { line: number } | { problem: string } {
+  if (lineno === undefined || !Number.isFinite(lineno)) return { line: 0 };
+  if (lineno < 1 || lineno > lineCount) {
+    return { problem: `has ${plural(lineCount, 'line')}; the span was recorded at line ${lineno} (the file changed since, or the span comes from other code)` };
+  }
+  return { line: Math.floor(lineno) - 1 };
+}
+
 
 /** How long ago `iso` was, relative to `now` (ms since epoch): `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */
 export function relativeTime(iso: string, now: number): string {
@@ -55,6 +103,11 @@ export function cellText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v);
+}
+
+/** A cell as the table shows it: like `cellText`, but non-integer numbers rounded for reading (`88.18`). */
+export function displayCell(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? formatNumber(v, 4) : cellText(v);
 }
 
 /** Sort comparator for query cells: nulls last, numbers numerically, numeric strings too, else by locale. */

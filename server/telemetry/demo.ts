@@ -43,16 +43,22 @@ function hex(r: () => number, n: number): string {
   return s;
 }
 
-/** The bundled schema's six events: templates and where Code Puppy emits them. */
+/**
+ * The bundled schema's six events: templates and where the bundled example (examples/code-puppy) emits them, as
+ * the Logfire SDK records it (`code.lineno` is the first line of the call, `code.function` the
+ * qualified name). test/unit/demo-locations.test.ts checks each against the example's calls.
+ */
 export const DEMO_EVENTS = {
-  routing: { template: 'Workload routing: {agent} → {workload} → {model}', level: 9, file: 'code_puppy/agents/base_agent.py', line: 212, fn: 'BaseAgent.get_model_name' },
-  failover: { template: 'Failover triggered: {from_model} → {to_model} ({error_type})', level: 13, file: 'code_puppy/failover_model.py', line: 148, fn: 'FailoverModel.request' },
-  success: { template: 'Failover success: now using {model}', level: 9, file: 'code_puppy/failover_model.py', line: 171, fn: 'FailoverModel.request' },
-  rateLimit: { template: 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', level: 13, file: 'code_puppy/failover_model.py', line: 96, fn: 'FailoverModel._record_rate_limit' },
-  capacity: { template: 'Capacity warning: {model} at {pct}% ({limit_type})', level: 13, file: 'code_puppy/core/model_capacity.py', line: 88, fn: 'ModelCapacity._emit_capacity_warning' },
-  ear: { template: 'EAR phase: {from_phase} → {to_phase}', level: 9, file: 'code_puppy/epistemic/ear-runtime/src/ear/core/ralph_loop.py', line: 57, fn: 'RalphLoop._transition' },
+  routing: { template: 'Workload routing: {agent} → {workload} → {model}', level: 9, file: 'code_puppy/agents/base_agent.py', line: 36, fn: 'BaseAgent.get_model_name' },
+  failover: { template: 'Failover triggered: {from_model} → {to_model} ({error_type})', level: 13, file: 'code_puppy/failover_model.py', line: 59, fn: 'FailoverModel.run' },
+  success: { template: 'Failover success: now using {model}', level: 9, file: 'code_puppy/failover_model.py', line: 69, fn: 'FailoverModel.run' },
+  rateLimit: { template: 'Rate limit: {model} ({workload}) - cooldown {cooldown}s', level: 13, file: 'code_puppy/failover_model.py', line: 36, fn: 'FailoverModel.record_rate_limit' },
+  capacity: { template: 'Capacity warning: {model} at {pct}% ({limit_type})', level: 13, file: 'code_puppy/core/model_capacity.py', line: 29, fn: 'ModelCapacity._emit_capacity_warning' },
+  ear: { template: 'EAR phase: {from_phase} → {to_phase}', level: 9, file: 'code_puppy/epistemic/ear-runtime/src/ear/core/ralph_loop.py', line: 21, fn: 'RalphLoop.transition' },
 } as const;
 type EventKey = keyof typeof DEMO_EVENTS;
+/** The span around each agent turn (`with logfire.span("agent run {agent}", ...)` in the example). */
+export const DEMO_ROOT_SPAN = { template: 'agent run {agent}', file: 'code_puppy/agents/base_agent.py', line: 49, fn: 'BaseAgent.run' } as const;
 
 const AGENTS: Weighted<{ agent: string; workload: string }>[] = [
   { v: { agent: 'husky', workload: 'CODING' }, w: 45 },
@@ -213,9 +219,9 @@ export function generateDemoRecords(opts: DemoOptions = {}): RecordRow[] {
       workload,
       'logfire.msg_template': 'agent run {agent}',
       'logfire.span_type': 'span',
-      'code.filepath': 'code_puppy/agents/base_agent.py',
-      'code.lineno': 180,
-      'code.function': 'BaseAgent.run',
+      'code.filepath': DEMO_ROOT_SPAN.file,
+      'code.lineno': DEMO_ROOT_SPAN.line,
+      'code.function': DEMO_ROOT_SPAN.fn,
     }, service, runId);
     rows.push(root);
   }

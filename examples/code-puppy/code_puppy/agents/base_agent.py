@@ -41,3 +41,10 @@ class BaseAgent:
             default_model=fallback_model,
         )
         return model_from_orchestrator or fallback_model
+
+    def run(self, prompt: str, handle) -> str:
+        agent_name = self.name
+        workload_type = WORKLOADS.get(agent_name, "REASONING")
+        # One span per agent turn: every log of the turn is nested under it.
+        with logfire.span("agent run {agent}", agent=agent_name, workload=workload_type):
+            return handle(self.get_model_name(), prompt)
