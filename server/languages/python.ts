@@ -693,6 +693,10 @@ class PyExtractor {
         out.keywordList.push(kw);
       } else if (t === 'dictionary_splat') {
         out.splat = true;
+        // `**{'gen_ai.system': v}`: a literal dict passes dotted keys a keyword cannot spell.
+        const d = n.namedChild(0);
+        if (d?.type === 'dictionary') (out.splatDicts ??= []).push(d);
+        else out.opaqueSplat = true;
       } else if (t !== 'list_splat') {
         out.positional.push(n);
       }
@@ -710,7 +714,8 @@ class PyExtractor {
       if (!logfire && LOG_OPTIONS.has(kw.name)) continue;
       c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
-    if (a.splat) c.hasSplat = true;
+    for (const d of a.splatDicts ?? []) this.dictAttributes(c, d, 'dict');
+    if (a.splat && (a.opaqueSplat || !a.splatDicts)) c.hasSplat = true;
   }
 
   /** Items of a dict literal (or `dict(a=1)`) → attributes; anything else makes the set unknown. */
@@ -938,6 +943,9 @@ interface SplitArgs {
   keywordList: KeywordArg[];
   items: Node[];
   splat: boolean;
+  /** Literal dicts passed with `**` (their items are attributes), and whether any other `**` was seen. */
+  splatDicts?: Node[];
+  opaqueSplat?: boolean;
 }
 
 /** Does the line ending at `end` (inclusive) hold a `#`? Then the tree decides (a comment may sit between `@` and the call). */

@@ -1,6 +1,7 @@
 // Helpers shared by the rules: positions ↔ offsets, edits that insert or delete call arguments,
 // identifier and case conversions, and a light lexer for string literals and comments.
-import type { Position, Range, TelemetryAttribute, TelemetryCall, TextEdit } from '../lint/types';
+import type { FileContext, Position, Range, TelemetryAttribute, TelemetryCall, TextEdit } from '../lint/types';
+import type { AttributeSpec } from '../schema/model';
 
 // ---------------------------------------------------------------------------------------------
 // Positions (0-based line, UTF-16 column) ↔ offsets
@@ -515,4 +516,21 @@ export function templateLiteralChunkToSingleQuoted(chunk: string): string {
     else out += c;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute layers (Weaver registries, the built-in semantic conventions)
+
+/**
+ * The layer spec of a dotted key the matched event does not declare itself: from the schema's
+ * registries, then the built-in OpenTelemetry semantic conventions. Keys without a dot are never
+ * looked up (the common case costs one `includes`).
+ */
+export function layerSpec(ctx: FileContext, key: string): { spec: AttributeSpec; label: string } | undefined {
+  if (!ctx.layers || !key.includes('.')) return undefined;
+  for (const layer of ctx.layers) {
+    const spec = layer.get(key);
+    if (spec) return { spec, label: layer.label };
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ import { rule as TL012 } from './TL012';
 import { rule as TL013 } from './TL013';
 import { rule as TL014 } from './TL014';
 import { rule as TL015 } from './TL015';
+import { rule as TL017 } from './TL017';
 
 export const RULES: readonly Rule[] = [
   TL001,
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   TL013,
   TL014,
   TL015,
+  TL017,
 ];
 
 export function ruleByCodeOrName(key: string): Rule | undefined {
