@@ -33,6 +33,10 @@ const assets = [
   ['node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm', 'dist/wasm/tree-sitter-typescript.wasm'],
   ['node_modules/tree-sitter-typescript/tree-sitter-tsx.wasm', 'dist/wasm/tree-sitter-tsx.wasm'],
   ['node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/wasm/libpg-query.wasm'],
+  // The built-in OpenTelemetry semantic conventions, read on first use (scripts/gen-semconv.mjs).
+  ...(fs.existsSync(path.join(root, 'server/schema/semconv'))
+    ? fs.readdirSync(path.join(root, 'server/schema/semconv')).filter((f) => f.endsWith('.json') || f === 'NOTICE').map((f) => [`server/schema/semconv/${f}`, `dist/semconv/${f}`])
+    : []),
 ];
 
 function walk(dir, out = []) {

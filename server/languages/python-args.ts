@@ -37,6 +37,10 @@ export class PyArgReader {
         out.keywordList.push(kw);
       } else if (t === 'dictionary_splat') {
         out.splat = true;
+        // `**{'gen_ai.system': v}`: a literal dict passes dotted keys a keyword cannot spell.
+        const d = n.namedChild(0);
+        if (d?.type === 'dictionary') (out.splatDicts ??= []).push(d);
+        else out.opaqueSplat = true;
       } else if (t !== 'list_splat') {
         out.positional.push(n);
       }
@@ -54,7 +58,8 @@ export class PyArgReader {
       if (!logfire && LOG_OPTIONS.has(kw.name)) continue;
       c.attributes.push(this.keywordAttribute(kw, 'keyword'));
     }
-    if (argList.splat) c.hasSplat = true;
+    for (const d of argList.splatDicts ?? []) this.dictAttributes(c, d, 'dict');
+    if (argList.splat && (argList.opaqueSplat || !argList.splatDicts)) c.hasSplat = true;
   }
 
   /** Items of a dict literal (or `dict(a=1)`) → attributes; anything else makes the set unknown. */
@@ -282,6 +287,9 @@ export interface SplitArgs {
   keywordList: KeywordArg[];
   items: Node[];
   splat: boolean;
+  /** Literal dicts passed with `**` (their items are attributes), and whether any other `**` was seen. */
+  splatDicts?: Node[];
+  opaqueSplat?: boolean;
 }
 
 /** Is either operand of a `+`/`%` chain a string literal? */

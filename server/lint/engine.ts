@@ -7,6 +7,7 @@ import type { Tree } from 'web-tree-sitter';
 import { extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
 import { RULES } from '../rules/index';
 import type { EventSpec, Schema, WrapperSpec } from '../schema/model';
+import { attributeLayers, type SemconvSettings } from '../schema/semconv';
 import { parseTemplate } from '../schema/template';
 import type {
   CallContext,
@@ -28,6 +29,8 @@ export interface LintSettings {
   rules?: Record<string, string>;
   /** Extra wrapper functions, merged with the schema's `conventions.wrappers`. */
   wrappers?: readonly WrapperSpec[];
+  /** The built-in OpenTelemetry semantic conventions layer (on by default). */
+  semconv?: SemconvSettings;
 }
 
 export interface LintInput {
@@ -307,11 +310,12 @@ function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, rul
   const rules = activeRules(opts);
   const state: { call?: TelemetryCall; eventId?: string } = {};
   const callRules = rules.filter((r) => r.rule.checkCall).map((r) => ({ ...r, report: makeReporter(r.rule, r.severity, findings, state) }));
+  const layers = ctx.layers ?? attributeLayers(ctx.schema, opts.settings?.semconv);
   if (callRules.length) {
     for (const call of only ?? ctx.calls) {
       const match = matchEvent(call, ctx.schema);
       // One context per call, shared by every rule (rules must not mutate it).
-      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, call, match };
+      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, layers, call, match };
       state.call = call;
       state.eventId = match.event?.id;
       for (const { rule, report } of callRules) {

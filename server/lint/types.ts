@@ -1,5 +1,5 @@
 // The lint engine's data model. Pure data: no editor, LSP or tree-sitter types leak out of here.
-import type { EventSpec, LevelName, Schema } from '../schema/model';
+import type { AttributeLookup, EventSpec, LevelName, Schema } from '../schema/model';
 
 /** 0-based line, 0-based column in UTF-16 code units (the LSP convention). CLI output adds 1. */
 export interface Position {
@@ -137,6 +137,11 @@ export interface FileContext {
   source: string;
   schema: Schema;
   calls: TelemetryCall[];
+  /**
+   * Attributes known by key beyond the matched event (the schema's Weaver registries, then the
+   * built-in OpenTelemetry semantic conventions), first wins. Consulted for dotted keys only.
+   */
+  layers?: readonly AttributeLookup[];
 }
 
 export interface CallContext extends FileContext {

@@ -10,7 +10,11 @@
 // one (an assignment, a parameter, a loop or `as` target before the call), else an explicit
 // placeholder — `None` in Python, `undefined` in JS/TS — for you to fill in (TL004 keeps pointing at
 // a required attribute passed as `None` until you do).
-import type { CallContext, Rule, TelemetryCall } from '../lint/types';
+//
+// Events from Weaver registries carry a `requirement_level` per attribute: `required` attributes are
+// reported at the rule's severity, `conditionally_required` ones as information and `recommended`
+// ones as hints (each level its own finding); `opt_in` attributes are never asked for.
+import type { CallContext, FindingInput, Rule, TelemetryCall } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
 import { clip, newAttributeItem } from '../schema/values';
 import { attributeItem, insertAttributesEdit, offsetAt } from './helpers';
@@ -118,24 +122,40 @@ export const rule: Rule = {
   checkCall(ctx, report) {
     const { call, match } = ctx;
     const event = match.event;
-    if (!event || call.kind === 'set-attribute' || call.kind === 'instrument' || !event.attributes.some((a) => a.required)) return;
+    if (!event || call.kind === 'set-attribute' || call.kind === 'instrument' || !event.attributes.some((a) => a.required || a.requirement === 'conditionally_required' || a.requirement === 'recommended')) return;
     const keys = providedKeys(ctx);
     if (!keys) return;
-    const missing = event.attributes.filter((a) => a.required && !keys.has(a.name));
-    if (missing.length === 0) return;
-    const label = clip(event.name ?? event.template ?? event.id);
-    const names = missing.map((a) => `\`${a.name}\``).join(', ');
-    const values = missing.map((a) => placeholder(ctx, call, a));
-    const items = missing.map((a, i) => newAttributeItem(call, ctx.language, ctx.source, a.name, values[i], (k, v) => attributeItem(call, k, v)));
-    const edit = insertAttributesEdit(call, items);
-    const plural = missing.length > 1;
-    const filler = values.some((v) => v === 'None' || v === 'undefined');
-    report({
-      message: `Missing required attribute${plural ? 's' : ''} ${names} for event \`${label}\``,
-      range: call.calleeRange,
-      fixes: edit ? [{ title: plural ? `Add ${names}` : `Add \`${items[0]}\``, edits: [edit], isPreferred: true, ...(filler ? { placeholder: true } : {}) }] : [],
-    });
+    const absent = event.attributes.filter((a) => !keys.has(a.name) && !a.template);
+    for (const [level, severity] of LEVELS) {
+      const missing = absent.filter((a) => (level === 'required' ? a.required : a.requirement === level));
+      if (missing.length) reportMissing(ctx, missing, level, severity, report);
+    }
   },
 };
+
+const LEVELS: [string, 'info' | 'hint' | undefined][] = [
+  ['required', undefined],
+  ['conditionally_required', 'info'],
+  ['recommended', 'hint'],
+];
+
+function reportMissing(ctx: CallContext, missing: AttributeSpec[], level: string, severity: 'info' | 'hint' | undefined, report: (f: FindingInput) => void): void {
+  const { call } = ctx;
+  const event = ctx.match.event!;
+  const label = clip(event.name ?? event.template ?? event.id);
+  const names = missing.map((a) => `\`${a.name}\``).join(', ');
+  const values = missing.map((a) => placeholder(ctx, call, a));
+  const items = missing.map((a, i) => newAttributeItem(call, ctx.language, ctx.source, a.name, values[i], (k, v) => attributeItem(call, k, v)));
+  const edit = insertAttributesEdit(call, items);
+  const plural = missing.length > 1;
+  const filler = values.some((v) => v === 'None' || v === 'undefined');
+  const what = level === 'required' ? 'required' : level.replace('_', ' ');
+  report({
+    message: `Missing ${what} attribute${plural ? 's' : ''} ${names} for event \`${label}\``,
+    range: call.calleeRange,
+    fixes: edit ? [{ title: plural ? `Add ${names}` : `Add \`${items[0]}\``, edits: [edit], isPreferred: true, ...(filler ? { placeholder: true } : {}) }] : [],
+    ...(severity ? { severity } : {}),
+  });
+}
 
 export default rule;

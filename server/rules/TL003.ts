@@ -12,7 +12,7 @@ import type { Fix, Rule, TelemetryAttribute } from '../lint/types';
 import type { AttributeSpec, EventSpec } from '../schema/model';
 import { templateFieldNames } from '../schema/template';
 import { attributeSpecs, clip } from '../schema/values';
-import { deleteAttributeEdit, words } from './helpers';
+import { deleteAttributeEdit, layerSpec, words } from './helpers';
 
 /** The declared attribute `key` most plausibly meant, among those not already passed. */
 export function closestAttribute(key: string, declared: readonly AttributeSpec[], used: ReadonlySet<string>): AttributeSpec | undefined {
@@ -91,6 +91,9 @@ export const rule: Rule = {
         continue;
       }
       if (spec || context.has(attr.key)) continue;
+      // A dotted key a registry or the OpenTelemetry semantic conventions define is a known attribute
+      // (its type and deprecation are checked by TL004/TL005/TL017), not a typo.
+      if (layerSpec(ctx, attr.key)) continue;
       const near = closestAttribute(attr.key, event.attributes, used());
       const fixes: Fix[] = [];
       const rename = near ? renameFix(attr, near.name, true) : undefined;

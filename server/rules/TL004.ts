@@ -11,9 +11,14 @@
 // Fixes (only where mechanical): a numeric string for a number field loses its quotes (`'30'` → `30`),
 // a number for a string field gains them (`42` → `'42'`), an integral float for an int field drops
 // the fraction (`2.0` → `2`).
+//
+// Dotted keys the matched event does not declare (or on calls matching no event) are checked against
+// the attribute layers: the schema's Weaver registries, then the built-in OpenTelemetry semantic
+// conventions (`gen_ai.usage.input_tokens` is an int, `gen_ai.request.temperature` a double).
 import type { ArgValue, Fix, Rule, SourceLanguage, TelemetryAttribute } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
 import { attributeSpecs, clip, literalFor, staticType, typeFits, typeLabel } from '../schema/values';
+import { layerSpec } from './helpers';
 
 function article(label: string): string {
   return /^(one|a |an )/.test(label) ? label : `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
@@ -25,7 +30,8 @@ function expectedLabel(spec: AttributeSpec, language: SourceLanguage): string {
   if (spec.type === 'int') return language === 'python' ? 'int' : 'integer';
   if (spec.type === 'string') return language === 'python' ? 'str' : 'string';
   if (spec.type === 'bool') return language === 'python' ? 'bool' : 'boolean';
-  if (spec.type === 'array') return language === 'python' ? 'list' : 'array';
+  if (spec.type === 'array') return `${language === 'python' ? 'list' : 'array'}${spec.items ? ` of ${spec.items === 'float' ? 'double' : spec.items === 'bool' ? 'boolean' : spec.items}` : ''}`;
+  if (spec.type === 'any') return 'a value';
   return language === 'python' ? 'dict' : 'object';
 }
 
@@ -57,18 +63,25 @@ export const rule: Rule = {
   checkCall(ctx, report) {
     const { call, match, language } = ctx;
     const event = match.event;
-    if (!event || call.kind === 'instrument') return;
-    const specs = attributeSpecs(event);
-    const label = clip(event.name ?? event.template ?? event.id, 60);
+    if (call.kind === 'instrument') return;
+    const specs = event ? attributeSpecs(event) : undefined;
+    const label = event ? clip(event.name ?? event.template ?? event.id, 60) : '';
     for (const attr of call.attributes) {
-      const spec = specs.get(attr.key);
-      if (!spec || spec.type === 'any') continue;
+      let spec = specs?.get(attr.key);
+      let where = ` of event \`${label}\``;
+      if (!spec) {
+        const hit = layerSpec(ctx, attr.key);
+        if (!hit) continue;
+        spec = hit.spec;
+        where = ` (${hit.label})`;
+      }
+      if (spec.type === 'any') continue;
       const t = staticType(attr.value, language);
       if (t === undefined) continue;
       if (t === 'none') {
         if (!spec.required) continue;
         report({
-          message: `Required attribute \`${attr.key}\` of event \`${label}\` is ${typeLabel('none', language)}; pass ${article(expectedLabel(spec, language))}`,
+          message: `Required attribute \`${attr.key}\`${where} is ${typeLabel('none', language)}; pass ${article(expectedLabel(spec, language))}`,
           range: attr.value.range,
           fixes: [],
         });
@@ -77,7 +90,7 @@ export const rule: Rule = {
       if (typeFits(t, spec.type, spec)) continue;
       const fix = fixFor(attr, spec, language);
       report({
-        message: `Attribute \`${attr.key}\` of event \`${label}\` should be ${expectedLabel(spec, language)}, got ${typeLabel(t, language)} \`${clip(attr.value.text, 40)}\``,
+        message: `Attribute \`${attr.key}\`${where} should be ${expectedLabel(spec, language)}, got ${typeLabel(t, language)} \`${clip(attr.value.text, 40)}\``,
         range: attr.value.range,
         fixes: fix ? [fix] : [],
       });

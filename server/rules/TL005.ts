@@ -11,6 +11,7 @@
 import type { Fix, Rule } from '../lint/types';
 import type { AttributeSpec } from '../schema/model';
 import { attributeSpecs, clip, closestValue, literalFor, literalValue, matchesPattern } from '../schema/values';
+import { layerSpec } from './helpers';
 
 function list(values: readonly (string | number | boolean)[]): string {
   const shown = values.slice(0, 8).map((v) => JSON.stringify(v).replace(/^"|"$/g, "'"));
@@ -50,14 +51,27 @@ export const rule: Rule = {
   checkCall(ctx, report) {
     const { call, match, language } = ctx;
     const event = match.event;
-    if (!event || call.kind === 'instrument') return;
-    const specs = attributeSpecs(event);
-    const label = clip(event.name ?? event.template ?? event.id, 60);
+    if (call.kind === 'instrument') return;
+    const specs = event ? attributeSpecs(event) : undefined;
+    const label = event ? clip(event.name ?? event.template ?? event.id, 60) : '';
     for (const attr of call.attributes) {
-      const spec = specs.get(attr.key);
-      if (!spec) continue;
+      let spec = specs?.get(attr.key);
+      let where = ` for event \`${label}\``;
+      let severity: 'info' | undefined;
       const value = literalValue(attr.value);
       if (value === undefined) continue;
+      if (!spec) {
+        const hit = layerSpec(ctx, attr.key);
+        if (!hit) continue;
+        spec = hit.spec;
+        where = ` (${hit.label})`;
+        if (spec.open && spec.allowed?.length && typeof value === 'string' && !spec.allowed.includes(value)) {
+          // An open enum: only a near miss of a member is worth a word.
+          if (closestValue(value, spec.allowed) === undefined) continue;
+          spec = { ...spec, open: false };
+          severity = 'info';
+        }
+      }
       // A value of the wrong type is TL004's finding, not a value problem.
       if (typeof value === 'string' && (spec.type === 'int' || spec.type === 'float' || spec.type === 'bool')) continue;
       if (typeof value !== 'string' && (spec.type === 'string' || spec.type === 'enum') && !spec.allowed?.some((a) => typeof a === typeof value)) continue;
@@ -69,9 +83,10 @@ export const rule: Rule = {
         fixes.push({ title: `Replace with \`${text}\``, edits: [{ range: attr.value.range, newText: text }], isPreferred: true, unsafe: true });
       }
       report({
-        message: `Value \`${clip(attr.value.text, 40)}\` of attribute \`${attr.key}\` for event \`${label}\` ${p.why}`,
+        message: `Value \`${clip(attr.value.text, 40)}\` of attribute \`${attr.key}\`${where} ${severity ? p.why.replace('is not an allowed value', 'is not one of the known values') : p.why}`,
         range: attr.value.range,
         fixes,
+        ...(severity ? { severity } : {}),
       });
     }
   },

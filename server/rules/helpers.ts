@@ -1,6 +1,7 @@
 // Helpers shared by the rules: positions ↔ offsets, edits that insert or delete call arguments,
 // identifier and case conversions, and a light lexer for string literals and comments.
-import type { Position, Range, TelemetryAttribute, TelemetryCall, TextEdit } from '../lint/types';
+import type { FileContext, Position, Range, TelemetryAttribute, TelemetryCall, TextEdit } from '../lint/types';
+import type { AttributeSpec } from '../schema/model';
 
 // ---------------------------------------------------------------------------------------------
 // Positions (0-based line, UTF-16 column) ↔ offsets
@@ -526,4 +527,21 @@ export function isTestPath(filePath: string): boolean {
   if (/(?:^|\/)(?:tests?|__tests__|testing|fixtures?)\//.test(p)) return true;
   const base = p.slice(p.lastIndexOf('/') + 1);
   return /^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.[cm]?[jt]sx?)$/.test(base);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute layers (Weaver registries, the built-in semantic conventions)
+
+/**
+ * The layer spec of a dotted key the matched event does not declare itself: from the schema's
+ * registries, then the built-in OpenTelemetry semantic conventions. Keys without a dot are never
+ * looked up (the common case costs one `includes`).
+ */
+export function layerSpec(ctx: FileContext, key: string): { spec: AttributeSpec; label: string } | undefined {
+  if (!ctx.layers || !key.includes('.')) return undefined;
+  for (const layer of ctx.layers) {
+    const spec = layer.get(key);
+    if (spec) return { spec, label: layer.label };
+  }
+  return undefined;
 }

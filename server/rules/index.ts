@@ -17,6 +17,7 @@ import { rule as TL013 } from './TL013';
 import { rule as TL014 } from './TL014';
 import { rule as TL015 } from './TL015';
 import { rule as TL016 } from './TL016';
+import { rule as TL017 } from './TL017';
 
 export const RULES: readonly Rule[] = [
   TL001,
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   TL014,
   TL015,
   TL016,
+  TL017,
 ];
 
 export function ruleByCodeOrName(key: string): Rule | undefined {

@@ -10,6 +10,7 @@ import type { Node as YamlNode } from 'yaml';
 import defaultHealthText from './default-health.yaml';
 import defaultSchemaText from './default.schema.yaml';
 import type { Conventions, Schema, SchemaError } from './model';
+import { loadRegistry } from './registry';
 import { TOP_KEYS, Validator } from './validator';
 
 export { ATTRIBUTE_TYPES, LEVELS, closest, valueFitsType } from './validator';
@@ -85,7 +86,9 @@ export function loadSchemaFile(file: string): LoadResult {
   const abs = path.resolve(file);
   let size: number;
   try {
-    size = fs.statSync(abs).size;
+    const st = fs.statSync(abs);
+    if (st.isDirectory()) return loadRegistrySchema(abs);
+    size = st.size;
   } catch (e) {
     return fallback(abs, 0, 0, `cannot read schema file: ${errnoMessage(e)}`);
   }
@@ -107,6 +110,7 @@ export function loadSchemaFromText(text: string, file: string): LoadResult {
     return fallback(file, 0, 0, `schema file is ${formatBytes(text.length)}; the limit is ${formatBytes(MAX_SCHEMA_BYTES)}`);
   }
   const r = parseSchema(text, file);
+  if (r.registryPaths?.length) layerRegistries(r, file);
   if (r.fatal) {
     const res = fallback(file, r.fatal.line, r.fatal.character, r.fatal.message);
     res.errors.unshift(...r.errors.filter((e) => e !== r.fatal));
@@ -126,6 +130,43 @@ export function loadSchemaFromText(text: string, file: string): LoadResult {
     r.schema.queries = [...base.queries.filter((q) => !ownQueries.has(q.name)), ...r.schema.queries];
   }
   return { schema: r.schema, errors: r.errors };
+}
+
+/** A Weaver registry directory as the whole schema: its spans and events, its attributes as a layer. */
+export function loadRegistrySchema(dir: string): LoadResult {
+  const reg = loadRegistry(dir);
+  const schema = emptySchema(dir);
+  schema.events = reg.events;
+  schema.registries = [reg.attributes];
+  return { schema, errors: reg.errors };
+}
+
+/** `registries:` in a schema file: each registry's events under the file's own (same id: the file wins), its attributes as layers. */
+function layerRegistries(r: ParseResult, file: string): void {
+  const own = new Set(r.schema.events.map((e) => e.id));
+  const layers = [];
+  for (const entry of r.registryPaths!) {
+    const dir = path.resolve(path.dirname(file), entry.path);
+    let isDir = false;
+    try {
+      isDir = fs.statSync(dir).isDirectory();
+    } catch {
+      /* reported below */
+    }
+    if (!isDir) {
+      r.errors.push({ file, line: entry.line, character: entry.character, severity: 'error', message: `registry '${entry.path}' is not a directory (looked for '${dir}')` });
+      continue;
+    }
+    const reg = loadRegistry(dir);
+    r.errors.push(...reg.errors);
+    layers.push(reg.attributes);
+    for (const ev of reg.events) {
+      if (own.has(ev.id)) continue;
+      own.add(ev.id);
+      r.schema.events.push(ev);
+    }
+  }
+  r.schema.registries = layers;
 }
 
 function fallback(file: string, line: number, character: number, message: string): LoadResult {
@@ -151,6 +192,8 @@ interface ParseResult extends LoadResult {
   extendsDefault: boolean;
   /** Convention keys the file sets (the others come from the base: defaults, or the bundled schema with `extends`). */
   conventionKeys?: Set<string>;
+  /** `registries:` entries (paths relative to the schema file) with their positions. */
+  registryPaths?: { path: string; line: number; character: number }[];
 }
 
 function emptySchema(file: string): Schema {
@@ -232,6 +275,7 @@ function parseSchema(text: string, file: string): ParseResult {
   }
   let extendsDefault = false;
   const conventionKeys = new Set<string>();
+  const registryPaths: NonNullable<ParseResult['registryPaths']> = [];
   for (const pair of root.items) {
     const key = v.key(pair);
     if (key === undefined) continue;
@@ -274,6 +318,14 @@ function parseSchema(text: string, file: string): ParseResult {
       case 'rules':
         schema.rules = v.rules(value);
         break;
+      case 'registries': {
+        const items = isScalar(value) ? [value] : v.list(value, 'registries');
+        for (const item of items ?? []) {
+          const p = v.string(item, 'registries entry');
+          if (p !== undefined) registryPaths.push({ path: p, ...pos(item?.range?.[0] ?? 0) });
+        }
+        break;
+      }
       default:
         v.unknownKey(pair, key, TOP_KEYS, 'top-level key');
     }
@@ -281,5 +333,6 @@ function parseSchema(text: string, file: string): ParseResult {
   const r = result();
   r.extendsDefault = extendsDefault;
   r.conventionKeys = conventionKeys;
+  r.registryPaths = registryPaths;
   return r;
 }

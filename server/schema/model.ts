@@ -39,6 +39,33 @@ export interface AttributeSpec {
   examples?: (string | number | boolean)[];
   deprecated?: { replacement?: string; reason?: string };
   location?: SchemaLocation;
+  /** Weaver requirement level (registries and the semantic conventions); `required` mirrors it. */
+  requirement?: RequirementLevel;
+  /** Weaver stability: stable, development, alpha, beta, release_candidate, deprecated. */
+  stability?: string;
+  /** Element type of an array attribute (`string[]` → 'string'). */
+  items?: 'string' | 'int' | 'float' | 'bool';
+  /** A `template[...]` attribute: the name is a prefix, `name.<key>` keys are its instances. */
+  template?: boolean;
+  /** Enum values the registry marks deprecated, with the value that replaces each (null: none). */
+  deprecatedValues?: Record<string, string | null>;
+  /** Which layer declared it: a registry directory, or 'semconv:<release>' for the built-in conventions. */
+  origin?: string;
+}
+
+export type RequirementLevel = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
+
+/**
+ * Attributes known by key across every event (Weaver registries, the OpenTelemetry semantic
+ * conventions). Looked up only for keys the matched event does not declare.
+ */
+export interface AttributeLookup {
+  /** Name of the layer for messages ('OpenTelemetry semantic conventions 1.41.1', a registry name). */
+  readonly label: string;
+  /** The spec for a key: exact, or the template attribute the key is an instance of. */
+  get(key: string): AttributeSpec | undefined;
+  /** Every attribute whose name starts with `prefix` (for completion). */
+  withPrefix(prefix: string): AttributeSpec[];
 }
 
 export interface EventSpec {
@@ -132,6 +159,8 @@ export interface Schema {
   queries: SavedQuery[];
   /** Per-rule severity overrides from the schema file, by code or name. */
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
+  /** Attribute layers from Weaver registries (the schema is one, or layers its own events over them), first wins. */
+  registries?: AttributeLookup[];
 }
 
 /** A problem in a schema file, with its position (0-based). */

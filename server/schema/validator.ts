@@ -37,7 +37,7 @@ const TYPE_ALIASES: Record<string, AttributeType> = {
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
 type SeverityValue = (typeof SEVERITIES)[number];
 
-export const TOP_KEYS = ['$schema', 'version', 'extends', 'strict', 'conventions', 'events', 'health', 'queries', 'rules'];
+export const TOP_KEYS = ['$schema', 'version', 'extends', 'strict', 'conventions', 'events', 'health', 'queries', 'rules', 'registries'];
 const CONVENTION_KEYS = [
   'eventNameStyle',
   'attributeNameStyle',

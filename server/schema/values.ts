@@ -278,7 +278,8 @@ export function newAttributeItem(
   valueText: string,
   objectItem: (key: string, valueText: string) => string,
 ): string {
-  if (call.insertAttribute?.style !== 'object') return `${key}=${valueText}`;
+  // A dotted key (`gen_ai.request.model`) cannot be a keyword argument: a `**{...}` item carries it.
+  if (call.insertAttribute?.style !== 'object') return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${valueText}` : `**{'${key}': ${valueText}}`;
   if (language !== 'python') return objectItem(key, valueText);
   const first = call.attributes.find((a) => a.source === 'dict' || a.source === 'extra');
   let q = "'";

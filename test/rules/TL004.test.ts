@@ -83,3 +83,26 @@ ruleTable(rule, {
     },
   ],
 });
+
+// Dotted keys the matched event leaves open are typed by the built-in OpenTelemetry semantic conventions.
+ruleTable(rule, {
+  valid: [
+    'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat", attributes={"gen_ai.usage.input_tokens": 3, "gen_ai.request.temperature": 1}):\n    pass\n',
+    { code: "import { trace } from '@opentelemetry/api';\nconst t = trace.getTracer('a');\nt.startSpan('chat', { attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.request.stop_sequences': ['\\n'] } });\n", language: 'typescript' },
+  ],
+  invalid: [
+    {
+      name: 'a string for gen_ai.usage.input_tokens (Python set_attribute)',
+      code: 'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat") as span:\n    span.set_attribute("gen_ai.usage.input_tokens", "12")\n',
+      errors: [{ message: 'Attribute `gen_ai.usage.input_tokens` (OpenTelemetry semantic conventions 1.41.1) should be int, got str `"12"`', line: 4, fixes: ['Replace `"12"` with `12`'] }],
+      output: 'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat") as span:\n    span.set_attribute("gen_ai.usage.input_tokens", 12)\n',
+    },
+    {
+      name: 'a number for gen_ai.request.model (TS startActiveSpan)',
+      language: 'typescript',
+      code: "import { trace } from '@opentelemetry/api';\nconst t = trace.getTracer('a');\nt.startActiveSpan('chat', { attributes: { 'gen_ai.request.model': 4 } }, (s) => s.end());\n",
+      errors: [{ message: 'Attribute `gen_ai.request.model` (OpenTelemetry semantic conventions 1.41.1) should be string, got integer `4`', line: 3 }],
+      output: "import { trace } from '@opentelemetry/api';\nconst t = trace.getTracer('a');\nt.startActiveSpan('chat', { attributes: { 'gen_ai.request.model': '4' } }, (s) => s.end());\n",
+    },
+  ],
+});

@@ -68,3 +68,19 @@ ruleTable(rule, {
     },
   ],
 });
+
+// Enum values of dotted keys from the built-in OpenTelemetry semantic conventions (their enums are open).
+ruleTable(rule, {
+  valid: [
+    // a value outside an open enum that is no near miss: a custom value, allowed
+    'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat", attributes={"gen_ai.operation.name": "plan_trip"}):\n    pass\n',
+  ],
+  invalid: [
+    {
+      name: 'a near miss of an open enum member',
+      code: 'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat") as span:\n    span.set_attribute("gen_ai.operation.name", "Chat")\n',
+      errors: [{ message: "Value `\"Chat\"` of attribute `gen_ai.operation.name` (OpenTelemetry semantic conventions 1.41.1) is not one of the known values", severity: 'info', fixes: ["Replace with `\"chat\"`"] }],
+      output: 'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span("chat") as span:\n    span.set_attribute("gen_ai.operation.name", "chat")\n',
+    },
+  ],
+});
