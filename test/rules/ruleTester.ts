@@ -17,8 +17,16 @@
 // A case fails when a valid case reports anything, an invalid case reports a different number of
 // findings, a rule throws, a fix is offered without `output`, any fix has edits outside the document
 // or overlapping each other, or applying the preferred fixes does not reduce the findings.
+//
+// Snapshots (as ruff's tests keep them): every invalid case's findings — position, severity, the whole
+// message and every fix title — are compared with test/rules/snapshots/<code>.snap.json. After a
+// deliberate change to a rule's wording, `UPDATE_SNAPSHOTS=1 npm test -- test/rules/TLnnn.test.ts`
+// rewrites that file; review its diff like code.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { packageRoot } from '../../server/paths';
 import type { Finding, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
 import type { Conventions, Schema } from '../../server/schema/model';
 import { bundledSchema, loadSchemaFromText } from '../../server/schema/loader';
@@ -141,8 +149,59 @@ async function runCase(rule: Rule, c: Case, tableSchema: SchemaInput | undefined
   return [...findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
+/** One finding as its snapshot line: `L:C severity message`, then `  fix: title` per fix. */
+export function snapshotOf(findings: readonly Finding[]): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
+    out.push(`${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1} ${f.severity} ${f.message}`);
+    for (const fix of f.fixes) out.push(`  fix: ${fix.title}`);
+  }
+  return out;
+}
+
+interface SnapshotStore {
+  get(key: string): string[] | undefined;
+  set(key: string, lines: string[]): void;
+  /** How many tables of this rule the file has registered so far. */
+  tables: number;
+}
+const stores = new Map<string, SnapshotStore>();
+
+/** The snapshot file of a rule (one per rule, shared by its tables): case key → lines. Written back at the end with UPDATE_SNAPSHOTS. */
+function snapshotStore(code: string): SnapshotStore {
+  const existing = stores.get(code);
+  if (existing) return existing;
+  const file = path.join(packageRoot(), 'test', 'rules', 'snapshots', `${code}.snap.json`);
+  const update = !!process.env.UPDATE_SNAPSHOTS;
+  const stored: Record<string, string[]> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const fresh: Record<string, string[]> = {};
+  if (!update) {
+    after(() => {
+      const stale = Object.keys(stored).filter((k) => !(k in fresh));
+      if (stale.length && Object.keys(fresh).length) throw new Error(`${code}.snap.json has snapshots of cases that no longer exist: ${stale.join('; ')} (run with UPDATE_SNAPSHOTS=1)`);
+    });
+  } else {
+    after(() => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const sorted = Object.fromEntries(Object.keys(fresh).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((k) => [k, fresh[k]]));
+      fs.writeFileSync(file, JSON.stringify(sorted, null, 2) + '\n');
+    });
+  }
+  const store: SnapshotStore = {
+    get: (key) => stored[key],
+    set: (key, lines) => {
+      fresh[key] = lines;
+    },
+    tables: 0,
+  };
+  stores.set(code, store);
+  return store;
+}
+
 /** Register the table's tests (one per case) under `describe('<code> <name>')`. */
 export function ruleTable(rule: Rule, table: RuleTable): void {
+  const snapshots = snapshotStore(rule.meta.code);
+  const tablePrefix = snapshots.tables++ === 0 ? '' : `table ${snapshots.tables}, `;
   describe(`${rule.meta.code} ${rule.meta.name}`, () => {
     table.valid.forEach((raw, i) => {
       const c: Case = typeof raw === 'string' ? { code: raw } : raw;
@@ -155,6 +214,14 @@ export function ruleTable(rule: Rule, table: RuleTable): void {
       test(`invalid ${i + 1}: ${title(c)}`, async () => {
         assert.ok(c.errors.length > 0, 'an invalid case must expect at least one finding');
         const findings = await runCase(rule, c, table.schema);
+        const key = `${tablePrefix}invalid ${i + 1}: ${title(c)}`;
+        const lines = snapshotOf(findings);
+        snapshots.set(key, lines);
+        if (!process.env.UPDATE_SNAPSHOTS) {
+          const want = snapshots.get(key);
+          assert.ok(want, `no snapshot for '${key}' in test/rules/snapshots/${rule.meta.code}.snap.json: run UPDATE_SNAPSHOTS=1 npm test -- test/rules/${rule.meta.code}.test.ts and review it`);
+          assert.deepEqual(lines, want, 'findings (position, severity, whole message, fix titles) differ from the snapshot');
+        }
         const list = findings.map(describeFinding).join('\n') || '(none)';
         assert.equal(findings.length, c.errors.length, `expected ${c.errors.length} finding(s), got ${findings.length}:\n${list}\n--- code ---\n${c.code}`);
         c.errors.forEach((want, k) => {
