@@ -149,7 +149,7 @@ describe('Workspace Trust and the Logfire token in code-server (packaged VSIX, R
     const dialog = page.locator('.monaco-dialog-box');
     await waitFor('the confirmation dialog for the user base URL', async () => ((await dialog.isVisible()) ? true : undefined), 30_000);
     assert.match(await dialog.innerText(), new RegExp(`Send your Logfire read token to ${userHost.url.replace(/[.]/g, '\\.')}`));
-    assert.deepEqual(userHost.requests, [], 'nothing is sent before the user allows the host');
+    assert.equal(userHost.requests.length, 0, 'nothing is sent before the user allows the host');
     await dialog.locator('.monaco-button', { hasText: 'Send Token to This Host' }).click();
     await notification(/Logfire token stored/, 'the token stored notification');
     assert.ok(userHost.requests.some((r) => r.auth === `Bearer ${TOKEN}`), JSON.stringify(userHost.requests));
