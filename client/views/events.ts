@@ -4,6 +4,8 @@ import { FindCallSites, ListEvents, type EventSummary, type Location } from '../
 import type { Lens } from '../lens';
 import { Throttle } from '../throttle';
 import { formatCount } from '../webview/format';
+import { untrustedMarkdown } from './runs';
+import { eventTooltip } from './tooltips';
 
 export const EVENTS_VIEW = 'telemetryLens.events';
 
@@ -32,11 +34,7 @@ export class EventsTree implements vscode.TreeDataProvider<EventSummary>, vscode
     item.iconPath = unused
       ? new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('descriptionForeground'))
       : new vscode.ThemeIcon('symbol-event', e.runtimeCount ? new vscode.ThemeColor('charts.green') : undefined);
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${e.id}**${e.level ? ` · ${e.level}` : ''}\n\n`);
-    if (e.template) tip.appendCodeblock(e.template, 'text');
-    tip.appendMarkdown(`\n${e.callSites} call sites · ${e.runtimeCount} records${e.lastSeen ? ` · last seen ${e.lastSeen}` : ''}`);
-    item.tooltip = tip;
+    item.tooltip = untrustedMarkdown(eventTooltip(e));
     item.command = { command: 'telemetryLens.findCallSites', title: 'Find Call Sites', arguments: [e.id] };
     return item;
   }

@@ -4,8 +4,17 @@ import { GetTrace, ListRuns, ListTraces, type AgentRun, type SpanDetail, type Tr
 import type { Lens } from '../lens';
 import { Throttle } from '../throttle';
 import { buildSpanTree, formatDuration, levelName, type SpanNode } from '../webview/format';
+import { runTooltip, spanTooltip } from './tooltips';
 
 export const RUNS_VIEW = 'telemetryLens.runs';
+
+/** Markdown built from escaped telemetry: no command links, no HTML, no theme icons. */
+export function untrustedMarkdown(md: string): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(md, false);
+  m.isTrusted = false;
+  m.supportHtml = false;
+  return m;
+}
 
 export type RunNode =
   | { kind: 'run'; run: AgentRun }
@@ -56,10 +65,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
           : r.violationCount
             ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'))
             : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-      item.tooltip = new vscode.MarkdownString(
-        `**${r.label}**\n\nrun \`${r.runId}\`\n\nstarted ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ' (live)'}\n\n` +
-          `${r.errorCount} errors · ${r.violationCount} schema violations`,
-      );
+      item.tooltip = untrustedMarkdown(runTooltip(r));
       return item;
     }
     if (n.kind === 'trace') {
@@ -80,12 +86,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
     const marks = s.violations.length ? ` · ⚠ ${s.violations.join(' ')}` : '';
     item.description = `${s.kind === 'span' ? formatDuration(s.durationMs) : levelName(s.level)}${marks}`;
     item.iconPath = spanIcon(s);
-    const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${s.name}** · ${levelName(s.level)}${s.statusCode ? ` · ${s.statusCode}` : ''}\n\n`);
-    if (s.codeFilepath) tip.appendMarkdown(`\`${s.codeFilepath}${s.codeLineno ? `:${s.codeLineno}` : ''}\`\n\n`);
-    if (s.violations.length) tip.appendMarkdown(`$(warning) schema violations: ${s.violations.join(', ')}\n\n`);
-    if (s.exception) tip.appendMarkdown(`$(error) ${s.exception.type ?? 'exception'}: ${s.exception.message ?? ''}`);
-    item.tooltip = tip;
+    item.tooltip = untrustedMarkdown(spanTooltip(s));
     item.command = { command: 'telemetryLens.openSpan', title: 'Open Span', arguments: [n.traceId, s.spanId] };
     return item;
   }

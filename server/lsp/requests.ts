@@ -32,7 +32,7 @@ import {
 } from '../../protocol/protocol';
 import { draftSchema } from '../lint/cli';
 import type { TelemetryCall } from '../lint/types';
-import { BUNDLED_SOURCE, loadSchemaFromText } from '../schema/loader';
+import { BUNDLED_SOURCE, bundledSchema, loadSchemaFromText } from '../schema/loader';
 import { callSitesOf } from './navigation';
 import type { LanguageServerState } from './state';
 import { errorText } from '../errors';
@@ -105,7 +105,14 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
 
   connection.onRequest(
     SavedQueries,
-    guard0(async () => state.schemaFor(state.primaryFolder()?.path ?? '').queries.map((q) => ({ name: q.name, sql: q.sql, ...(q.description ? { description: q.description } : {}) }))),
+    // Untrusted workspace: only the bundled saved queries are offered, not SQL from the workspace schema.
+    guard0(async () =>
+      (state.workspaceTrusted ? state.schemaFor(state.primaryFolder()?.path ?? '') : bundledSchema()).queries.map((q) => ({
+        name: q.name,
+        sql: q.sql,
+        ...(q.description ? { description: q.description } : {}),
+      })),
+    ),
   );
 
   connection.onRequest(RunHealthChecks, guard(async (p, token) => (await telemetry()).health(p, abortSignal(token))));

@@ -128,6 +128,10 @@ export interface CodeServerOptions {
   /** User settings (settings.json) for the VS Code profile. */
   userSettings: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Leave VS Code's Workspace Trust on (default off: `--disable-workspace-trust`). */
+  workspaceTrust?: boolean;
+  /** Prefix of the log file and log folder in test-artifacts/ (default `e2e`), so two runs do not mix. */
+  artifactPrefix?: string;
 }
 
 export class CodeServer {
@@ -144,7 +148,7 @@ export class CodeServer {
     this.workspace = path.join(this.base, 'workspace');
     this.extensionsDir = path.join(this.base, 'extensions');
     this.userDataDir = path.join(this.base, 'user-data');
-    this.logFile = path.join(artifacts, 'e2e-code-server.log');
+    this.logFile = path.join(artifacts, `${opts.artifactPrefix ?? 'e2e'}-code-server.log`);
     fs.cpSync(opts.workspaceFixture, this.workspace, { recursive: true });
     fs.mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(opts.userSettings, null, 2));
@@ -197,7 +201,7 @@ export class CodeServer {
         '--bind-addr', `127.0.0.1:${this.port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(this.opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
         ...this.common(),
         this.workspace,
       ],
@@ -258,7 +262,7 @@ export class CodeServer {
 
   /** Keep the extension host and output-channel logs next to the screenshots. */
   private copyLogs(): void {
-    const dest = path.join(artifacts, 'e2e-logs');
+    const dest = path.join(artifacts, `${this.opts.artifactPrefix ?? 'e2e'}-logs`);
     fs.rmSync(dest, { recursive: true, force: true });
     for (const f of this.logs()) {
       if (!/exthost|Telemetry Lens|telemetry-lens|remoteagent|output/i.test(f)) continue;
@@ -283,9 +287,16 @@ export class Workbench {
     fs.writeFileSync(consoleLog, '');
     page.on('console', (m) => fs.appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => fs.appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
-    await page.goto(url);
     const wb = new Workbench(browser, page);
-    await waitFor('the workbench', () => page.locator('.monaco-workbench .part.statusbar').isVisible(), 90_000);
+    try {
+      // A loaded machine can take well over playwright's default 30 s to serve the workbench.
+      await page.goto(url, { timeout: 120_000 });
+      await waitFor('the workbench', () => page.locator('.monaco-workbench .part.statusbar').isVisible(), 90_000);
+    } catch (e) {
+      // Without this the browser process keeps the test file alive until the runner's timeout.
+      await browser.close().catch(() => undefined);
+      throw e;
+    }
     return wb;
   }
 

@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GenerateDemoData, RunHealthChecks, RunQuery, ValidateToken, WorkspaceTrustChanged } from '../../protocol/protocol';
+import { GenerateDemoData, RunHealthChecks, RunQuery, SavedQueries, ValidateToken, WorkspaceTrustChanged } from '../../protocol/protocol';
 import { makeWorkspace, TestClient } from './client';
 import { SCHEMA_YAML } from './fixtures';
 
 test('untrusted workspace: the bundled health checks run, not the workspace schema SQL, until trust is granted', async () => {
-  const ws = makeWorkspace({ 'telemetry.schema.yaml': SCHEMA_YAML });
+  const schema = `${SCHEMA_YAML}queries:\n  - name: Workspace query\n    sql: SELECT count(*) FROM records\n`;
+  const ws = makeWorkspace({ 'telemetry.schema.yaml': schema });
   const { client } = await TestClient.start({
     workspace: ws,
     settings: { receiver: { autoStart: false }, store: { path: ':memory:' } },
@@ -24,6 +25,8 @@ test('untrusted workspace: the bundled health checks run, not the workspace sche
     const ids = restricted.checks.map((c) => c.id);
     assert.ok(!ids.includes('orders'), `the workspace check ran in Restricted Mode: ${ids.join(', ')}`);
     assert.ok(ids.length >= 4, `bundled checks expected, got ${ids.join(', ')}`);
+    const saved = await client.conn.sendRequest(SavedQueries);
+    assert.ok(saved.length > 0 && !saved.some((q) => q.name === 'Workspace query'), saved.map((q) => q.name).join(', '));
 
     client.conn.sendNotification(WorkspaceTrustChanged, { trusted: true });
     const trusted = await client.conn.sendRequest(RunHealthChecks, { backend: 'local', timeRange: '24h' });
@@ -32,6 +35,7 @@ test('untrusted workspace: the bundled health checks run, not the workspace sche
       trusted.checks.map((c) => c.id),
       ['orders'],
     );
+    assert.deepEqual((await client.conn.sendRequest(SavedQueries)).map((q) => q.name), ['Workspace query']);
   } finally {
     await client.stop();
   }
