@@ -14,6 +14,7 @@ import { IngestQueue, type CommittedBatch } from '../telemetry/ingest';
 import { OtlpReceiver } from '../telemetry/receiver';
 import { runHealthChecks, schemaAttributeKeys } from '../telemetry/health';
 import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sql/index';
+import { settingTimeLimit } from '../telemetry/sql/time-limit';
 import { logfireBackend, validateToken } from '../telemetry/logfire-client';
 import { generateDemoRecords } from '../telemetry/demo';
 import { importRecordFiles } from '../telemetry/bulk';
@@ -311,7 +312,7 @@ export class TelemetryService {
 
   async query(params: { sql: string; backend: Backend; limit?: number; token?: string }, signal: AbortSignal): Promise<QueryResult> {
     const b = await this.backend(params.backend, params.token);
-    return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal });
+    return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal, timeLimit: settingTimeLimit((await this.settings())['query.timeoutSeconds']) });
   }
 
   async health(params: { backend: Backend; timeRange: string; token?: string }, signal: AbortSignal): Promise<HealthReport> {
@@ -322,7 +323,8 @@ export class TelemetryService {
       const t = effectiveTemplate(c.call.call);
       if (t) templates.add(t);
     }
-    return runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal });
+    const timeLimit = settingTimeLimit((await this.settings())['query.timeoutSeconds']);
+    return runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal, timeLimit });
   }
 
   validateToken(token: string) {
