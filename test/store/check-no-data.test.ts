@@ -65,7 +65,7 @@ test('with some data: checks that saw none say so, the others get their verdict;
 
     const week = await runHealthChecks(schema, localBackend(store), { timeRange: '7d', only: ['ear-completion'] });
     // the 7 d window holds the loop, so the check runs to its own verdict (its SQL keeps to the last
-    // 24 h itself and finds no loops there: a warning, as the seed's criteria say)
+    // 24 h itself and finds no loops there: a warning, as the check's criteria say)
     assert.equal(week.checks[0].verdict, 'warn', week.checks[0].figure);
 
     // a check that does not read records is never "no data"
