@@ -5,7 +5,8 @@ import type { Backend } from './settings';
 
 // ---------- shared shapes ----------
 
-export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
+/** 'no-data': the check's query saw no records in the time range, so it says nothing (not a pass). */
+export type Verdict = 'pass' | 'warn' | 'fail' | 'error' | 'no-data';
 
 export interface QueryColumn {
   name: string;

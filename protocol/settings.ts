@@ -44,6 +44,8 @@ export interface Settings {
   'health.refreshSeconds': number;
   /** Time range for health checks and charts, e.g. '1h', '24h', '7d'. */
   'health.timeRange': string;
+  /** Seconds an editor query or a health check may run on the local store before it is stopped (0 = no limit). */
+  'query.timeoutSeconds': number;
   /** Show "fired N times" CodeLens above telemetry calls. */
   codeLens: boolean;
   /** Check received records against the schema and show violations at the emitting line. */
@@ -69,6 +71,7 @@ export const DEFAULT_SETTINGS: Settings = {
   agentCommand: '',
   'health.refreshSeconds': 60,
   'health.timeRange': '24h',
+  'query.timeoutSeconds': 30,
   codeLens: true,
   runtimeConformance: true,
   'debug.selfTrace': false,

@@ -5,9 +5,15 @@
 // and writes .cache/e2e-tools.json describing where everything is. Chromium is not installed here:
 // it comes from the system package manager (`apt-get install -y chromium` on Debian/Ubuntu).
 //
-// Usage: node scripts/e2e-setup.mjs [--quiet]
-// Exit code 0 = ready; 1 = a prerequisite is missing (the message says which and how to install it).
-import { spawnSync } from 'node:child_process';
+// `npm test` (scripts/test.mjs) runs this as its own step before the tests, so a slow first download
+// never runs inside a test's time limit; the e2e test itself only checks (`--check`) that the tools
+// are there. Installs print progress every 30 s and are retried (3 attempts) before giving up.
+//
+// Usage: node scripts/e2e-setup.mjs [--quiet] [--check]
+//   --check  install nothing: exit 1 with a message when the tools are missing, else print their JSON
+// Exit code 0 = ready; 1 = a prerequisite is missing or an install failed (the message says which and
+// how to fix it).
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,11 +21,20 @@ export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cache = path.join(root, '.cache');
+// TELEMETRY_LENS_E2E_CACHE moves the install (the setup's own tests use a scratch folder).
+const cache = process.env.TELEMETRY_LENS_E2E_CACHE ? path.resolve(process.env.TELEMETRY_LENS_E2E_CACHE) : path.join(root, '.cache');
 const quiet = process.argv.includes('--quiet');
+const checkOnly = process.argv.includes('--check');
+const ATTEMPTS = 3;
+const PROGRESS_EVERY_MS = 30_000;
 const log = (msg) => {
   if (!quiet) console.error(`[e2e-setup] ${msg}`);
 };
+
+function missing(msg) {
+  console.error(`[e2e-setup] ${msg}: install the end-to-end test tools first with \`node scripts/e2e-setup.mjs\` (\`npm test\` does this before the tests)`);
+  process.exit(1);
+}
 
 function fail(msg) {
   console.error(`[e2e-setup] ERROR: ${msg}`);
@@ -38,11 +53,40 @@ function npmCli() {
   return found;
 }
 
-function run(cmd, args, opts) {
+/** One attempt: resolves with the exit status (or the spawn error's message), printing progress while it runs. */
+function attempt(cmd, args, opts, what) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    // stdin ignored; npm's output goes to our stderr so stdout stays the JSON result.
+    const child = spawn(cmd, args, { stdio: ['ignore', quiet ? 'ignore' : process.stderr, process.stderr], ...opts });
+    const timer = setInterval(() => log(`${what}: still running after ${Math.round((Date.now() - started) / 1000)} s…`), PROGRESS_EVERY_MS);
+    const done = (result) => {
+      clearInterval(timer);
+      resolve(result);
+    };
+    child.on('error', (e) => done({ error: e.message }));
+    child.on('exit', (code, signal) => done({ code, signal }));
+  });
+}
+
+/** Runs an install step with progress, retrying failed attempts; returns the time it took. */
+async function run(cmd, args, opts, what) {
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', ...opts });
-  if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0) fail(`\`${path.basename(cmd)} ${args.join(' ')}\` exited with ${r.status}${r.signal ? ` (${r.signal})` : ''}`);
+  for (let i = 1; i <= ATTEMPTS; i++) {
+    const r = await attempt(cmd, args, opts, what);
+    if (!r.error && r.code === 0) return Date.now() - started;
+    const why = r.error ?? `exited with ${r.code}${r.signal ? ` (${r.signal})` : ''}`;
+    if (i === ATTEMPTS) {
+      fail(
+        `${what} failed ${ATTEMPTS} times; last: \`${path.basename(cmd)} ${args.join(' ')}\` ${why}.\n` +
+          `  The npm registry must be reachable (npm's own proxy and registry settings apply). Run \`node scripts/e2e-setup.mjs\` again to retry;\n` +
+          `  delete .cache/${what.startsWith('Node') ? 'node24' : 'code-server'} first if a partial install keeps failing.`,
+      );
+    }
+    const wait = 5 * i;
+    log(`${what}: attempt ${i} of ${ATTEMPTS} ${why}; retrying in ${wait} s`);
+    await new Promise((r2) => setTimeout(r2, wait * 1000));
+  }
   return Date.now() - started;
 }
 
@@ -64,7 +108,7 @@ function writePrivatePackage(dir) {
 }
 
 /** Node 24: `<prefix>/node_modules/node/bin/node`, headers in the platform package `node-<os>-<arch>`. */
-function ensureNode24() {
+async function ensureNode24() {
   const prefix = path.join(cache, 'node24');
   const bin = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
   const platformPkg = `node-${process.platform}-${process.arch}`;
@@ -79,12 +123,13 @@ function ensureNode24() {
   };
   let installMs = 0;
   if (version() !== `v${NODE_VERSION}`) {
+    if (checkOnly) missing(`Node ${NODE_VERSION} is not installed in ${path.relative(root, prefix)}/`);
     log(`installing Node ${NODE_VERSION} (npm package \`node\`) into ${path.relative(root, prefix)}/`);
     writePrivatePackage(prefix);
-    installMs = run(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `node@${NODE_VERSION}`], {
+    installMs = await run(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `node@${NODE_VERSION}`], {
       cwd: prefix,
       env: cleanNpmEnv(),
-    });
+    }, `Node ${NODE_VERSION} install`);
     if (version() !== `v${NODE_VERSION}`) fail(`Node ${NODE_VERSION} did not install at ${bin}`);
   } else log(`Node ${NODE_VERSION} already in ${path.relative(root, prefix)}/`);
   const nodedir = headerDirs.find((d) => fs.existsSync(path.join(d, 'include', 'node', 'node_version.h')));
@@ -106,7 +151,7 @@ function checkBuildPrerequisites() {
   }
 }
 
-function ensureCodeServer(node) {
+async function ensureCodeServer(node) {
   const prefix = path.join(cache, 'code-server');
   const pkgDir = path.join(prefix, 'node_modules', 'code-server');
   const entry = path.join(pkgDir, 'out', 'node', 'entry.js');
@@ -115,10 +160,11 @@ function ensureCodeServer(node) {
   if (fs.existsSync(marker) && fs.existsSync(entry)) {
     log(`code-server ${CODE_SERVER_VERSION} already in ${path.relative(root, prefix)}/`);
   } else {
+    if (checkOnly) missing(`code-server ${CODE_SERVER_VERSION} is not installed in ${path.relative(root, prefix)}/`);
     checkBuildPrerequisites();
-    log(`installing code-server ${CODE_SERVER_VERSION} into ${path.relative(root, prefix)}/ (first time only, about 3 minutes)`);
+    log(`installing code-server ${CODE_SERVER_VERSION} into ${path.relative(root, prefix)}/ (first time only: 3 to 20 minutes, depending on the network and the machine's load)`);
     writePrivatePackage(prefix);
-    installMs = run(node.bin, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], {
+    installMs = await run(node.bin, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], {
       cwd: prefix,
       env: cleanNpmEnv({
         PATH: `${node.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -126,7 +172,7 @@ function ensureCodeServer(node) {
         npm_config_nodedir: node.nodedir,
         npm_config_update_notifier: 'false',
       }),
-    });
+    }, `code-server ${CODE_SERVER_VERSION} install`);
     if (!fs.existsSync(entry)) fail(`code-server installed but ${entry} is missing`);
     fs.writeFileSync(marker, `${new Date().toISOString()} ${installMs} ms\n`);
     log(`code-server installed in ${(installMs / 1000).toFixed(0)} s`);
@@ -143,8 +189,8 @@ export function findChromium() {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   const started = Date.now();
-  const node = ensureNode24();
-  const codeServer = ensureCodeServer(node);
+  const node = await ensureNode24();
+  const codeServer = await ensureCodeServer(node);
   const info = {
     nodeVersion: NODE_VERSION,
     codeServerVersion: CODE_SERVER_VERSION,
@@ -156,7 +202,15 @@ if (isMain) {
     installMs: node.installMs + codeServer.installMs,
     setupMs: Date.now() - started,
   };
-  fs.writeFileSync(path.join(cache, 'e2e-tools.json'), JSON.stringify(info, null, 2) + '\n');
+  const infoFile = path.join(cache, 'e2e-tools.json');
+  if (checkOnly) {
+    // The install itself happened in an earlier setup step: report its time, keep its record.
+    try {
+      info.installMs = JSON.parse(fs.readFileSync(infoFile, 'utf8')).installMs ?? 0;
+    } catch {
+      info.installMs = 0;
+    }
+  } else fs.writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n');
   if (!info.chromium) log('note: no Chromium found (install with `apt-get install -y chromium`, or set CHROMIUM_PATH)');
   process.stdout.write(JSON.stringify(info) + '\n');
 }

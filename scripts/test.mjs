@@ -1,5 +1,6 @@
 // The whole test suite: build the bundles, type-check, then run every test file with node's runner.
-// `npm test -- test/unit` runs a subset (paths are source paths under test/).
+// `npm test -- test/unit` runs a subset (paths are source paths under test/). Before the tests, the
+// end-to-end test's tools are installed when that test is selected (`--no-e2e-setup` skips this).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -19,4 +20,24 @@ for (const d of dirs) if (!fs.existsSync(path.join(root, d))) {
   process.exit(2);
 }
 fs.mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
+
+// The real-VS-Code e2e needs Node 24 and code-server in .cache/: installed here, as a step of its own
+// with progress and retries, never inside a test's time limit (the e2e test only checks they are there).
+// Skipped when the e2e test is not selected, or when it will skip itself (no Chromium, outside CI).
+const inside = (a, b) => {
+  const r = path.relative(b, a);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+};
+const e2eSelected = targets.length === 0 || targets.some((t) => inside(t, 'test/e2e') || inside('test/e2e', t));
+if (e2eSelected && !process.argv.includes('--no-e2e-setup')) {
+  const { findChromium } = await import('./e2e-setup.mjs');
+  if (findChromium() || process.env.CI) {
+    console.error('[test] installing the end-to-end test tools (scripts/e2e-setup.mjs; reused when already in .cache/)');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'e2e-setup.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) {
+      console.error('[test] the end-to-end test tools could not be installed (see above); no tests were run');
+      process.exit(r.status ?? 1);
+    }
+  }
+}
 run(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...dirs]);

@@ -38,8 +38,8 @@ let last: HealthToWebview | undefined = saved.last;
 let loading = false;
 const charts: Chart[] = [];
 
-const VERDICT_ICON: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠' };
-const VERDICT_TEXT: Record<string, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail', error: 'Error' };
+const VERDICT_ICON: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', 'no-data': '∅' };
+const VERDICT_TEXT: Record<string, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail', error: 'Error', 'no-data': 'No data' };
 
 function palette(): string[] {
   return [
@@ -145,8 +145,8 @@ function card(c: HealthCheckResult, now: number): HTMLElement {
 
 function summary(report: HealthReport): HTMLElement {
   const count = (v: string): number => report.checks.filter((c) => c.verdict === v).length;
-  const parts = (['pass', 'warn', 'fail', 'error'] as const).filter((v) => count(v) > 0)
-    .map((v) => h('span', { class: `count verdict-${v}` }, `${count(v)} ${v}`));
+  const parts = (['pass', 'warn', 'fail', 'error', 'no-data'] as const).filter((v) => count(v) > 0)
+    .map((v) => h('span', { class: `count verdict-${v}` }, `${count(v)} ${v === 'no-data' ? 'no data' : v}`));
   return h('p', { class: 'summary', id: 'summary', role: 'status' }, ...parts.flatMap((p, i) => (i ? [' · ', p] : [p])));
 }
 

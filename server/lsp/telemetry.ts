@@ -15,6 +15,7 @@ import { IngestQueue, type CommittedBatch } from '../telemetry/ingest';
 import { OtlpReceiver } from '../telemetry/receiver';
 import { runHealthChecks, schemaAttributeKeys } from '../telemetry/health';
 import { localBackend, parseTimeRange, type QueryBackend } from '../telemetry/sql/index';
+import { settingTimeLimit } from '../telemetry/sql/time-limit';
 import { logfireBackend, validateToken } from '../telemetry/logfire-client';
 import { generateDemoRecords } from '../telemetry/demo';
 import { importRecordFiles } from '../telemetry/bulk';
@@ -342,7 +343,7 @@ export class TelemetryService {
 
   async query(params: { sql: string; backend: Backend; limit?: number; token?: string } & LogfireTarget, signal: AbortSignal): Promise<QueryResult> {
     const b = await this.backend(params.backend, params.token, params);
-    return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal });
+    return b.query(params.sql, { ...(params.limit ? { limit: params.limit } : {}), signal, timeLimit: settingTimeLimit((await this.settings())['query.timeoutSeconds']) });
   }
 
   /**
@@ -358,7 +359,8 @@ export class TelemetryService {
       const t = effectiveTemplate(c.call.call);
       if (t) templates.add(t);
     }
-    const report = await runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal });
+    const timeLimit = settingTimeLimit((await this.settings())['query.timeoutSeconds']);
+    const report = await runHealthChecks(schema, b, { timeRange: params.timeRange, callSiteTemplates: [...templates], signal, timeLimit });
     return restricted ? { ...report, restricted: true } : report;
   }
 

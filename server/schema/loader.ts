@@ -81,6 +81,10 @@ export function bundledSchemaErrors(): SchemaError[] {
   return bundledErrors;
 }
 
+function emptySchemaMessage(what: string): string {
+  return `${what}: it declares no events, health checks or conventions, so every telemetry call is accepted as is (add 'extends: default' for the bundled events and checks, or declare your own events)`;
+}
+
 /** Reads and loads a schema file; unreadable, huge or unusable files fall back to the bundled default. */
 export function loadSchemaFile(file: string): LoadResult {
   const abs = path.resolve(file);
@@ -266,13 +270,16 @@ function parseSchema(text: string, file: string): ParseResult {
   const v = new Validator(doc, file, pos, errors);
   const root = v.deref(doc.contents as YamlNode | null);
   if (root === null || root === undefined || (isScalar(root) && (root.value === null || root.value === ''))) {
-    // An empty file is a valid, empty schema: the conventions' defaults apply and no events are declared.
+    // An empty file (or `null`) is a valid, empty schema, but almost always a mistake: say so.
+    const what = !root ? 'the schema file is empty' : root.value === null ? 'the schema is null' : 'the schema is an empty string';
+    v.warn(root ?? null, emptySchemaMessage(what));
     return result();
   }
   if (!isMap(root)) {
     const fatal = v.error(root, 'the schema must be a mapping with keys such as version, events, conventions');
     return result(fatal);
   }
+  if (root.items.length === 0) v.warn(root, emptySchemaMessage('the schema is an empty mapping'));
   let extendsDefault = false;
   const conventionKeys = new Set<string>();
   const registryPaths: NonNullable<ParseResult['registryPaths']> = [];

@@ -17,6 +17,7 @@ import type {
   SchemaLocation,
   WrapperSpec,
 } from './model';
+import { RULE_IDS } from './rule-ids';
 import { regexProblem } from './safe-regex';
 import { parseTemplate } from './template';
 
@@ -629,6 +630,16 @@ export class Validator {
       const v = this.deref(pair.value as YamlNode | null);
       if (!/^TL\d{3}$/.test(key) && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(key)) {
         this.warn(pair.key as YamlNode, `'${key}' is neither a rule code (TL001) nor a rule name (unknown-event); it is ignored`);
+        continue;
+      }
+      const known = RULE_IDS.some((r) => r.code === key.toUpperCase() || r.name === key);
+      if (!known) {
+        const candidates = /^TL/i.test(key) ? RULE_IDS.map((r) => r.code) : RULE_IDS.map((r) => r.name);
+        const hint = closest(key, candidates);
+        this.warn(
+          pair.key as YamlNode,
+          `unknown rule '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; it is ignored (rules are TL001–${RULE_IDS[RULE_IDS.length - 1].code}, or their names such as 'unknown-event')`,
+        );
         continue;
       }
       let s = isScalar(v) && typeof v.value === 'string' ? v.value.toLowerCase() : undefined;

@@ -12,8 +12,9 @@ import { OtlpReceiver, DEFAULT_OTLP_PORT } from './receiver';
 import { decodeLogs, decodeMetrics, decodeTraces, type Encoding, type Signal } from './otlp/decode';
 import { mapLogs, mapMetrics, mapTraces } from './map';
 import { localBackend, parseTimeRange, QueryError, type QueryBackend } from './sql/index';
+import { cliTimeLimit, DEFAULT_QUERY_TIMEOUT_SECONDS, QueryTimeoutError } from './sql/time-limit';
 import { logfireBackend } from './logfire-client';
-import { reportFailed, runHealthChecks } from './health';
+import { reportEmpty, reportFailed, runHealthChecks } from './health';
 import { demoOtlpRequests, generateDemoRecords } from './demo';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
@@ -44,6 +45,14 @@ function intOption(v: string | undefined, name: string, def: number): number {
   return n;
 }
 
+/** `--timeout SECONDS`: a non-negative number (0 = no limit). */
+function timeoutOption(v: string | undefined) {
+  if (v === undefined) return cliTimeLimit(undefined);
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--timeout must be a number of seconds (0 = no limit), got '${v}'`);
+  return cliTimeLimit(n);
+}
+
 async function openExisting(db: string): Promise<TelemetryStore> {
   if (db !== ':memory:' && !fs.existsSync(db)) {
     throw new UsageError(`no telemetry store at ${db} (send data with \`telemetry-lens serve\`, \`ingest\` or \`demo\` first, or pass --db)`);
@@ -64,7 +73,7 @@ async function guarded(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof UsageError || e instanceof QueryError) {
+    if (e instanceof UsageError || e instanceof QueryError || e instanceof QueryTimeoutError) {
       process.stderr.write(`telemetry-lens: ${e.message}\n`);
       return 2;
     }
@@ -105,38 +114,43 @@ export function formatJson(r: QueryResult): string {
 
 export function formatReport(rep: HealthReport): string {
   const lines: string[] = [];
-  const tag: Record<string, string> = { pass: 'PASS ', warn: 'WARN ', fail: 'FAIL ', error: 'ERROR' };
+  const tag: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', 'no-data': 'NO DATA' };
+  const indent = ' '.repeat(9);
   for (const c of rep.checks) {
-    lines.push(`${tag[c.verdict]}  ${c.name}${c.figure ? ` — ${c.figure}` : ''}`);
-    if (c.error) lines.push(`       ${c.error}`);
-    if (c.deadPattern) lines.push(`       dead pattern: ${c.deadPattern}`);
+    lines.push(`${(tag[c.verdict] ?? c.verdict.toUpperCase()).padEnd(7)}  ${c.name}${c.figure ? ` — ${c.figure}` : ''}`);
+    if (c.error) lines.push(`${indent}${c.error}`);
+    if (c.deadPattern) lines.push(`${indent}dead pattern: ${c.deadPattern}`);
   }
   const n = (v: string) => rep.checks.filter((c) => c.verdict === v).length;
   lines.push('');
-  lines.push(`${rep.checks.length} checks: ${n('pass')} pass, ${n('warn')} warn, ${n('fail')} fail, ${n('error')} error (${rep.backend}, last ${rep.timeRange})`);
+  lines.push(
+    `${rep.checks.length} checks: ${n('pass')} pass, ${n('warn')} warn, ${n('fail')} fail, ${n('error')} error, ${n('no-data')} no data (${rep.backend}, last ${rep.timeRange})`,
+  );
   return lines.join('\n');
 }
 
 // ---------- commands ----------
 
-const QUERY_HELP = `usage: telemetry-lens query "SQL" [--db FILE] [--format table|json|csv] [--limit N] [--since RANGE] [--remote]
+const QUERY_HELP = `usage: telemetry-lens query "SQL" [--db FILE] [--format table|json|csv] [--limit N] [--since RANGE] [--timeout SECONDS] [--remote]
 
 Runs a read-only Logfire SQL query (Postgres flavour, Logfire idioms) on the local store, or with
 --remote on Logfire's query API (read token from LOGFIRE_READ_TOKEN, base URL override LOGFIRE_BASE_URL).
 --since limits records to a window such as 1h, 24h, 7d (Logfire's min_timestamp; default: everything
-locally, 24h remotely). --limit defaults to and is capped at 10000.`;
+locally, 24h remotely). --limit defaults to and is capped at 10000. --timeout stops a local query that
+runs longer (default ${DEFAULT_QUERY_TIMEOUT_SECONDS} s, 0 = no limit).`;
 
 export const queryCommand: Command = {
   summary: 'run a read-only Logfire SQL query on the local store or Logfire',
   run: (argv) =>
     guarded(async () => {
-      const a = parse(argv, { db: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, since: { type: 'string' }, remote: { type: 'boolean' } }, QUERY_HELP);
+      const a = parse(argv, { db: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, since: { type: 'string' }, timeout: { type: 'string' }, remote: { type: 'boolean' } }, QUERY_HELP);
       if (!a) return 0;
       const sql = a.positionals.join(' ').trim();
       if (!sql) throw new UsageError(`missing SQL\n\n${QUERY_HELP}`);
       const format = a.values.format ?? 'table';
       if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got '${format}'`);
       const limit = intOption(a.values.limit, 'limit', 10_000);
+      const timeLimit = timeoutOption(a.values.timeout);
       let minTimestamp: Date | undefined;
       try {
         if (a.values.since) minTimestamp = parseTimeRange(a.values.since).min;
@@ -149,7 +163,7 @@ export const queryCommand: Command = {
       } else {
         const store = await openExisting(a.values.db ?? defaultDbPath());
         try {
-          result = await localBackend(store).query(sql, { limit, minTimestamp });
+          result = await localBackend(store).query(sql, { limit, minTimestamp, timeLimit });
         } finally {
           await store.close();
         }
@@ -159,21 +173,25 @@ export const queryCommand: Command = {
     }),
 };
 
-const CHECK_HELP = `usage: telemetry-lens check [--db FILE] [--schema FILE] [--format text|json] [--range RANGE] [--remote]
+const CHECK_HELP = `usage: telemetry-lens check [--db FILE] [--schema FILE] [--format text|json] [--range RANGE] [--timeout SECONDS] [--allow-empty] [--remote]
 
 Runs the schema's health checks (the bundled Code Puppy checks by default) on the local store or, with
 --remote, on Logfire (LOGFIRE_READ_TOKEN). --range is the window the checks see (default 24h).
-Exit status 1 when any check fails or cannot run.`;
+--timeout stops a check's query that runs longer (each check; default ${DEFAULT_QUERY_TIMEOUT_SECONDS} s, 0 = no limit).
+A check whose query saw no records in the range says "no data" (it is not a pass).
+Exit status 1 when any check fails or cannot run, or when no check saw any data (an empty store or a
+range without records); --allow-empty accepts the latter.`;
 
 export const checkCommand: Command = {
   summary: "run the schema's health checks (exit 1 on any failure)",
   run: (argv) =>
     guarded(async () => {
-      const a = parse(argv, { db: { type: 'string' }, schema: { type: 'string' }, format: { type: 'string' }, range: { type: 'string' }, remote: { type: 'boolean' } }, CHECK_HELP);
+      const a = parse(argv, { db: { type: 'string' }, schema: { type: 'string' }, format: { type: 'string' }, range: { type: 'string' }, timeout: { type: 'string' }, 'allow-empty': { type: 'boolean' }, remote: { type: 'boolean' } }, CHECK_HELP);
       if (!a) return 0;
       const format = a.values.format ?? 'text';
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, got '${format}'`);
       const range = a.values.range ?? '24h';
+      const timeLimit = timeoutOption(a.values.timeout);
       try {
         parseTimeRange(range);
       } catch (e) {
@@ -197,13 +215,18 @@ export const checkCommand: Command = {
       } else {
         const store = await openExisting(a.values.db ?? defaultDbPath());
         try {
-          report = await runHealthChecks(schema, localBackend(store), { timeRange: range, includeRows: format === 'json' });
+          report = await runHealthChecks(schema, localBackend(store), { timeRange: range, includeRows: format === 'json', timeLimit });
         } finally {
           await store.close();
         }
       }
       process.stdout.write((format === 'json' ? JSON.stringify(report, null, 2) : formatReport(report)) + '\n');
-      return reportFailed(report) ? 1 : 0;
+      if (reportFailed(report)) return 1;
+      if (reportEmpty(report) && !a.values['allow-empty']) {
+        process.stderr.write(`telemetry-lens: no check saw any data in the last ${range} (is the store empty, or the range too short?); pass --allow-empty to accept that\n`);
+        return 1;
+      }
+      return 0;
     }),
 };
 

@@ -11,7 +11,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { HealthCheckResult, HealthReport, QueryResult, Verdict } from '../../protocol/protocol';
 import type { EventSpec, HealthCheckSpec, Schema } from '../schema/model';
 import { likeMatcher } from '../schema/safe-regex';
-import { attributeKeysRead, type LikePattern, parseTimeRange, type QueryBackend, toProtocolValue, translateLogfireSql } from './sql/index';
+import { attributeKeysRead, type LikePattern, parseTimeRange, type QueryBackend, readsRecords, toProtocolValue, translateLogfireSql } from './sql/index';
+import { type QueryTimeLimit, withTimeLimit } from './sql/time-limit';
 
 export interface HealthRunOptions {
   /** Panel time range, e.g. '24h' (default). */
@@ -24,6 +25,8 @@ export interface HealthRunOptions {
   includeRows?: boolean;
   /** Only these check ids. */
   only?: string[];
+  /** Interrupts a check's query (and its verdict query) that runs longer; the check gets verdict 'error'. */
+  timeLimit?: QueryTimeLimit;
 }
 
 const tracer = () => trace.getTracer('telemetry-lens');
@@ -85,9 +88,16 @@ export async function runHealthCheck(
       const dead = findDeadPattern(translated.likePatterns, opts.events ?? [], opts.callSiteTemplates ?? []);
       if (dead) base.deadPattern = dead;
       const { min } = parseTimeRange(opts.timeRange ?? '24h', now);
-      const result = await backend.query(spec.sql, { minTimestamp: min, signal: opts.signal });
+      const result = await backend.query(spec.sql, { minTimestamp: min, signal: opts.signal, timeLimit: opts.timeLimit });
       if (opts.includeRows !== false) base.result = result;
-      const v = await verdictFor(spec, result);
+      if (await sawNoData(spec.sql, translated.likePatterns, backend, { minTimestamp: min, signal: opts.signal, timeLimit: opts.timeLimit })) {
+        // An empty window is not a pass: a CI gate must not go green on no data.
+        base.verdict = 'no-data';
+        base.figure = `no data in the last ${opts.timeRange ?? '24h'}`;
+        span.setAttribute('telemetry_lens.verdict', base.verdict);
+        return base;
+      }
+      const v = await withTimeLimit(opts.timeLimit, opts.signal, (signal) => verdictFor(spec, result, signal));
       base.verdict = v.status;
       if (v.figure !== undefined) base.figure = v.figure;
       span.setAttribute('telemetry_lens.verdict', v.status);
@@ -101,6 +111,40 @@ export async function runHealthCheck(
     }
     return base;
   });
+}
+
+// ---------- no data ----------
+
+const SQL_IDENT = /^[a-z_][a-z0-9_]*$/i;
+
+/**
+ * Did the check's query have no records to look at in the window? Asked of the backend with the
+ * records the check selects by `message`/`span_name` LIKE patterns (any of them; all records in the
+ * window when it has none). Checks that do not read `records` always have data. A probe that cannot
+ * run says nothing (false).
+ */
+async function sawNoData(
+  sql: string,
+  patterns: LikePattern[],
+  backend: QueryBackend,
+  opts: { minTimestamp: Date; signal?: AbortSignal; timeLimit?: QueryTimeLimit },
+): Promise<boolean> {
+  if (!(await readsRecords(sql))) return false;
+  const conds = patterns
+    .filter((p) => !p.negated && SQL_IDENT.test(p.column))
+    .map((p) => `${p.column} ${p.caseInsensitive ? 'ILIKE' : 'LIKE'} '${p.pattern.replace(/'/g, "''")}'`);
+  const where = conds.length ? ` WHERE ${[...new Set(conds)].join(' OR ')}` : '';
+  try {
+    const probe = await backend.query(`SELECT count(*) AS n FROM (SELECT 1 FROM records${where} LIMIT 1) AS probe`, { ...opts, limit: 1 });
+    return Number(probe.rows[0]?.[0] ?? 0) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Exit status for `telemetry-lens check` when no check saw data: true unless that is allowed. */
+export function reportEmpty(report: HealthReport): boolean {
+  return !report.checks.some((c) => c.verdict === 'pass' || c.verdict === 'warn' || c.verdict === 'fail');
 }
 
 // ---------- verdicts ----------
@@ -129,7 +173,7 @@ export function duckTypeFor(type: string): string {
 }
 
 /** Exposes `result` as table `result` in a scratch DuckDB and runs the verdict SQL there. */
-export async function verdictFor(spec: Pick<HealthCheckSpec, 'verdict'>, result: QueryResult): Promise<{ status: Verdict; figure?: string }> {
+export async function verdictFor(spec: Pick<HealthCheckSpec, 'verdict'>, result: QueryResult, signal?: AbortSignal): Promise<{ status: Verdict; figure?: string }> {
   if (!spec.verdict) {
     const si = result.columns.findIndex((c) => c.name.toLowerCase() === 'status');
     const fi = result.columns.findIndex((c) => c.name.toLowerCase() === 'figure');
@@ -139,6 +183,14 @@ export async function verdictFor(spec: Pick<HealthCheckSpec, 'verdict'>, result:
   const translated = await translateLogfireSql(spec.verdict.sql);
   const db = await verdictEngine();
   const conn = await db.connect();
+  // Keep interrupting until done: an interrupt between two statements would otherwise be lost.
+  let interrupter: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    conn.interrupt();
+    interrupter ??= setInterval(() => conn.interrupt(), 50);
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort);
   try {
     const seen = new Set<string>();
     const cols = result.columns.map((c) => {
@@ -163,6 +215,8 @@ export async function verdictFor(spec: Pick<HealthCheckSpec, 'verdict'>, result:
   } catch (e) {
     throw new Error(`verdict: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
+    clearInterval(interrupter);
+    signal?.removeEventListener('abort', onAbort);
     conn.closeSync();
   }
 }

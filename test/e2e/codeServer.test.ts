@@ -1,7 +1,7 @@
 // End-to-end: the packaged VSIX installed into a real VS Code (code-server 4.139.1 = VS Code 1.139)
-// and driven through headless Chromium. The first run installs Node 24 + code-server into .cache/
-// (about 3 minutes); later runs reuse them. In CI (CI=true) a missing browser or a failed setup is a
-// failure, never a skip.
+// and driven through headless Chromium. Node 24 + code-server are installed into .cache/ beforehand by
+// scripts/e2e-setup.mjs (`npm test` runs it as its own step before the tests); this test only checks
+// they are there. In CI (CI=true) a missing browser or missing tools are a failure, never a skip.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

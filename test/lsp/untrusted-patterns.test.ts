@@ -130,7 +130,7 @@ health:
 `,
   });
   const cli = path.join(packageRoot(), 'dist', 'server', 'cli.js');
-  const child = spawn(process.execPath, [cli, 'check', '--db', ':memory:', '--schema', path.join(ws, 'telemetry.schema.yaml'), '--format', 'json'], { cwd: ws });
+  const child = spawn(process.execPath, [cli, 'check', '--db', ':memory:', '--schema', path.join(ws, 'telemetry.schema.yaml'), '--format', 'json', '--allow-empty'], { cwd: ws });
   let out = '';
   let err = '';
   child.stdout.on('data', (b) => (out += b));

@@ -246,9 +246,10 @@ test('YAML syntax errors and non-mapping roots fall back to the bundled default,
   assert.equal(r3.errors[0]!.line, 1);
 });
 
-test('empty file: an empty schema with default conventions, no errors', () => {
+test('empty file: an empty schema with default conventions, no errors (a warning says it is empty)', () => {
   const r = loadSchemaFromText('# nothing yet\n', F);
-  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.errors.filter((e) => e.severity === 'error'), []);
+  assert.deepEqual(r.errors.map((e) => e.severity), ['warning']);
   assert.equal(r.schema.source, F);
   assert.equal(r.schema.events.length, 0);
   assert.equal(r.schema.conventions.maxAttributes, 50);

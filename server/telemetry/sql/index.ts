@@ -7,6 +7,7 @@ import { isoMicros } from '../records';
 import { closest, distance } from 'fastest-levenshtein';
 import { deparsePg, loadParser, locationToChar, parsePg, PgSyntaxError, scanPg } from './pg';
 import { type LikePattern, rewriteStatement, type RewriteOptions, SqlRewriteError } from './rewrite';
+import { type QueryTimeLimit, withTimeLimit } from './time-limit';
 
 export { loadParser } from './pg';
 export type { LikePattern, RewriteOptions } from './rewrite';
@@ -183,8 +184,15 @@ export async function runDuckDbSql(
   const started = performance.now();
   if (opts.signal?.aborted) throw new QueryError('Query cancelled', 'cancelled');
   const conn = await source.connect();
-  const onAbort = () => conn.interrupt();
-  opts.signal?.addEventListener('abort', onAbort);
+  // An interrupt reaches only the statement running at that moment: one that comes while the
+  // connection is between statements (setting up) would be lost, so keep interrupting until done.
+  let interrupter: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    conn.interrupt();
+    interrupter ??= setInterval(() => conn.interrupt(), 50);
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort);
   let inTx = false;
   try {
     await conn.run("SET TimeZone = 'UTC'");
@@ -219,6 +227,7 @@ export async function runDuckDbSql(
     if (opts.signal?.aborted || /INTERRUPT/i.test(msg)) throw new QueryError('Query cancelled', 'cancelled');
     throw new QueryError(`Query failed: ${msg}`, 'execution');
   } finally {
+    clearInterval(interrupter);
     opts.signal?.removeEventListener('abort', onAbort);
     if (inTx) await conn.run('ROLLBACK').catch(() => undefined);
     conn.closeSync();
@@ -285,6 +294,14 @@ export interface BackendQueryOptions {
   /** Time window: Logfire's min/max_timestamp; locally a filter on `records`. */
   minTimestamp?: Date;
   maxTimestamp?: Date;
+  /** Local store: interrupt the query past this limit (a QueryTimeoutError naming it). */
+  timeLimit?: QueryTimeLimit;
+}
+
+/** Does a (parsed) query read the `records` / `records_all` table? Identifiers only, not string literals. */
+export async function readsRecords(sql: string): Promise<boolean> {
+  await loadParser();
+  return scanPg(sql).some((t) => t.tokenName === 'IDENT' && /^"?records(_all)?"?$/i.test(t.text));
 }
 
 /** Where Logfire SQL runs: the local DuckDB store or Logfire's query API. */
@@ -297,7 +314,7 @@ export interface QueryBackend {
 export function localBackend(source: ConnectionSource): QueryBackend {
   return {
     kind: 'local',
-    query: (sql, opts = {}) => runLogfireQuery(source, sql, opts),
+    query: (sql, opts = {}) => withTimeLimit(opts.timeLimit, opts.signal, (signal) => runLogfireQuery(source, sql, { ...opts, signal })),
   };
 }
 
