@@ -115,6 +115,12 @@ function isStatementBoundary(type: string): boolean {
 
 class PyExtractor {
   private env = new Map<string, Recv>();
+  /**
+   * Every binding of a name to a span that carries a message, in source order, with the region it
+   * holds in (its `with` block, else its function): a `span.set_attribute(...)` is tied to the
+   * binding before it in the same region, never to a span opened elsewhere in the file.
+   */
+  private spans = new Map<string, { at: number; scope: [number, number]; message?: Node }[]>();
   private calls: TelemetryCall[] = [];
   /** Last name segment of every configured wrapper (`telemetry.log_info` → `log_info`). */
   private readonly wrapperNames: Set<string>;
@@ -234,6 +240,7 @@ class PyExtractor {
     const r = this.resolve(right);
     if (!r) return;
     this.env.set(left.text, r);
+    this.noteSpan(left.text, r, n, false);
     // A class attribute is also reachable as self.<name> / cls.<name>.
     if (left.type === 'identifier' && n.parent?.parent?.parent?.type === 'class_definition') {
       this.env.set(`self.${left.text}`, r);
@@ -249,6 +256,30 @@ class PyExtractor {
     if (name.type !== 'identifier') return;
     const r = this.resolve(value);
     if (r) this.env.set(name.text, r);
+    if (r) this.noteSpan(name.text, r, n, true);
+  }
+
+  private noteSpan(name: string, r: Recv, n: Node, isWith: boolean): void {
+    if ((r.t !== 'logfire-span' && r.t !== 'otel-span') || !r.message) return;
+    let scope: [number, number] = [0, this.source.length];
+    for (let p = n.parent; p; p = p.parent) {
+      if ((isWith && p.type === 'with_statement') || p.type === 'function_definition' || p.type === 'lambda') {
+        scope = [p.startIndex, p.endIndex];
+        break;
+      }
+    }
+    const list = this.spans.get(name) ?? [];
+    list.push({ at: n.startIndex, scope, message: r.message });
+    this.spans.set(name, list);
+  }
+
+  /** The message of the span `name` holds at `index`: the latest binding before it whose region contains it. */
+  private spanMessageAt(name: string, fallback: Node | undefined, index: number): Node | undefined {
+    const list = this.spans.get(name);
+    if (!list) return fallback;
+    let found: Node | undefined;
+    for (const b of list) if (b.at < index && b.scope[0] <= index && index < b.scope[1]) found = b.message;
+    return found;
   }
 
   /** What an expression holds, as far as we can tell statically. */
@@ -337,6 +368,7 @@ class PyExtractor {
     if (!fn) return undefined;
     const ftype = fn.type;
     let recv: Recv | undefined;
+    let recvName = '';
     let method = '';
     let methodNode: Node | null = null;
     if (ftype === 'attribute') {
@@ -347,6 +379,7 @@ class PyExtractor {
       const obj = fn.childForFieldName('object');
       if (!obj) return undefined;
       recv = this.resolve(obj);
+      recvName = obj.text;
     } else if (ftype === 'identifier') {
       if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
@@ -365,7 +398,7 @@ class PyExtractor {
         case 'logfire':
           return this.logfireCall(call, fn, args, method, methodNode, decorator);
         case 'logfire-span':
-          return this.setAttributeCall(call, fn, args, method, 'logfire', recv.message);
+          return this.setAttributeCall(call, fn, args, method, 'logfire', this.spanMessageAt(recvName, recv.message, call.startIndex));
         case 'structlog':
           if (!STRUCTLOG_LOG.has(method) && !(method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)))) return undefined;
           return this.loggerCall(call, fn, args, method, methodNode, 'structlog', recv.bound);
@@ -383,8 +416,8 @@ class PyExtractor {
           if (method !== 'start_span' && method !== 'start_as_current_span') return undefined;
           return this.otelSpanCall(call, fn, args, method, decorator);
         case 'otel-span':
-          if (method === 'add_event') return this.otelEventCall(call, fn, args, recv.message);
-          return this.setAttributeCall(call, fn, args, method, 'otel', recv.message);
+          if (method === 'add_event') return this.otelEventCall(call, fn, args, this.spanMessageAt(recvName, recv.message, call.startIndex));
+          return this.setAttributeCall(call, fn, args, method, 'otel', this.spanMessageAt(recvName, recv.message, call.startIndex));
         default:
           break;
       }
