@@ -14,6 +14,7 @@ import type {
   FileContext,
   Finding,
   FindingInput,
+  ProjectStyle,
   Rule,
   RuleMeta,
   Severity,
@@ -28,6 +29,8 @@ export interface LintSettings {
   rules?: Record<string, string>;
   /** Extra wrapper functions, merged with the schema's `conventions.wrappers`. */
   wrappers?: readonly WrapperSpec[];
+  /** The project's inferred style (computed once per run by the workspace lint or the language server). */
+  projectStyle?: ProjectStyle;
 }
 
 export interface LintInput {
@@ -306,12 +309,13 @@ function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, rul
   const findings: Finding[] = [];
   const rules = activeRules(opts);
   const state: { call?: TelemetryCall; eventId?: string } = {};
+  const project = opts.settings?.projectStyle;
   const callRules = rules.filter((r) => r.rule.checkCall).map((r) => ({ ...r, report: makeReporter(r.rule, r.severity, findings, state) }));
   if (callRules.length) {
     for (const call of only ?? ctx.calls) {
       const match = matchEvent(call, ctx.schema);
       // One context per call, shared by every rule (rules must not mutate it).
-      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, call, match };
+      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, call, match, project };
       state.call = call;
       state.eventId = match.event?.id;
       for (const { rule, report } of callRules) {
@@ -332,7 +336,7 @@ function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, rul
       if (!rule.checkFile) continue;
       const start = findings.length;
       try {
-        rule.checkFile(ctx, makeReporter(rule, severity, findings, state));
+        rule.checkFile(project ? { ...ctx, project } : ctx, makeReporter(rule, severity, findings, state));
       } catch (err) {
         findings.length = start;
         ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });

@@ -132,6 +132,11 @@ export interface Schema {
   queries: SavedQuery[];
   /** Per-rule severity overrides from the schema file, by code or name. */
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
+  /**
+   * The `conventions` keys the project's own schema file sets (not those it inherits from the
+   * bundled default or the built-in defaults). Absent for the bundled default schema.
+   */
+  declaredConventions?: string[];
 }
 
 /** A problem in a schema file, with its position (0-based). */

@@ -19,7 +19,7 @@
 // or overlapping each other, or applying the preferred fixes does not reduce the findings.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Finding, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
+import type { Finding, ProjectStyle, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
 import type { Conventions, Schema } from '../../server/schema/model';
 import { bundledSchema, loadSchemaFromText } from '../../server/schema/loader';
 import { offsetAt } from '../../server/rules/helpers';
@@ -41,6 +41,8 @@ export interface Case {
   schema?: SchemaInput;
   /** Test title (default: the first line of code). */
   name?: string;
+  /** The project's inferred style, as a workspace lint would pass it (default: none). */
+  project?: ProjectStyle;
 }
 
 export interface ExpectedFinding {
@@ -80,8 +82,9 @@ export function resolveSchema(input: SchemaInput | undefined): Schema {
     assert.equal(errors.length, 0, `test schema has errors:\n${errors.map((e) => `${e.line + 1}:${e.character + 1} ${e.message}`).join('\n')}`);
     return r.schema;
   }
+  // Overrides stand for the project's own schema: the conventions they set count as declared.
   const { conventions, ...rest } = input;
-  return { ...base, ...rest, conventions: { ...base.conventions, ...conventions } };
+  return { ...base, ...rest, conventions: { ...base.conventions, ...conventions }, declaredConventions: Object.keys(conventions ?? {}) };
 }
 
 function defaultPath(language: SourceLanguage): string {
@@ -133,7 +136,7 @@ async function runCase(rule: Rule, c: Case, tableSchema: SchemaInput | undefined
   const language = c.language ?? 'python';
   // A case's own `schema` (even `undefined`: the bundled default) wins over the table's.
   const schema = resolveSchema('schema' in c ? c.schema : tableSchema);
-  const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema });
+  const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema, project: c.project });
   for (const f of findings) {
     assert.equal(f.code, rule.meta.code, `finding from another rule: ${describeFinding(f)}`);
     assert.equal(f.rule, rule.meta.name);
