@@ -12,6 +12,7 @@ import { compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
 import { type LintSettings, needsParse } from './engine';
+import { isTestPath } from '../rules/helpers';
 import { countEventNames, declaresEventNameStyle, inferProjectStyle } from './project-style';
 import { type FileResult, type SourceFile, type WorkerData, type WorkerItem, type WorkerRequest, type WorkerResponse, lintText, readSource } from './file-lint';
 import type { NameShape, ProjectStyle, SourceLanguage } from './types';
@@ -160,7 +161,7 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
     texts = files.map(readSource);
     const counts = new Map<NameShape, number>();
     texts.forEach((t, i) => {
-      if (typeof t === 'string' && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings })) countEventNames(t, counts);
+      if (typeof t === 'string' && !isTestPath(files[i].path) && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings })) countEventNames(t, counts);
     });
     const projectStyle = inferProjectStyle(counts);
     opts = { ...opts, settings: { ...opts.settings, projectStyle } };

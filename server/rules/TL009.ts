@@ -15,7 +15,7 @@ import type { EventSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
 import { looksLikeEventName, nameShape } from '../lint/project-style';
 import type { CallContext, Fix, NameShape, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
-import { offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
+import { isTestPath, offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
 
 export { looksLikeEventName };
 
@@ -197,7 +197,8 @@ function inShape(name: string, shape: NameShape): string | undefined {
 function checkProjectStyle(ctx: CallContext, name: string, report: (f: { message: string; range: Range; fixes: Fix[] }) => void): void {
   const style = ctx.project;
   const want = style?.eventNameShape;
-  if (!style || !want) return;
+  // Names in tests are fixtures (`hello-world`), not the project's events.
+  if (!style || !want || isTestPath(ctx.filePath)) return;
   const shape = nameShape(name);
   if (shape === want) return;
   const fixed = inShape(name, want);

@@ -11,6 +11,7 @@ ruleTable(rule, {
     // no convention declared by the project: the bundled default's is not imposed
     { name: 'no declared convention, no project data', code: "import structlog\nlog = structlog.get_logger()\nlog.info('tab_title_fetch_failed')\nlog.error('AgentCreated')", schema: undefined },
     { name: 'a name in the project\'s own style', code: "import structlog\nlog = structlog.get_logger()\nlog.info('tab_title_fetch_failed')", schema: undefined, project: SNAKE_PROJECT },
+    { name: 'fixture names in tests are not the project\'s events', filePath: 'tests/test_spans.py', code: "import logfire\nlogfire.info('hello-world')", schema: undefined, project: SNAKE_PROJECT },
     { name: 'no dominant style inferred', code: "import logfire\nlogfire.info('AgentCreated')", schema: undefined, project: { names: 10, matching: 6 } },
     { name: 'OTel-style span names are not event names', code: "import logfire\nwith logfire.span('GET /users'):\n    pass", schema: undefined, project: DOTTED_PROJECT },
     // the declared convention
