@@ -16,6 +16,12 @@ function isStatementBoundary(type: string): boolean {
 /** The names of one file bound to telemetry receivers. */
 export class PyScope {
   readonly env = new Map<string, Recv>();
+  /**
+   * Every binding of a name to a span that carries a message, in source order, with the region it
+   * holds in (its `with` block, else its function): a `span.set_attribute(...)` is tied to the
+   * binding before it in the same region, never to a span opened elsewhere in the file.
+   */
+  private readonly spans = new Map<string, { at: number; scope: [number, number]; message?: Node }[]>();
 
   constructor(private readonly source: string) {}
 
@@ -98,6 +104,7 @@ export class PyScope {
     const recv = this.resolve(right);
     if (!recv) return;
     this.env.set(left.text, recv);
+    this.noteSpan(left.text, recv, n, false);
     // A class attribute is also reachable as self.<name> / cls.<name>.
     if (left.type === 'identifier' && n.parent?.parent?.parent?.type === 'class_definition') {
       this.env.set(`self.${left.text}`, recv);
@@ -113,6 +120,30 @@ export class PyScope {
     if (name.type !== 'identifier') return;
     const recv = this.resolve(value);
     if (recv) this.env.set(name.text, recv);
+    if (recv) this.noteSpan(name.text, recv, n, true);
+  }
+
+  private noteSpan(name: string, recv: Recv, n: Node, isWith: boolean): void {
+    if ((recv.t !== 'logfire-span' && recv.t !== 'otel-span') || !recv.message) return;
+    let scope: [number, number] = [0, this.source.length];
+    for (let p = n.parent; p; p = p.parent) {
+      if ((isWith && p.type === 'with_statement') || p.type === 'function_definition' || p.type === 'lambda') {
+        scope = [p.startIndex, p.endIndex];
+        break;
+      }
+    }
+    const list = this.spans.get(name) ?? [];
+    list.push({ at: n.startIndex, scope, message: recv.message });
+    this.spans.set(name, list);
+  }
+
+  /** The message of the span `name` holds at `index`: the latest binding before it whose region contains it. */
+  spanMessageAt(name: string, fallback: Node | undefined, index: number): Node | undefined {
+    const list = this.spans.get(name);
+    if (!list) return fallback;
+    let found: Node | undefined;
+    for (const b of list) if (b.at < index && b.scope[0] <= index && index < b.scope[1]) found = b.message;
+    return found;
   }
 
   /** What an expression holds, as far as we can tell statically. */

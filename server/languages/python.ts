@@ -75,6 +75,7 @@ class PyExtractor extends PyArgReader {
     if (!fn) return undefined;
     const ftype = fn.type;
     let recv: Recv | undefined;
+    let recvName = '';
     let method = '';
     let methodNode: Node | null = null;
     if (ftype === 'attribute') {
@@ -85,6 +86,7 @@ class PyExtractor extends PyArgReader {
       const obj = fn.childForFieldName('object');
       if (!obj) return undefined;
       recv = this.scope.resolve(obj);
+      recvName = obj.text;
     } else if (ftype === 'identifier') {
       if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
@@ -103,7 +105,7 @@ class PyExtractor extends PyArgReader {
         case 'logfire':
           return this.logfireCall(call, fn, args, method, methodNode, decorator);
         case 'logfire-span':
-          return this.setAttributeCall(call, fn, args, method, 'logfire', recv.message);
+          return this.setAttributeCall(call, fn, args, method, 'logfire', this.scope.spanMessageAt(recvName, recv.message, call.startIndex));
         case 'structlog':
           if (!STRUCTLOG_LOG.has(method) && !(method.startsWith('a') && STRUCTLOG_LOG.has(method.slice(1)))) return undefined;
           return this.loggerCall(call, fn, args, method, methodNode, 'structlog', recv.bound);
@@ -121,8 +123,8 @@ class PyExtractor extends PyArgReader {
           if (method !== 'start_span' && method !== 'start_as_current_span') return undefined;
           return this.otelSpanCall(call, fn, args, method, decorator);
         case 'otel-span':
-          if (method === 'add_event') return this.otelEventCall(call, fn, args, recv.message);
-          return this.setAttributeCall(call, fn, args, method, 'otel', recv.message);
+          if (method === 'add_event') return this.otelEventCall(call, fn, args, this.scope.spanMessageAt(recvName, recv.message, call.startIndex));
+          return this.setAttributeCall(call, fn, args, method, 'otel', this.scope.spanMessageAt(recvName, recv.message, call.startIndex));
         default:
           break;
       }

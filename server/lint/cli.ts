@@ -337,7 +337,7 @@ async function runLint(argv: string[]): Promise<number> {
     const settings: LintSettings = { rules };
     const started = performance.now();
     const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [], gitignore: !values['no-gitignore'] });
-    const results = await lintFiles(files, { schema, settings, workers });
+    const results = await lintFiles(files, { schema, settings, workers, onProjectStyle: (p) => (settings.projectStyle = p) });
     let fixed = 0;
     let fixedFiles = 0;
     if (values.fix) {

@@ -15,6 +15,7 @@ import type {
   FileContext,
   Finding,
   FindingInput,
+  ProjectStyle,
   Rule,
   RuleMeta,
   Severity,
@@ -31,6 +32,8 @@ export interface LintSettings {
   wrappers?: readonly WrapperSpec[];
   /** The built-in OpenTelemetry semantic conventions layer (on by default). */
   semconv?: SemconvSettings;
+  /** The project's inferred style (computed once per run by the workspace lint or the language server). */
+  projectStyle?: ProjectStyle;
 }
 
 export interface LintInput {
@@ -309,13 +312,14 @@ function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, rul
   const findings: Finding[] = [];
   const rules = activeRules(opts);
   const state: { call?: TelemetryCall; eventId?: string } = {};
+  const project = opts.settings?.projectStyle;
   const callRules = rules.filter((r) => r.rule.checkCall).map((r) => ({ ...r, report: makeReporter(r.rule, r.severity, findings, state) }));
   const layers = ctx.layers ?? attributeLayers(ctx.schema, opts.settings?.semconv);
   if (callRules.length) {
     for (const call of only ?? ctx.calls) {
       const match = matchEvent(call, ctx.schema);
       // One context per call, shared by every rule (rules must not mutate it).
-      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, layers, call, match };
+      const cctx: CallContext = { filePath: ctx.filePath, language: ctx.language, source: ctx.source, schema: ctx.schema, calls: ctx.calls, layers, call, match, project };
       state.call = call;
       state.eventId = match.event?.id;
       for (const { rule, report } of callRules) {
@@ -336,7 +340,7 @@ function runRules(ctx: FileContext, opts: RunOptions, runFileRules: boolean, rul
       if (!rule.checkFile) continue;
       const start = findings.length;
       try {
-        rule.checkFile(ctx, makeReporter(rule, severity, findings, state));
+        rule.checkFile(project ? { ...ctx, project } : ctx, makeReporter(rule, severity, findings, state));
       } catch (err) {
         findings.length = start;
         ruleErrors.push({ code: rule.meta.code, message: err instanceof Error ? err.message : String(err) });

@@ -131,6 +131,21 @@ export interface EventMatch {
   candidates: { event: EventSpec; score: number }[];
 }
 
+/** How a name is written: `agent.created`, `tab_title_fetch_failed`, `tab-closed`, `tabClosed`, `TabClosed`. */
+export type NameShape = 'dotted.snake_case' | 'snake_case' | 'kebab-case' | 'camelCase' | 'PascalCase' | 'other';
+
+/**
+ * What the project's own code does, inferred once per lint run / workspace from every file's event
+ * names (server/lint/project-style.ts). Plain data: it travels to worker threads with the settings.
+ */
+export interface ProjectStyle {
+  /** The shape most event names share, when one clearly dominates. */
+  eventNameShape?: NameShape;
+  /** Event names seen, and how many have that shape. */
+  names: number;
+  matching: number;
+}
+
 export interface FileContext {
   filePath: string;
   language: SourceLanguage;
@@ -142,6 +157,8 @@ export interface FileContext {
    * built-in OpenTelemetry semantic conventions), first wins. Consulted for dotted keys only.
    */
   layers?: readonly AttributeLookup[];
+  /** The project's inferred style, when the lint has workspace-level data (CLI, workspace lint, language server). */
+  project?: ProjectStyle;
 }
 
 export interface CallContext extends FileContext {

@@ -12,8 +12,10 @@ import { compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
 import { type LintSettings, needsParse } from './engine';
+import { isTestPath } from '../rules/helpers';
+import { countEventNames, declaresEventNameStyle, inferProjectStyle } from './project-style';
 import { type FileResult, type SourceFile, type WorkerData, type WorkerItem, type WorkerRequest, type WorkerResponse, lintText, readSource } from './file-lint';
-import type { SourceLanguage } from './types';
+import type { NameShape, ProjectStyle, SourceLanguage } from './types';
 
 export { countLines, type FileResult, MAX_FILE_BYTES, type SourceFile } from './file-lint';
 
@@ -130,6 +132,8 @@ export interface WorkspaceLintOptions extends ListOptions {
   workers?: number;
   /** Called after each file (progress). */
   onFile?: (r: FileResult, done: number, total: number) => void;
+  /** Receives the project style inferred from the files before any is linted (see project-style.ts). */
+  onProjectStyle?: (style: ProjectStyle) => void;
 }
 
 /** Above this many bytes of source, linting moves to worker threads. */
@@ -148,7 +152,21 @@ export function workerScript(): string | undefined {
 }
 
 /** Lint files (in order of the returned array, which follows `files`). */
-export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLintOptions): Promise<FileResult[]> {
+export async function lintFiles(files: readonly SourceFile[], options: WorkspaceLintOptions): Promise<FileResult[]> {
+  let opts = options;
+  // Without a naming convention in the project's schema, TL009 compares names with the project's
+  // dominant style: the files are read first (one regular expression pass each) to infer it.
+  let texts: (string | FileResult | undefined)[] | undefined;
+  if (opts.settings?.projectStyle === undefined && !declaresEventNameStyle(opts.schema)) {
+    texts = files.map(readSource);
+    const counts = new Map<NameShape, number>();
+    texts.forEach((t, i) => {
+      if (typeof t === 'string' && !isTestPath(files[i].path) && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings })) countEventNames(t, counts);
+    });
+    const projectStyle = inferProjectStyle(counts);
+    opts = { ...opts, settings: { ...opts.settings, projectStyle } };
+    opts.onProjectStyle?.(projectStyle);
+  }
   const results: FileResult[] = new Array(files.length);
   let done = 0;
   const finish = (i: number, r: FileResult) => {
@@ -174,7 +192,8 @@ export async function lintFiles(files: readonly SourceFile[], opts: WorkspaceLin
   let parseBytes = 0;
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
-    const read = readSource(f);
+    const read = texts ? texts[i]! : readSource(f);
+    if (texts) texts[i] = undefined;
     if (typeof read !== 'string') finish(i, read);
     else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
     else if (pool || eager) (pool ?? startPool()).add(i, f, read);

@@ -5,7 +5,7 @@ import type { Settings } from '../../protocol/settings';
 import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
 import { LintDocument, type ContentChange } from '../lint/document';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
-import type { EventMatch, Finding, Position, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import type { EventMatch, Finding, Position, ProjectStyle, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
 import type { Schema, WrapperSpec } from '../schema/model';
 
 /** A call with the schema event it was matched to. */
@@ -17,6 +17,8 @@ export interface AnalyzedCall {
 export interface EngineLintOptions {
   schema: Schema;
   settings: Settings;
+  /** The workspace folder's inferred style (from its last workspace lint). */
+  projectStyle?: ProjectStyle;
 }
 
 export interface EngineLintOutcome {
@@ -57,6 +59,19 @@ export function lintSettings(settings: Settings): LintSettings {
   return s;
 }
 
+const withStyle = new WeakMap<LintSettings, WeakMap<ProjectStyle, LintSettings>>();
+
+/** The engine's settings with the folder's inferred style (memoised, so unchanged inputs keep the same object). */
+export function engineSettings(settings: Settings, projectStyle?: ProjectStyle): LintSettings {
+  const base = lintSettings(settings);
+  if (!projectStyle) return base;
+  let byStyle = withStyle.get(base);
+  if (!byStyle) withStyle.set(base, (byStyle = new WeakMap()));
+  let s = byStyle.get(projectStyle);
+  if (!s) byStyle.set(projectStyle, (s = { ...base, projectStyle }));
+  return s;
+}
+
 const analyzed = new WeakMap<TelemetryCall, { schema: Schema; a: AnalyzedCall }>();
 
 /** Calls with their matched event (cached per call object: calls an edit did not touch are not matched again). */
@@ -83,7 +98,8 @@ export async function createEngineDocument(
 ): Promise<EngineDocument> {
   let schema = opts.schema;
   let settings = opts.settings;
-  const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
+  let projectStyle = opts.projectStyle;
+  const doc = await LintDocument.open({ filePath, language, text, schema, settings: engineSettings(settings, projectStyle) });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
   let pendingText: string | undefined;
@@ -96,7 +112,7 @@ export async function createEngineDocument(
     },
     async lint(o) {
       let result: LintResult | undefined;
-      const reconfigure = o.schema !== schema || o.settings !== settings;
+      const reconfigure = o.schema !== schema || o.settings !== settings || o.projectStyle !== projectStyle;
       if (pending.length) {
         const changes = pending;
         pending = [];
@@ -107,7 +123,8 @@ export async function createEngineDocument(
       if (reconfigure) {
         schema = o.schema;
         settings = o.settings;
-        result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
+        projectStyle = o.projectStyle;
+        result = await doc.reconfigure({ schema, settings: engineSettings(settings, projectStyle) });
       }
       result ??= doc.lastResult;
       if (last?.result !== result) last = { result, out: outcome(result, schema) };
@@ -121,7 +138,7 @@ export async function createEngineDocument(
 
 /** Lint a file's text once (files on disk that are not open). */
 export async function lintText(filePath: string, language: SourceLanguage, text: string, opts: EngineLintOptions): Promise<EngineLintOutcome> {
-  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: lintSettings(opts.settings) });
+  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: engineSettings(opts.settings, opts.projectStyle) });
   return outcome(r, opts.schema);
 }
 
@@ -130,6 +147,7 @@ export async function lintFiles(
   files: readonly string[],
   opts: EngineLintOptions,
   onFile: (file: string, out: EngineLintOutcome, r: FileResult) => void,
+  onProjectStyle?: (style: ProjectStyle) => void,
 ): Promise<void> {
   if (files.length === 0) return;
   const sources = files.map((p) => ({ path: p, language: languageOf(p) })).filter((f): f is { path: string; language: SourceLanguage } => !!f.language);
@@ -137,6 +155,7 @@ export async function lintFiles(
     schema: opts.schema,
     settings: lintSettings(opts.settings),
     includeCalls: true,
+    onProjectStyle,
     onFile: (r) => onFile(r.file, { findings: r.findings, calls: analyze(r.calls ?? [], opts.schema) }, r),
   });
 }

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver';
 import type { Settings } from '../../protocol/settings';
 import { LintTiming, SchemaChanged } from '../../protocol/protocol';
-import type { Finding, TelemetryCall } from '../lint/types';
+import type { Finding, ProjectStyle, TelemetryCall } from '../lint/types';
 import type { EventSpec, Schema } from '../schema/model';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText, SCHEMA_FILE_NAMES, type LoadResult } from '../schema/loader';
 import { packageRoot } from '../paths';
@@ -47,6 +47,8 @@ export interface FolderState {
   index: Map<string, FileEntry>;
   /** Files the last workspace lint saw (for clearing diagnostics of files that went away). */
   listed: Set<string>;
+  /** The folder's naming style, inferred by its last workspace lint. */
+  projectStyle?: ProjectStyle;
 }
 
 export interface RuntimeDiagnostic extends Diagnostic {
@@ -196,6 +198,10 @@ export class LanguageServerState {
     return (this.folderOf(filePath)?.load ?? this.looseSchema).schema;
   }
 
+  projectStyleFor(filePath: string): ProjectStyle | undefined {
+    return this.folderOf(filePath)?.projectStyle;
+  }
+
   /** Is this path the schema file of some folder? */
   schemaFolderOf(filePath: string): FolderState | undefined {
     return this.folders.find((f) => f.schemaFile === filePath);
@@ -288,7 +294,7 @@ export class LanguageServerState {
     const text = doc.text.getText();
     try {
       const { settings } = await this.settings.get(doc.uri);
-      const engine = await createEngineDocument(doc.path || doc.uri, doc.language, text, { schema: this.schemaFor(doc.path), settings });
+      const engine = await createEngineDocument(doc.path || doc.uri, doc.language, text, { schema: this.schemaFor(doc.path), settings, projectStyle: this.projectStyleFor(doc.path) });
       if (this.docs.get(doc.uri) !== doc) {
         engine.dispose();
         return;
@@ -360,7 +366,7 @@ export class LanguageServerState {
     const t0 = performance.now();
     let out: { findings: Finding[]; calls: AnalyzedCall[] };
     try {
-      out = await doc.engine.lint({ schema, settings });
+      out = await doc.engine.lint({ schema, settings, projectStyle: this.projectStyleFor(doc.path) });
     } catch (e) {
       this.log(`lint failed for ${doc.uri}: ${errorText(e)}`);
       return;
@@ -489,6 +495,10 @@ export class LanguageServerState {
           folder.index.set(file, { path: file, findings: out.findings, calls: out.calls, live: false });
           this.publish(pathToFileURL(file).toString());
           if (done % 50 === 0 || done === total) progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`);
+        }, (style) => {
+          // Open documents follow the style on their next lint (unchanged styles keep their settings).
+          const prev = folder.projectStyle;
+          if (!prev || prev.eventNameShape !== style.eventNameShape || prev.names !== style.names || prev.matching !== style.matching) folder.projectStyle = style;
         });
         files += listed.length;
         for (const p of listed) findings += folder.index.get(p)?.findings.length ?? 0;
@@ -534,7 +544,7 @@ export class LanguageServerState {
     const { settings } = await this.settings.get(folder.uri);
     if (this.docs.byPath(p)) return;
     if (!settings.languages.includes(lang)) return;
-    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings });
+    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings, projectStyle: folder.projectStyle });
     if (this.docs.byPath(p)) return;
     folder.index.set(p, { path: p, findings: out.findings, calls: out.calls, live: false });
     this.publish(pathToFileURL(p).toString());

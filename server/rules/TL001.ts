@@ -3,10 +3,13 @@
 // By default the schema is open: code may log events the schema does not know, and only near misses
 // of declared events are reported — `Failover: {a} → {b}` is probably `Failover triggered: …`, and
 // a dashboard filtering on `message LIKE 'Failover triggered%'` will never see it. With
-// `strict: true` every undeclared event is reported. Calls of a deprecated event are reported too
+// `strict: true` every undeclared event is reported. A near miss shares the first word, or is very
+// close, or says the same in other words (the declared template's placeholders and most of its word
+// stems). Calls of a deprecated event are reported too
 // (tagged deprecated), with the replacement when the schema names one.
 import type { ArgValue, CallContext, Fix, FindingInput, Rule } from '../lint/types';
 import type { EventSpec } from '../schema/model';
+import { parseTemplate } from '../schema/template';
 import { clip, escapeForLiteral } from '../schema/values';
 
 /** The text a call should use for an event: its template for message-like calls, its name for name-like ones. */
@@ -18,6 +21,50 @@ function eventText(event: EventSpec, like: string): string {
 
 function firstWord(text: string): string {
   return /[A-Za-z0-9]+/.exec(text)?.[0]?.toLowerCase() ?? '';
+}
+
+const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'into', 'now', 'was', 'has', 'are', 'not']);
+
+/** A word's crude stem: `limited`/`limits`/`limiting` → `limit`. */
+function stem(w: string): string {
+  const s = w.replace(/(?:ing|ed|es|s)$/, '');
+  return s.length >= 3 ? s : w;
+}
+
+/** The placeholders and the stems of the other words of a message. */
+function meaningOf(text: string): { fields: Set<string>; stems: Set<string> } {
+  let fields: Set<string>;
+  let rest = text;
+  try {
+    const t = parseTemplate(text);
+    fields = new Set(t.fields.map((f) => f.root));
+    for (const f of [...t.fields].reverse()) rest = rest.slice(0, f.start) + ' ' + rest.slice(f.end);
+  } catch {
+    fields = new Set();
+  }
+  const stems = new Set<string>();
+  for (const w of rest.toLowerCase().split(/[^a-z0-9]+/)) if (w.length >= 3 && !STOP.has(w)) stems.add(stem(w));
+  return { fields, stems };
+}
+
+/**
+ * Same meaning in other words: `Model rate limited: {model} ({workload} workload) - cooldown {cooldown}s`
+ * for `Rate limit: {model} ({workload}) - cooldown {cooldown}s`. Every placeholder of the declared
+ * template (at least two) is in the message, and most of its words by stem; without placeholders,
+ * nearly all of its words. One shared placeholder is not enough (`{model}` is in many messages).
+ */
+export function sameMeaning(written: string, declared: string): boolean {
+  const a = meaningOf(written);
+  const b = meaningOf(declared);
+  let sharedStems = 0;
+  for (const s of b.stems) if (a.stems.has(s)) sharedStems++;
+  if (b.stems.size < 2 || sharedStems < 2) return false;
+  if (b.fields.size > 0) {
+    if (b.fields.size < 2) return false;
+    for (const f of b.fields) if (!a.fields.has(f)) return false;
+    return sharedStems / b.stems.size >= 0.6;
+  }
+  return sharedStems / b.stems.size >= 0.8;
 }
 
 function replaceMessageFix(msg: ArgValue, text: string, preferred: boolean): Fix | undefined {
@@ -76,7 +123,11 @@ export const rule: Rule = {
     if (written === undefined) return;
     // Near misses must share the first word (`Failover …`, `agent.…`) unless they are very close:
     // `payment.captured` is not a misspelt `agent.created`.
-    const plausible = match.candidates.filter((c) => c.score >= 0.8 || firstWord(eventText(c.event, written)) === firstWord(written));
+    // Or they say the same in other words: the same placeholders and most of the same word stems.
+    const plausible = match.candidates.filter((c) => {
+      const text = eventText(c.event, written);
+      return c.score >= 0.8 || firstWord(text) === firstWord(written) || sameMeaning(written, text);
+    });
     const live = plausible.filter((c) => !c.event.deprecated);
     const candidates = live.length > 0 ? live : plausible;
     if (candidates.length > 0) {

@@ -1,23 +1,23 @@
 // TL009 event-naming: event names and attribute keys that break the naming convention.
 //
-// The default convention: dotted `category.action` names in snake_case, past tense for completed actions
+// When the project's own schema declares a convention (`conventions.eventNameStyle`), names follow
+// it: dotted `category.action` names in snake_case, past tense for completed actions
 // (`agent.created`), present participle for ongoing ones (`agent.creating`), and errors ending in
-// `.error` / `_error` (`agent.error`, `session.load_error`). A first argument counts as an event
+// `.error` / `_error` (`agent.error`, `session.load_error`). Without one (no schema, or a schema
+// that leaves the convention out), the bundled default's convention is not imposed: the project's
+// dominant style is inferred from its own event names (server/lint/project-style.ts) and only
+// outliers are reported, since the harm is inconsistency. A first argument counts as an event
 // name only when it looks like one (no spaces or punctuation, and dotted, snake_case, kebab-case or
 // camelCase); sentences such as `Failover triggered: {a} → {b}` are message templates.
 // Attribute keys follow `conventions.attributeNameStyle` (snake_case by default; dotted OTel keys
 // such as `http.status_code` are fine). Names declared in the schema are never reported.
 import type { EventSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
-import type { CallContext, Fix, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
-import { offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
+import { looksLikeEventName, nameShape } from '../lint/project-style';
+import type { CallContext, Fix, NameShape, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
+import { isTestPath, offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
 
-const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
-
-/** Does this literal read as an event name rather than a message? */
-export function looksLikeEventName(s: string): boolean {
-  return EVENT_NAME.test(s) && /[._-]|[a-z][A-Z]/.test(s);
-}
+export { looksLikeEventName };
 
 /** Base-form verbs that, as the last word of a log event name, should be past tense or -ing. */
 const BASE_VERBS = new Set(
@@ -106,13 +106,27 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
   if (!looksLikeEventName(name)) return;
   // Declared in the schema: the schema is the source of truth (a case/spacing variant is still checked).
   if ((match.event && match.how !== 'normalized') || declaredNames(schema.events).has(name)) return;
+  // A spelling variant of a declared event is renamed to the declared name, whatever the convention.
+  const declaredName = match.how === 'normalized' ? match.event?.name : undefined;
+  if (declaredName && declaredName !== name) {
+    const edit = renameEdit(ctx, declaredName);
+    report({
+      message: `Event name \`${name}\` is spelled differently from the declared \`${declaredName}\``,
+      range: msg.range,
+      fixes: edit ? [{ title: `Rename to \`${declaredName}\``, edits: [edit], isPreferred: true, unsafe: true }] : [],
+    });
+    return;
+  }
   const conv = schema.conventions;
+  const declared = schema.declaredConventions ?? [];
+  // Without a convention in the project's own schema, the project's dominant style is the standard.
+  if (!declared.includes('eventNameStyle')) {
+    checkProjectStyle(ctx, name, report);
+    if (!declared.includes('errorSuffixes') && !declared.includes('tense')) return;
+  } else if (conv.eventNameStyle === 'any') return;
   const style = conv.eventNameStyle;
-  if (style === 'any') return;
-  if (!styleOk(name, style)) {
-    // A spelling variant of a declared event is renamed to the declared name.
-    const declared = match.how === 'normalized' ? match.event?.name : undefined;
-    const fixed = declared ?? conventional(name, style);
+  if (declared.includes('eventNameStyle') && style !== 'any' && !styleOk(name, style)) {
+    const fixed = conventional(name, style);
     const edit = fixed !== name && styleOk(fixed, style) ? renameEdit(ctx, fixed) : undefined;
     report({
       message:
@@ -127,7 +141,8 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
   const lastWords = words(name.slice(name.lastIndexOf('.') + 1));
   const last = lastWords[lastWords.length - 1] ?? '';
   const isError = conv.errorSuffixes.some((s) => name.endsWith(s));
-  if ((call.level === 'error' || call.level === 'fatal') && conv.errorSuffixes.length > 0 && !isError) {
+  const own = (key: string) => declared.includes('eventNameStyle') || declared.includes(key);
+  if (own('errorSuffixes') && (call.level === 'error' || call.level === 'fatal') && conv.errorSuffixes.length > 0 && !isError) {
     const fixes: Fix[] = [];
     if (FAIL_WORDS.has(last)) {
       const fixed = name.slice(0, name.length - last.length) + 'error';
@@ -141,7 +156,7 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
     });
     return;
   }
-  if (!conv.tense || isError || (call.kind !== 'log' && call.kind !== 'event') || !BASE_VERBS.has(last)) return;
+  if (!own('tense') || !conv.tense || isError || (call.kind !== 'log' && call.kind !== 'event') || !BASE_VERBS.has(last)) return;
   const stem = name.slice(0, name.length - last.length);
   const fixes: Fix[] = [];
   for (const [title, form] of [
@@ -155,6 +170,43 @@ function checkEventName(ctx: CallContext, report: (f: { message: string; range: 
     message: `Event name \`${name}\` should say what happened: past tense for a completed action (\`${stem}${past(last)}\`) or present participle for an ongoing one (\`${stem}${ongoing(last)}\`)`,
     range: msg.range,
     fixes,
+  });
+}
+
+const SHAPE_WORDS: Record<NameShape, string> = {
+  'dotted.snake_case': 'dotted `category.action`',
+  snake_case: 'snake_case',
+  'kebab-case': 'kebab-case',
+  camelCase: 'camelCase',
+  PascalCase: 'PascalCase',
+  other: 'mixed',
+};
+
+/** The name in the project's shape, when it can be rewritten mechanically. */
+function inShape(name: string, shape: NameShape): string | undefined {
+  const w = name.split('.').flatMap((seg) => words(seg));
+  if (w.length === 0) return undefined;
+  if (shape === 'snake_case') return w.join('_');
+  if (shape === 'kebab-case') return w.join('-');
+  if (shape === 'camelCase') return w[0] + w.slice(1).map((x) => x[0].toUpperCase() + x.slice(1)).join('');
+  if (shape === 'dotted.snake_case') return conventional(name, 'dotted.snake_case');
+  return undefined;
+}
+
+/** No convention declared: report a name whose shape differs from the one most of the project's names share. */
+function checkProjectStyle(ctx: CallContext, name: string, report: (f: { message: string; range: Range; fixes: Fix[] }) => void): void {
+  const style = ctx.project;
+  const want = style?.eventNameShape;
+  // Names in tests are fixtures (`hello-world`), not the project's events.
+  if (!style || !want || isTestPath(ctx.filePath)) return;
+  const shape = nameShape(name);
+  if (shape === want) return;
+  const fixed = inShape(name, want);
+  const edit = fixed && fixed !== name && nameShape(fixed) === want ? renameEdit(ctx, fixed) : undefined;
+  report({
+    message: `Event name \`${name}\` is ${shape === 'other' ? 'not' : SHAPE_WORDS[shape]}${shape === 'other' ? ` ${SHAPE_WORDS[want]}` : ''}, unlike this project's other event names (${style.matching} of ${style.names} are ${SHAPE_WORDS[want]})`,
+    range: ctx.call.message!.range,
+    fixes: edit ? [{ title: `Rename to \`${fixed}\``, edits: [edit], isPreferred: true, unsafe: true }] : [],
   });
 }
 

@@ -7,7 +7,8 @@
 // `pylf_v1_us_<redacted>`, `lf_live_...`, `<your-token>`, `test_token`, `..._1234567890`): a value is
 // reported only when it is long and random-looking (varied characters, no `1234`/`aaaa` runs, no
 // placeholder words), as secret scanners tell keys from dummies. In test files (tests/, test_*.py,
-// *.test.ts, conftest.py) a random-looking token is reported as a warning.
+// *.test.ts, conftest.py) token-shaped strings are fixtures; only a random-looking literal passed to
+// `configure(token=...)` is reported there, as a warning.
 import type { FileContext, Fix, Rule, TextEdit } from '../lint/types';
 import { argumentEnd, closingBracket, isTestPath, lexStringsAndComments, listItemDeletion, rangeAt, type Token } from './helpers';
 
@@ -117,7 +118,7 @@ export const rule: Rule = {
     const mayConfigure = source.includes('configure') && /token/.test(source);
     if (!mayHaveToken && !mayConfigure) return;
     const tokens = lexStringsAndComments(source, language);
-    // Tests hold fixture tokens on purpose: a random-looking one is still reported, as a warning.
+    // Tests hold fixture tokens on purpose: only a random-looking one passed to configure() is reported, as a warning.
     const severity = isTestPath(ctx.filePath) ? ('warning' as const) : undefined;
     const strings = tokens.filter((t) => t.kind === 'string');
     const reported = new Set<number>();
@@ -168,8 +169,9 @@ export const rule: Rule = {
       }
     }
 
-    // 2. Token-shaped text anywhere.
-    if (!mayHaveToken) return;
+    // 2. Token-shaped text anywhere — except in tests, whose token-shaped strings are fixtures
+    //    (expected values, fake auth files); a literal configured into the SDK is still reported above.
+    if (!mayHaveToken || severity) return;
     for (const m of source.matchAll(TOKEN)) {
       const start = m.index!;
       if (reported.has(start) || !looksLikeSecret(m[2])) continue;

@@ -133,6 +133,7 @@ export function loadSchemaFromText(text: string, file: string): LoadResult {
     const ownQueries = new Set(r.schema.queries.map((q) => q.name));
     r.schema.queries = [...base.queries.filter((q) => !ownQueries.has(q.name)), ...r.schema.queries];
   }
+  r.schema.declaredConventions = [...(r.conventionKeys ?? [])];
   return { schema: r.schema, errors: r.errors };
 }
 

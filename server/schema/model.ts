@@ -161,6 +161,11 @@ export interface Schema {
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
   /** Attribute layers from Weaver registries (the schema is one, or layers its own events over them), first wins. */
   registries?: AttributeLookup[];
+  /**
+   * The `conventions` keys the project's own schema file sets (not those it inherits from the
+   * bundled default or the built-in defaults). Absent for the bundled default schema.
+   */
+  declaredConventions?: string[];
 }
 
 /** A problem in a schema file, with its position (0-based). */

@@ -13,6 +13,9 @@ events:
 
 ruleTable(rule, {
   valid: [
+    // unrelated messages sharing one placeholder, or sharing placeholders but not words, are not near misses
+    'import logfire\nlogfire.info("Loaded weights for {model}", model=m)',
+    'import logfire\nlogfire.info("Queue depth for {model} in {workload}: {cooldown}", model=m, workload=w, cooldown=c)',
     // declared events (seed 000 templates), exact
     'import logfire\nlogfire.warn("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model=m, workload=w, cooldown=1, consecutive_429s=2)',
     // open schema: calls resembling no declared event are fine
@@ -28,7 +31,20 @@ ruleTable(rule, {
   ],
   invalid: [
     {
-      name: 'near miss of a seed template, with the fix keeping the attributes',
+      name: 'same meaning in other words: every placeholder and most word stems of the declared template',
+      code: 'import logfire\nlogfire.warn("Model rate limited: {model} ({workload} workload) - cooldown {cooldown}s", model=m, workload=w, cooldown=c)\n',
+      errors: [
+        {
+          message:
+            'Unknown event `Model rate limited: {model} ({workload} workload) - cooldown {cooldow…`; did you mean `Rate limit: {model} ({workload}) - cooldown {cooldown}s`?',
+          line: 2,
+          fixes: ['Replace with `Rate limit: {model} ({workload}) - cooldown {cooldown}s`'],
+        },
+      ],
+      output: 'import logfire\nlogfire.warn("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model=m, workload=w, cooldown=c)\n',
+    },
+    {
+      name: 'near miss of a bundled template, with the fix keeping the attributes',
       code: 'import logfire\nlogfire.warn("Failover: {from_model} → {to_model} ({error_type})", from_model=a, to_model=b, error_type=c)\n',
       errors: [
         {

@@ -17,7 +17,18 @@ events:
 ruleTable(rule, {
   valid: [
     'import logfire\nlogfire.warn("Rate limit: {model} ({workload}) - cooldown {cooldown}s", model=m, workload=w, cooldown=1, consecutive_429s=2)',
-    // a field of the declared template needs its attribute, declared or not (seed 000's {model})
+    // a span opened later in the file, or in another function, is not the one being set
+    {
+      name: 'set_attribute before the span it would be tied to, in another function',
+      code: 'import logfire\ndef first(span):\n    span.set_attribute("anything", 1)\n\ndef second():\n    with logfire.span("agent.created", model="m") as span:\n        pass\n',
+      schema: DEPRECATED,
+    },
+    {
+      name: 'set_attribute after the with block of another function',
+      code: 'import logfire\ndef second():\n    with logfire.span("agent.created", model="m") as span:\n        pass\n\ndef third(span):\n    span.set_attribute("anything", 1)\n',
+      schema: DEPRECATED,
+    },
+    // a field of the declared template needs its attribute, declared or not (the bundled {model})
     'import logfire\nlogfire.info("Workload routing: {agent} → {workload} → {model}", agent=a, workload=w, orchestrated_model=o, default_model=d, model=o)',
     // context attributes are allowed on every event
     { code: 'import logfire\nlogfire.info("agent.created", model="m", session_id=s)', schema: DEPRECATED },
@@ -75,6 +86,13 @@ ruleTable(rule, {
       schema: DEPRECATED,
       errors: [{ message: 'Unknown attribute `temprature` for event `agent.created`; did you mean `temperature`?', line: 3, fixes: ['Rename `temprature` to `temperature`'] }],
       output: 'import logfire\nwith logfire.span("agent.created", model="m") as span:\n    span.set_attribute("temperature", 0.5)\n',
+    },
+    {
+      name: 'two spans bound to the same name: each call is tied to the span in its own block',
+      code: 'import logfire\ndef a():\n    with logfire.span("agent.created", model="m") as span:\n        span.set_attribute("temprature", 0.5)\n\ndef b():\n    with logfire.span("agent.tagged") as span:\n        span.set_attribute("temprature", 0.5)\n',
+      schema: DEPRECATED,
+      errors: [{ message: 'Unknown attribute `temprature` for event `agent.created`; did you mean `temperature`?', line: 4, fixes: ['Rename `temprature` to `temperature`'] }],
+      output: 'import logfire\ndef a():\n    with logfire.span("agent.created", model="m") as span:\n        span.set_attribute("temperature", 0.5)\n\ndef b():\n    with logfire.span("agent.tagged") as span:\n        span.set_attribute("temprature", 0.5)\n',
     },
   ],
 });

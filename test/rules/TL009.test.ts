@@ -1,9 +1,20 @@
 import { rule } from '../../server/rules/TL009';
 import { ruleTable } from './ruleTester';
 
+const SNAKE_PROJECT = { eventNameShape: 'snake_case', names: 40, matching: 38 } as const;
+const DOTTED_PROJECT = { eventNameShape: 'dotted.snake_case', names: 12, matching: 11 } as const;
+
 ruleTable(rule, {
+  // The cases below declare the `category.action` convention in the project's schema, unless they say otherwise.
+  schema: { conventions: { eventNameStyle: 'dotted.snake_case' } },
   valid: [
-    // seed 002's convention
+    // no convention declared by the project: the bundled default's is not imposed
+    { name: 'no declared convention, no project data', code: "import structlog\nlog = structlog.get_logger()\nlog.info('tab_title_fetch_failed')\nlog.error('AgentCreated')", schema: undefined },
+    { name: 'a name in the project\'s own style', code: "import structlog\nlog = structlog.get_logger()\nlog.info('tab_title_fetch_failed')", schema: undefined, project: SNAKE_PROJECT },
+    { name: 'fixture names in tests are not the project\'s events', filePath: 'tests/test_spans.py', code: "import logfire\nlogfire.info('hello-world')", schema: undefined, project: SNAKE_PROJECT },
+    { name: 'no dominant style inferred', code: "import logfire\nlogfire.info('AgentCreated')", schema: undefined, project: { names: 10, matching: 6 } },
+    { name: 'OTel-style span names are not event names', code: "import logfire\nwith logfire.span('GET /users'):\n    pass", schema: undefined, project: DOTTED_PROJECT },
+    // the declared convention
     "import logfire\nlogfire.info('agent.created', model='gpt-4', session_id=sid)",
     "import logfire\nlogfire.info('agent.creating')",
     "import logfire\nlogfire.error('session.load_error', table='messages')",
@@ -28,6 +39,29 @@ ruleTable(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'no declared convention: an outlier of the project\'s snake_case style',
+      schema: undefined,
+      project: SNAKE_PROJECT,
+      code: "import structlog\nlog = structlog.get_logger()\nlog.info('TabClosed')\n",
+      errors: [
+        {
+          message: "Event name `TabClosed` is PascalCase, unlike this project's other event names (38 of 40 are snake_case)",
+          line: 3,
+          column: 10,
+          fixes: ['Rename to `tab_closed`'],
+        },
+      ],
+      output: "import structlog\nlog = structlog.get_logger()\nlog.info('tab_closed')\n",
+    },
+    {
+      name: 'no declared convention: a snake_case outlier in a dotted project',
+      schema: undefined,
+      project: DOTTED_PROJECT,
+      code: "import logfire\nlogfire.info('agent_created')\n",
+      errors: [{ message: "Event name `agent_created` is snake_case, unlike this project's other event names (11 of 12 are dotted `category.action`)", fixes: ['Rename to `agent.created`'] }],
+      output: "import logfire\nlogfire.info('agent.created')\n",
+    },
     {
       code: "import logfire\nlogfire.info('agentCreated', model='gpt-4')\n",
       errors: [{ message: 'Event name `agentCreated` does not follow the `category.action` convention: it has no `category.` part', line: 2, column: 14, endColumn: 28, fixes: ['Rename to `agent.created`'] }],
@@ -63,7 +97,7 @@ ruleTable(rule, {
       output: "import structlog\nlog = structlog.get_logger()\nlog.info('ir.generated', prompt_length=3)\n",
     },
     {
-      name: 'operation-style span names: the leading verb becomes the action (seed 004)',
+      name: 'operation-style span names: the leading verb becomes the action ',
       code: "import logfire\nwith logfire.span('validate_order'):\n    pass\n",
       errors: [{ message: '`validate_order`', fixes: ['Rename to `order.validate`'] }],
       output: "import logfire\nwith logfire.span('order.validate'):\n    pass\n",
@@ -75,7 +109,7 @@ ruleTable(rule, {
       output: "import logfire\nlogfire.info('run.started')\nlogfire.info('index.built')\n",
     },
     {
-      name: 'error events end with .error or _error (seed 002 example)',
+      name: 'error events end with .error or _error ',
       code: "import logfire\nlogfire.error('database.query_failed', table='messages')\n",
       errors: [{ message: 'Error event `database.query_failed` should end with `.error` or `_error`', fixes: ['Rename to `database.query_error`'] }],
       output: "import logfire\nlogfire.error('database.query_error', table='messages')\n",

@@ -30,6 +30,7 @@ ruleTable(rule, {
     ['TOKEN = "pylf', 'v1', 'us', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"'].join('_'),
     ['TOKEN = "pylf', 'v1', 'eu', 'abcdefghijklmnopqrstuvwxyz0123456789"'].join('_'),
     ['TOKEN = "pylf', 'v1', 'us', 'dummy', 'Xq7mP2kR9vT4wZ8bN3cJ"'].join('_'),
+    { name: 'token-shaped fixtures in test files', filePath: 'tests/test_auth.py', code: `EXPECTED = ['${SECRET}', '${EU}']` },
     { name: 'a placeholder in a test file', filePath: 'tests/test_config.py', code: "import logfire\nlogfire.configure(token='fake-token-for-tests', console=False)" },
   ],
   invalid: [

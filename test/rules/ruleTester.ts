@@ -27,7 +27,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { packageRoot } from '../../server/paths';
-import type { Finding, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
+import type { Finding, ProjectStyle, Rule, SourceLanguage, TextEdit } from '../../server/lint/types';
 import type { Conventions, Schema } from '../../server/schema/model';
 import { bundledSchema, loadSchemaFromText } from '../../server/schema/loader';
 import { offsetAt } from '../../server/rules/helpers';
@@ -49,6 +49,8 @@ export interface Case {
   schema?: SchemaInput;
   /** Test title (default: the first line of code). */
   name?: string;
+  /** The project's inferred style, as a workspace lint would pass it (default: none). */
+  project?: ProjectStyle;
 }
 
 export interface ExpectedFinding {
@@ -88,8 +90,9 @@ export function resolveSchema(input: SchemaInput | undefined): Schema {
     assert.equal(errors.length, 0, `test schema has errors:\n${errors.map((e) => `${e.line + 1}:${e.character + 1} ${e.message}`).join('\n')}`);
     return r.schema;
   }
+  // Overrides stand for the project's own schema: the conventions they set count as declared.
   const { conventions, ...rest } = input;
-  return { ...base, ...rest, conventions: { ...base.conventions, ...conventions } };
+  return { ...base, ...rest, conventions: { ...base.conventions, ...conventions }, declaredConventions: Object.keys(conventions ?? {}) };
 }
 
 function defaultPath(language: SourceLanguage): string {
@@ -141,7 +144,7 @@ async function runCase(rule: Rule, c: Case, tableSchema: SchemaInput | undefined
   const language = c.language ?? 'python';
   // A case's own `schema` (even `undefined`: the bundled default) wins over the table's.
   const schema = resolveSchema('schema' in c ? c.schema : tableSchema);
-  const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema });
+  const findings = await lintWithRule(rule, { source: c.code, language, filePath: c.filePath ?? defaultPath(language), schema, project: c.project });
   for (const f of findings) {
     assert.equal(f.code, rule.meta.code, `finding from another rule: ${describeFinding(f)}`);
     assert.equal(f.rule, rule.meta.name);

@@ -2,7 +2,7 @@
 // tree-sitter extraction, event matching, severities, suppressions) with only that rule enabled.
 import assert from 'node:assert/strict';
 import { lintSource } from '../../server/lint/engine';
-import type { Finding, Rule, SourceLanguage } from '../../server/lint/types';
+import type { Finding, ProjectStyle, Rule, SourceLanguage } from '../../server/lint/types';
 import type { Schema } from '../../server/schema/model';
 
 export interface RunInput {
@@ -10,12 +10,17 @@ export interface RunInput {
   language: SourceLanguage;
   filePath: string;
   schema: Schema;
+  project?: ProjectStyle;
 }
 
 export async function lintWithRule(rule: Rule, input: RunInput): Promise<Finding[]> {
   // A rule that is 'off' by default would never run: force its own severity table entry on.
-  const settings = rule.meta.severity === 'off' ? { rules: { [rule.meta.code]: 'warning' } } : undefined;
-  const result = await lintSource({ ...input, rules: [rule], settings });
+  const settings = {
+    ...(rule.meta.severity === 'off' ? { rules: { [rule.meta.code]: 'warning' } } : {}),
+    ...(input.project ? { projectStyle: input.project } : {}),
+  };
+  const { project: _project, ...rest } = input;
+  const result = await lintSource({ ...rest, rules: [rule], settings });
   assert.deepEqual(result.ruleErrors, [], `${rule.meta.code} threw while linting`);
   return result.findings;
 }

@@ -12,8 +12,11 @@ import { packageRoot } from '../../server/paths';
 
 const MINE = RULES.filter((r) => r.meta.code >= 'TL008' && r.meta.code <= 'TL015');
 
+/** The bundled schema as a project that adopts its naming convention would declare it. */
+const CONVENTION_SCHEMA = { ...bundledSchema(), declaredConventions: ['eventNameStyle'] };
+
 async function codes(source: string, language: SourceLanguage = 'python'): Promise<string[]> {
-  const r = await lintSource({ source, language, filePath: language === 'python' ? 'seed.py' : 'seed.ts', schema: bundledSchema(), rules: MINE });
+  const r = await lintSource({ source, language, filePath: language === 'python' ? 'seed.py' : 'seed.ts', schema: CONVENTION_SCHEMA, rules: MINE });
   assert.deepEqual(r.ruleErrors, []);
   return r.findings.map((f) => `${f.range.start.line + 1}:${f.code}`);
 }

@@ -216,13 +216,16 @@ def near_limit(model_name, percentage_used, window, used, limit, provider, loop_
     // TL009's rename to the convention changes the event name: unsafe
     const src = "import structlog\nlog = structlog.get_logger()\nlog.info('agentCreated', agent_id=1)\n";
     fs.writeFileSync(path.join(fixDir, 'naming.py'), src);
-    let r = run(['lint', 'naming.py'], fixDir);
+    // the project declares the `category.action` convention
+    fs.writeFileSync(path.join(fixDir, 'naming.schema.yaml'), 'version: 1\nextends: default\nconventions:\n  eventNameStyle: dotted.snake_case\n');
+    const s = ['--schema', 'naming.schema.yaml'];
+    let r = run(['lint', ...s, 'naming.py'], fixDir);
     assert.match(r.stdout, /1 with --unsafe-fixes \(they rename or drop what is logged\)\./);
-    r = run(['lint', '--fix', '--format', 'json', 'naming.py'], fixDir);
+    r = run(['lint', ...s, '--fix', '--format', 'json', 'naming.py'], fixDir);
     assert.equal(fs.readFileSync(path.join(fixDir, 'naming.py'), 'utf8'), src, 'the rename is left alone');
     const left = JSON.parse(r.stdout) as { code: string; fixes: { unsafe?: boolean }[] }[];
     assert.ok(left.some((f) => f.code === 'TL009' && f.fixes[0]?.unsafe === true), r.stdout);
-    r = run(['lint', '--fix', '--unsafe-fixes', 'naming.py'], fixDir);
+    r = run(['lint', ...s, '--fix', '--unsafe-fixes', 'naming.py'], fixDir);
     assert.equal(fs.readFileSync(path.join(fixDir, 'naming.py'), 'utf8'), src.replace("'agentCreated'", "'agent.created'"));
     assert.match(r.stdout, /Fixed 1 problem in 1 file\./);
     r = run(['lint', '--unsafe-fixes', 'naming.py'], fixDir);
