@@ -4,7 +4,7 @@
 import { trace, type Span } from '@opentelemetry/api';
 import { distance } from 'fastest-levenshtein';
 import type { Tree } from 'web-tree-sitter';
-import { extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
+import { type ImportedHandles, extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
 import { RULES } from '../rules/index';
 import type { EventSpec, Schema, WrapperSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
@@ -38,6 +38,8 @@ export interface LintInput {
   settings?: LintSettings;
   /** Rules to run (default: every rule in the registry). */
   rules?: readonly Rule[];
+  /** Telemetry handles the file imports from project modules (see server/lint/handle-index.ts). */
+  imports?: ImportedHandles;
 }
 
 export interface LintResult {
@@ -417,13 +419,19 @@ function lintSkipped(input: LintInput): LintResult {
 
 /** Lint a parsed tree synchronously. */
 export function lintTree(tree: Tree, input: LintInput): LintResult {
-  const calls = extractFromTree(tree, input.source, input.language, { wrappers: wrappersFor(input.schema, input.settings) });
+  const calls = extractFromTree(tree, input.source, input.language, { wrappers: wrappersFor(input.schema, input.settings), imports: input.imports });
   return lintExtracted(input, calls);
 }
 
 /** Does this source need parsing at all under the schema/settings (the pre-filter)? */
-export function needsParse(input: Pick<LintInput, 'source' | 'language' | 'schema' | 'settings'>): boolean {
+export function needsParse(input: Pick<LintInput, 'source' | 'language' | 'schema' | 'settings' | 'imports'>): boolean {
+  if (input.imports && hasKeys(input.imports)) return true;
   return mayContainTelemetry(input.source, input.language, wrappersFor(input.schema, input.settings));
+}
+
+function hasKeys(o: object): boolean {
+  for (const _k in o) return true;
+  return false;
 }
 
 function traced<T>(name: string, attrs: Record<string, string | number | boolean>, fn: (span: Span) => T): T {
