@@ -16,8 +16,8 @@ export interface PyImportRef {
   name?: string;
 }
 
-const FROM_IMPORT = /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)/gm;
-const PLAIN_IMPORT = /^[ \t]*import[ \t]+([^\n;#()]+)/gm;
+const FROM_IMPORT = /[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)/y;
+const PLAIN_IMPORT = /[ \t]*import[ \t]+([^\n;#()]+)/y;
 
 function splitNames(list: string): { name: string; alias: string }[] {
   const out: { name: string; alias: string }[] = [];
@@ -31,20 +31,34 @@ function splitNames(list: string): { name: string; alias: string }[] {
 /** The names a Python file imports from modules other than the telemetry libraries, anywhere in the file. */
 export function pythonImportRefs(source: string): PyImportRef[] {
   const out: PyImportRef[] = [];
-  if (!source.includes('import')) return out;
-  for (const m of source.matchAll(FROM_IMPORT)) {
-    const level = m[1].length;
-    const module = m[2] ?? '';
-    if (level === 0 && (!module || moduleRecv(module.split('.')[0]) || module.startsWith('opentelemetry'))) continue;
-    for (const { name, alias } of splitNames(m[3])) if (name !== '*' && !name.includes('.')) out.push({ local: alias, module, level, name });
-  }
-  for (const m of source.matchAll(PLAIN_IMPORT)) {
-    for (const { name, alias } of splitNames(m[1])) {
-      // `import app.obs` binds `app`, which the index cannot follow; `import app.obs as obs` binds the module.
-      if (alias !== name && !moduleRecv(name)) out.push({ local: alias, module: name, level: 0 });
+  // Only the lines holding `import` are looked at (found with indexOf: most of a file is skipped).
+  for (let at = source.indexOf('import'); at >= 0; ) {
+    const lineStart = source.lastIndexOf('\n', at) + 1;
+    FROM_IMPORT.lastIndex = lineStart;
+    const from = FROM_IMPORT.exec(source);
+    if (from) addFromImport(out, from[1].length, from[2] ?? '', from[3]);
+    else {
+      PLAIN_IMPORT.lastIndex = lineStart;
+      const plain = PLAIN_IMPORT.exec(source);
+      if (plain) addPlainImport(out, plain[1]);
     }
+    const end = Math.max(from ? FROM_IMPORT.lastIndex : 0, source.indexOf('\n', at));
+    if (end < 0) break;
+    at = source.indexOf('import', end);
   }
   return out;
+}
+
+function addFromImport(out: PyImportRef[], level: number, module: string, names: string): void {
+  if (level === 0 && (!module || moduleRecv(module.split('.')[0]) || module.startsWith('opentelemetry') || module === '__future__')) return;
+  for (const { name, alias } of splitNames(names)) if (name !== '*' && !name.includes('.')) out.push({ local: alias, module, level, name });
+}
+
+function addPlainImport(out: PyImportRef[], names: string): void {
+  for (const { name, alias } of splitNames(names)) {
+    // `import app.obs` binds `app`, which the index cannot follow; `import app.obs as obs` binds the module.
+    if (alias !== name && !moduleRecv(name)) out.push({ local: alias, module: name, level: 0 });
+  }
 }
 
 // ---- module-level statements --------------------------------------------------------------------

@@ -38,6 +38,8 @@ export class HandleIndex {
   private readonly memo = new Map<string, PyRecv | TsRecv | null>();
   /** Per importing file: its imported handles and the module files they were resolved through. */
   private readonly resolved = new Map<string, { imports: ImportedHandles | undefined; via: Set<string> }>();
+  /** Per importing file: the module files its last resolution went through (kept across changes). */
+  private readonly deps = new Map<string, Set<string>>();
 
   /** Does the file import names from project modules (so `importsFor` may find handles)? */
   hasImports(file: string): boolean {
@@ -76,6 +78,7 @@ export class HandleIndex {
   }
 
   delete(file: string): void {
+    this.deps.delete(file);
     if (!this.files.delete(file)) return;
     const name = pyModuleName(file);
     const list = name ? this.pyByName.get(name) : undefined;
@@ -107,13 +110,15 @@ export class HandleIndex {
       }
     }
     this.resolved.set(file, { imports: out, via });
+    if (via.size) this.deps.set(file, via);
+    else this.deps.delete(file);
     return out;
   }
 
   /** Files whose imported handles were resolved through `file` (they need a re-lint when it changes). */
   dependentsOf(file: string): string[] {
     const out: string[] = [];
-    for (const [f, r] of this.resolved) if (f !== file && r.via.has(file)) out.push(f);
+    for (const [f, via] of this.deps) if (f !== file && via.has(file)) out.push(f);
     return out;
   }
 

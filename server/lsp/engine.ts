@@ -4,6 +4,8 @@
 import type { Settings } from '../../protocol/settings';
 import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
 import { LintDocument, type ContentChange } from '../lint/document';
+import type { HandleIndex } from '../lint/handle-index';
+import type { ImportedHandles } from '../languages';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
 import type { EventMatch, Finding, Position, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
 import type { Schema, WrapperSpec } from '../schema/model';
@@ -17,6 +19,8 @@ export interface AnalyzedCall {
 export interface EngineLintOptions {
   schema: Schema;
   settings: Settings;
+  /** Telemetry handles the file imports from project modules (the folder's handle index). */
+  imports?: ImportedHandles;
 }
 
 export interface EngineLintOutcome {
@@ -83,7 +87,9 @@ export async function createEngineDocument(
 ): Promise<EngineDocument> {
   let schema = opts.schema;
   let settings = opts.settings;
-  const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings) });
+  let imports = opts.imports;
+  let importsKey = JSON.stringify(imports ?? null);
+  const doc = await LintDocument.open({ filePath, language, text, schema, settings: lintSettings(settings), imports });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
   let pendingText: string | undefined;
@@ -96,7 +102,8 @@ export async function createEngineDocument(
     },
     async lint(o) {
       let result: LintResult | undefined;
-      const reconfigure = o.schema !== schema || o.settings !== settings;
+      const nextImportsKey = o.imports === imports ? importsKey : JSON.stringify(o.imports ?? null);
+      const reconfigure = o.schema !== schema || o.settings !== settings || nextImportsKey !== importsKey;
       if (pending.length) {
         const changes = pending;
         pending = [];
@@ -107,7 +114,9 @@ export async function createEngineDocument(
       if (reconfigure) {
         schema = o.schema;
         settings = o.settings;
-        result = await doc.reconfigure({ schema, settings: lintSettings(settings) });
+        imports = o.imports;
+        importsKey = nextImportsKey;
+        result = await doc.reconfigure({ schema, settings: lintSettings(settings), imports });
       }
       result ??= doc.lastResult;
       if (last?.result !== result) last = { result, out: outcome(result, schema) };
@@ -121,14 +130,14 @@ export async function createEngineDocument(
 
 /** Lint a file's text once (files on disk that are not open). */
 export async function lintText(filePath: string, language: SourceLanguage, text: string, opts: EngineLintOptions): Promise<EngineLintOutcome> {
-  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: lintSettings(opts.settings) });
+  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: lintSettings(opts.settings), imports: opts.imports });
   return outcome(r, opts.schema);
 }
 
 /** Lint files from disk (worker threads for large sets); `onFile` gets each result as it lands. */
 export async function lintFiles(
   files: readonly string[],
-  opts: EngineLintOptions,
+  opts: EngineLintOptions & { handles?: HandleIndex },
   onFile: (file: string, out: EngineLintOutcome, r: FileResult) => void,
 ): Promise<void> {
   if (files.length === 0) return;
@@ -137,6 +146,7 @@ export async function lintFiles(
     schema: opts.schema,
     settings: lintSettings(opts.settings),
     includeCalls: true,
+    handles: opts.handles,
     onFile: (r) => onFile(r.file, { findings: r.findings, calls: analyze(r.calls ?? [], opts.schema) }, r),
   });
 }

@@ -27,6 +27,7 @@ import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
 import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
 import type { TelemetryService } from './telemetry';
+import { WorkspaceHandles } from './handles';
 
 /** One file's entry in the workspace index. */
 export interface FileEntry {
@@ -47,6 +48,8 @@ export interface FolderState {
   index: Map<string, FileEntry>;
   /** Files the last workspace lint saw (for clearing diagnostics of files that went away). */
   listed: Set<string>;
+  /** Telemetry handles defined in project modules and who imports them. */
+  handles: WorkspaceHandles;
 }
 
 export interface RuntimeDiagnostic extends Diagnostic {
@@ -146,7 +149,7 @@ export class LanguageServerState {
   private addFolder(f: WorkspaceFolder): void {
     const p = uriToPath(f.uri);
     if (!p || this.folders.some((x) => x.path === p)) return;
-    this.folders.push({ uri: f.uri, path: p, load: { schema: bundledSchema(), errors: [] }, index: new Map(), listed: new Set() });
+    this.folders.push({ uri: f.uri, path: p, load: { schema: bundledSchema(), errors: [] }, index: new Map(), listed: new Set(), handles: new WorkspaceHandles() });
     this.folders.sort((a, b) => b.path.length - a.path.length); // longest prefix first
   }
 
@@ -338,9 +341,12 @@ export class LanguageServerState {
     }
     const schema = this.schemaFor(doc.path);
     const t0 = performance.now();
+    const handles = doc.path ? this.folderOf(doc.path)?.handles : undefined;
+    const changed = handles ? handles.update(doc.path, doc.language, doc.text.getText()) : [];
+    const imports = handles?.importsFor(doc.path);
     let out: { findings: Finding[]; calls: AnalyzedCall[] };
     try {
-      out = await doc.engine.lint({ schema, settings });
+      out = await doc.engine.lint({ schema, settings, imports });
     } catch (e) {
       this.log(`lint failed for ${doc.uri}: ${errorText(e)}`);
       return;
@@ -352,6 +358,7 @@ export class LanguageServerState {
     const folder = this.folderOf(doc.path);
     if (folder && doc.path) folder.index.set(doc.path, { path: doc.path, findings: out.findings, calls: out.calls, live: true });
     this.publish(doc.uri, version);
+    this.relintDependents(changed);
     if (this.reportTiming) {
       void this.connection.sendNotification(LintTiming, { uri: doc.uri, version, durationMs, queuedMs: queuedAt === undefined ? 0 : t0 - queuedAt });
     }
@@ -456,14 +463,20 @@ export class LanguageServerState {
         // files that left the workspace (deleted, newly ignored): clear them
         for (const p of previous) {
           if (folder.listed.has(p) || this.docs.byPath(p)) continue;
+          folder.handles.remove(p);
           folder.index.delete(p);
           this.clearDiagnostics(pathToFileURL(p).toString());
         }
         const toLint = listed.filter((p) => !this.docs.byPath(p));
+        // open documents take part in the handle index with their unsaved text
+        for (const p of listed) {
+          const doc = this.docs.byPath(p);
+          if (doc?.language) folder.handles.update(p, doc.language, doc.text.getText());
+        }
         const total = listed.length;
         let done = listed.length - toLint.length;
         progress.report(0, `Linting ${total} files in ${path.basename(folder.path)}…`);
-        await lintFiles(toLint, { schema: folder.load.schema, settings: resolved.settings }, (file, out) => {
+        await lintFiles(toLint, { schema: folder.load.schema, settings: resolved.settings, handles: folder.handles.index }, (file, out) => {
           done++;
           if (this.docs.byPath(file)) return; // opened meanwhile: the live lint wins
           folder.index.set(file, { path: file, findings: out.findings, calls: out.calls, live: false });
@@ -472,6 +485,11 @@ export class LanguageServerState {
         });
         files += listed.length;
         for (const p of listed) findings += folder.index.get(p)?.findings.length ?? 0;
+        // open documents linted before the index knew every module: their imported handles may have changed
+        for (const p of listed) {
+          const doc = this.docs.byPath(p);
+          if (doc) this.scheduleLint(doc);
+        }
       }
     } finally {
       progress.done();
@@ -506,6 +524,7 @@ export class LanguageServerState {
     try {
       text = await fs.promises.readFile(p, 'utf8');
     } catch {
+      this.relintDependents(folder.handles.remove(p));
       folder.index.delete(p);
       folder.listed.delete(p);
       this.clearDiagnostics(pathToFileURL(p).toString());
@@ -514,10 +533,21 @@ export class LanguageServerState {
     const { settings } = await this.settings.get(folder.uri);
     if (this.docs.byPath(p)) return;
     if (!settings.languages.includes(lang)) return;
-    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings });
+    const changed = folder.handles.update(p, lang, text);
+    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings, imports: folder.handles.importsFor(p) });
     if (this.docs.byPath(p)) return;
     folder.index.set(p, { path: p, findings: out.findings, calls: out.calls, live: false });
     this.publish(pathToFileURL(p).toString());
+    this.relintDependents(changed);
+  }
+
+  /** Lint again the files whose imported handles changed (an edit of the module defining them). */
+  private relintDependents(files: readonly string[]): void {
+    for (const p of files) {
+      const doc = this.docs.byPath(p);
+      if (doc) this.scheduleLint(doc);
+      else if (this.isInWorkspaceLint(p)) void this.lintFileFromDisk(p);
+    }
   }
 
   watchedFilesChanged(changes: FileEvent[]): void {
@@ -557,6 +587,7 @@ export class LanguageServerState {
       const folder = this.folderOf(p);
       if (!folder) continue;
       if (type === FileChangeType.Deleted) {
+        this.relintDependents(folder.handles.remove(p));
         folder.index.delete(p);
         folder.listed.delete(p);
         this.clearDiagnostics(pathToFileURL(p).toString());
