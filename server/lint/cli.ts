@@ -330,9 +330,13 @@ async function runLint(argv: string[]): Promise<number> {
     const paths = positionals.length ? positionals : ['.'];
     for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
-    const { schema, errors } = resolveSchema(values.schema as string | undefined, paths);
+    const { schema, errors, file: schemaFile } = resolveSchema(values.schema as string | undefined, paths);
     for (const e of errors) err(`${formatSchemaError(e)}\n`);
-    if (errors.some((e) => e.severity === 'error')) return 2;
+    if (errors.some((e) => e.severity === 'error')) {
+      // A broken configuration is an error (as in ruff and ESLint): no lint with a schema other than the one asked for.
+      err(`telemetry-lens lint: ${schemaFile ? rel(schemaFile) : 'the schema'} has errors; nothing was linted (fix them, or choose another file with --schema)\n`);
+      return 2;
+    }
 
     const settings: LintSettings = { rules };
     const started = performance.now();

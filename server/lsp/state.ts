@@ -208,11 +208,13 @@ export class LanguageServerState {
     }
     if (previous && previous !== file) this.publishSchemaDiagnostics(previous, []);
     if (file) {
-      const errs = f.load.errors.filter((e) => path.resolve(e.file) === file || e.file === file);
+      // The editor keeps linting: with the bundled default when the file cannot be used at all, and says so.
+      const note = f.load.unusable ? ` (${EDITOR_FALLBACK})` : '';
+      const errs = f.load.errors.filter((e) => path.resolve(e.file) === file || e.file === file).map((e) => (e.severity === 'error' && note ? { ...e, message: e.message + note } : e));
       if (fs.existsSync(file) || this.docs.byPath(file)) this.publishSchemaDiagnostics(file, errs.map(schemaErrorToDiagnostic));
       else if (f.load.errors.length) {
         const msg = f.load.errors.map((e) => e.message).join('; ');
-        void this.connection.window.showWarningMessage(`Telemetry Lens: schema ${file}: ${msg}`);
+        void this.connection.window.showWarningMessage(`Telemetry Lens: schema ${file}: ${msg}${note}`);
       }
     }
     this.log(`schema for ${f.path}: ${f.load.schema.source} (${f.load.schema.events.length} events, ${f.load.errors.length} problems)`);
@@ -624,6 +626,9 @@ export class LanguageServerState {
     }
   }
 }
+
+/** What the editor does with a schema file it cannot use (said on the file's error). */
+export const EDITOR_FALLBACK = 'linting with the bundled default schema until this is fixed';
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
