@@ -139,12 +139,58 @@ export function effectiveTemplate(call: Pick<TelemetryCall, 'message' | 'languag
       const q = /^[a-zA-Z]*("""|'''|"|')/.exec(m.text);
       if (!q || m.text.includes('\n') || !m.text.endsWith(q[1])) return undefined;
       const body = m.text.slice(q[0].length, m.text.length - q[1].length);
-      // Logfire drops format specs and conversions from the rebuilt template.
-      return body.replace(/\{([^{}!:]+)(?:![rsa])?(?::[^{}]*)?\}/g, (_s, e: string) => `{${e.trim().replace(/=$/, '')}}`);
+      return fstringTemplate(body);
     }
     if (m.text.startsWith('`') && m.text.endsWith('`')) return m.text.slice(1, -1).replace(/\$\{([^}]*)\}/g, (_s, e: string) => `{${e.trim()}}`);
   }
   return undefined;
+}
+
+/**
+ * An f-string body as the template Logfire rebuilds: each `{expression}` keeps the expression's text
+ * and drops its conversion (`!r`) and format spec (`:.1f`), which start only outside brackets and
+ * strings (`{job_id[:8]}` and `{d["a:b"]}` are whole expressions); `{{`/`}}` stay literal braces.
+ */
+function fstringTemplate(body: string): string {
+  let out = '';
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if ((ch === '{' || ch === '}') && body[i + 1] === ch) {
+      out += ch + ch;
+      i += 2;
+      continue;
+    }
+    if (ch !== '{') {
+      out += ch;
+      i++;
+      continue;
+    }
+    let depth = 0;
+    let j = i + 1;
+    let end = -1;
+    let exprEnd = -1;
+    for (; j < body.length; j++) {
+      const c = body[j];
+      if (c === '"' || c === "'") {
+        const close = body.indexOf(c, j + 1);
+        if (close < 0) break;
+        j = close;
+      } else if (c === '(' || c === '[' || c === '{') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      else if (c === '}' && depth > 0) depth--;
+      else if (depth === 0 && exprEnd < 0 && (c === ':' || (c === '!' && body[j + 1] !== '='))) exprEnd = j;
+      else if (c === '}' && depth === 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end < 0) return out + body.slice(i);
+    const expr = body.slice(i + 1, exprEnd < 0 ? end : exprEnd).trim().replace(/=$/, '').trim();
+    out += `{${expr}}`;
+    i = end + 1;
+  }
+  return out;
 }
 
 /** Similarity in [0, 1] between two normalised messages. */
