@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { HandleIndex } from '../../server/lint/handle-index';
 import type { FileResult } from '../../server/lint/workspace';
 import { lintFiles, lintWorkspace, listSourceFiles, workerScript } from '../../server/lint/workspace';
+import { packageRoot } from '../../server/paths';
 import { bundledSchema } from '../../server/schema/loader';
 
 let dir: string;
@@ -160,5 +162,19 @@ describe('handles imported from project modules', () => {
     assert.notEqual(index.exportsSignature(logs), before);
     assert.equal((index.importsFor(runner)!.LOG as { t: string }).t, 'stdlib');
     assert.equal(index.importsFor(runner)!.make_logger, undefined);
+  });
+
+  it('reach the CLI: `telemetry-lens lint` reports a call made through an imported handle', () => {
+    const cli = path.join(packageRoot(), 'dist', 'server', 'cli.js');
+    const proj = path.join(dir, 'cli-proj');
+    fs.mkdirSync(path.join(proj, 'core'), { recursive: true });
+    fs.writeFileSync(path.join(proj, 'core', '__init__.py'), 'from .telemetry import lf\n');
+    fs.writeFileSync(path.join(proj, 'core', 'telemetry.py'), 'import logfire\n\nlf = logfire\n');
+    fs.writeFileSync(path.join(proj, 'tasks.py'), 'from core import lf\n\n\ndef go():\n    lf.info("Task done {task_id}")\n');
+    const r = spawnSync(process.execPath, [cli, 'lint', proj, '--format', 'json', '--workers', '0'], { encoding: 'utf8' });
+    const findings = JSON.parse(r.stdout) as { file: string; code: string; line: number }[];
+    const hit = findings.find((f) => f.file.endsWith('tasks.py') && f.code === 'TL007');
+    assert.ok(hit, `TL007 on the placeholder without attribute: ${r.stdout}${r.stderr}`);
+    assert.equal(hit.line, 5);
   });
 });
