@@ -18,9 +18,17 @@ export interface ExtractOptions {
    * carry no span message (entries without `at`): then a tree of just `callRange` is enough.
    */
   seedBindings?: BindingsHandle;
+  /**
+   * Names the file imports from project modules that hold telemetry handles (a `logfire` re-exported by
+   * a config module, a project `get_logger()`), as the workspace handle index resolved them.
+   */
+  imports?: ImportedHandles;
   /** Python only: receives the file-wide bindings the calls were classified with (see `BindingEntry`). */
   onBindings?: (entries: BindingEntry[], handle: BindingsHandle) => void;
 }
+
+/** Imported names → the receivers they hold (opaque to callers, plain data: it crosses to worker threads). */
+export type ImportedHandles = Readonly<Record<string, unknown>>;
 
 /** The extractor's bindings, opaque to callers (see `ExtractOptions.seedBindings`). */
 export type BindingsHandle = ReadonlyMap<string, unknown>;

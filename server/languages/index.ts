@@ -7,7 +7,7 @@ import { extractPython } from './python';
 export { pythonMayBind } from './python';
 import { extractTypeScript } from './typescript';
 
-export type { BindingEntry, BindingsHandle, ExtractOptions } from './common';
+export type { BindingEntry, BindingsHandle, ExtractOptions, ImportedHandles } from './common';
 export { mayContainTelemetry, normalizeLevel } from './common';
 export { grammarFor, initParser, languageForPath, loadAllGrammars, parseSource, parserFor, parserForSync, type Grammar } from './parser';
 

@@ -23,7 +23,11 @@ export type Recv =
   | { t: 'otel-get-tracer' }
   | { t: 'otel-get-span' }
   | { t: 'otel-tracer' }
-  | { t: 'otel-span'; message?: Node };
+  | { t: 'otel-span'; message?: Node }
+  /** A project function that returns a receiver (`def get_logger(): return structlog.get_logger()`). */
+  | { t: 'factory'; returns: Recv }
+  /** A project module (`from app import obs`): its telemetry handles by name. */
+  | { t: 'module'; exports: Record<string, Recv> };
 
 export const LOGFIRE_LOG = new Set(['trace', 'debug', 'info', 'notice', 'warn', 'warning', 'error', 'fatal', 'exception']);
 export const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
@@ -122,6 +126,8 @@ export function fromImportRecv(mod: string, name: string): Recv | undefined {
 
 export function memberRecv(recv: Recv, attr: string): Recv | undefined {
   switch (recv.t) {
+    case 'module':
+      return Object.hasOwn(recv.exports, attr) ? recv.exports[attr] : undefined;
     case 'logfire':
       return attr === 'Logfire' ? { t: 'logfire-class' } : undefined;
     case 'structlog-mod':
@@ -149,4 +155,62 @@ export function pythonMayBind(text: string, names: Iterable<string>): boolean {
   if (/^[ \t]*(import|from)\b/m.test(text)) return true;
   if (/\bas[ \t]+[A-Za-z_]/.test(text)) return true;
   return cachedRegExp(`^[ \\t]*[\\w.]+[ \\t]*(?::[^=\\n]*)?=(?!=)[^\\n]*?\\b(${needleAlternation(BINDING_NEEDLES, names)})\\b`, 'm').test(text);
+}
+
+/** What the receiver tables read from a call's arguments (a tree node's or a text's). */
+export interface CallArgs {
+  /** Names of the keyword arguments, in order. */
+  keywordNames(): string[];
+  /** The text of a keyword argument's value. */
+  keywordText(name: string): string | undefined;
+  /** The first positional argument (else the keyword `keyword`): a span's message. */
+  message(keyword?: string): Node | undefined;
+}
+
+/** What calling a receiver returns (`structlog.get_logger()`, `Logfire()`, a project factory). */
+export function callResult(callee: Recv, args: CallArgs): Recv | undefined {
+  switch (callee.t) {
+    case 'logfire-class':
+      return { t: 'logfire' };
+    case 'structlog-factory':
+      return { t: 'structlog', bound: [] };
+    case 'logging-factory':
+      return { t: 'stdlib' };
+    case 'otel-get-tracer':
+      return { t: 'otel-tracer' };
+    case 'otel-get-span':
+      return { t: 'otel-span' };
+    case 'factory':
+      return callee.returns;
+    case 'logfire-fn':
+      return callee.method === 'span' ? { t: 'logfire-span', message: args.message() } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** What `recv.method(…)` returns when it is a receiver (`logger.bind(…)`, `logfire.with_tags(…)`, `tracer.start_span(…)`). */
+export function methodResult(recv: Recv, method: string, args: CallArgs): Recv | undefined {
+  switch (recv.t) {
+    case 'logfire':
+      if (method === 'with_tags' || method === 'with_settings') return recv;
+      if (method === 'span') return { t: 'logfire-span', message: args.message() };
+      return undefined;
+    case 'structlog':
+      if (method === 'bind' || method === 'new') return { t: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...args.keywordNames()] };
+      if (method === 'unbind' || method === 'try_unbind') return recv;
+      return undefined;
+    case 'loguru':
+      if (method === 'bind') return { ...recv, bound: [...recv.bound, ...args.keywordNames()] };
+      // `opt(record=True)` hands the record to the message's format: `{record[level]}`.
+      if (method === 'opt') return args.keywordText('record') === 'True' ? { ...recv, record: true } : recv;
+      if (method === 'patch') return recv;
+      return undefined;
+    case 'stdlib':
+      return method === 'getChild' ? recv : undefined;
+    case 'otel-tracer':
+      return method === 'start_span' || method === 'start_as_current_span' ? { t: 'otel-span', message: args.message('name') } : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -3,7 +3,7 @@
 import { type SyntaxNode as Node } from './nodes';
 import { type BindingEntry, cachedRegExp, needleAlternation, nodesAtMatches } from './common';
 import { firstPositional, keywordNames, keywordValue } from './python-args';
-import { BINDING_NEEDLES, type Recv, fromImportRecv, memberRecv, moduleRecv } from './python-receivers';
+import { BINDING_NEEDLES, type CallArgs, type Recv, callResult, fromImportRecv, memberRecv, methodResult, moduleRecv } from './python-receivers';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
 const BINDING_TYPES = new Set(['assignment']);
@@ -53,6 +53,7 @@ export class PyScope {
       let at: [number, number] | undefined;
       if (recv.t === 'logfire-fn') what += `:${recv.method}`;
       else if (recv.t === 'structlog' || recv.t === 'loguru') what += `:${recv.bound.join(',')}`;
+      else if (recv.t === 'factory' || recv.t === 'module') what += `:${JSON.stringify(recv)}`;
       else if ((recv.t === 'logfire-span' || recv.t === 'otel-span') && recv.message) {
         at = [recv.message.startIndex, recv.message.endIndex];
         what += `:${this.source.slice(at[0], at[1])}`;
@@ -165,53 +166,16 @@ export class PyScope {
       case 'call': {
         const fn = n.childForFieldName('function');
         if (!fn) return undefined;
+        const args = nodeCallArgs(n);
         const calleeRecv = this.resolve(fn, depth + 1);
-        if (calleeRecv) {
-          switch (calleeRecv.t) {
-            case 'logfire-class':
-              return { t: 'logfire' };
-            case 'structlog-factory':
-              return { t: 'structlog', bound: [] };
-            case 'logging-factory':
-              return { t: 'stdlib' };
-            case 'otel-get-tracer':
-              return { t: 'otel-tracer' };
-            case 'otel-get-span':
-              return { t: 'otel-span' };
-            case 'logfire-fn':
-              return calleeRecv.method === 'span' ? { t: 'logfire-span', message: firstPositional(n) } : undefined;
-            default:
-              break;
-          }
-        }
+        const called = calleeRecv ? callResult(calleeRecv, args) : undefined;
+        if (called) return called;
         if (fn.type !== 'attribute') return undefined;
         const obj = fn.childForFieldName('object');
         const method = fn.childForFieldName('attribute')?.text;
         if (!obj || !method) return undefined;
         const recv = this.resolve(obj, depth + 1);
-        if (!recv) return undefined;
-        switch (recv.t) {
-          case 'logfire':
-            if (method === 'with_tags' || method === 'with_settings') return recv;
-            if (method === 'span') return { t: 'logfire-span', message: firstPositional(n) };
-            return undefined;
-          case 'structlog':
-            if (method === 'bind' || method === 'new') return { t: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...keywordNames(n)] };
-            if (method === 'unbind' || method === 'try_unbind') return recv;
-            return undefined;
-          case 'loguru':
-            if (method === 'bind') return { ...recv, bound: [...recv.bound, ...keywordNames(n)] };
-            // `opt(record=True)` hands the record to the message's format: `{record[level]}`.
-            if (method === 'opt') return keywordValue(n, 'record')?.text === 'True' ? { ...recv, record: true } : recv;
-            if (method === 'patch') return recv;
-            return undefined;
-          case 'stdlib':
-            return method === 'getChild' ? recv : undefined;
-          case 'otel-tracer':
-            return method === 'start_span' || method === 'start_as_current_span' ? { t: 'otel-span', message: firstPositional(n) ?? keywordValue(n, 'name') } : undefined;
-          default:
-            return undefined;
-        }
+        return recv ? methodResult(recv, method, args) : undefined;
       }
       case 'parenthesized_expression': {
         const inner = n.firstNamedChild;
@@ -221,4 +185,13 @@ export class PyScope {
         return undefined;
     }
   }
+}
+
+/** A call's arguments as the receiver tables read them. */
+function nodeCallArgs(call: Node): CallArgs {
+  return {
+    keywordNames: () => keywordNames(call),
+    keywordText: (name) => keywordValue(call, name)?.text,
+    message: (keyword) => firstPositional(call) ?? (keyword ? keywordValue(call, keyword) : undefined),
+  };
 }

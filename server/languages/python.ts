@@ -37,7 +37,11 @@ class PyExtractor extends PyArgReader {
     const env = this.scope.env;
     if (this.opts.seedBindings) {
       for (const [k, recv] of this.opts.seedBindings) env.set(k, recv as Recv);
-    } else this.scope.read(root);
+    } else {
+      // Handles imported from project modules first: the file's own bindings may build on them.
+      if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) env.set(name, recv as Recv);
+      this.scope.read(root);
+    }
     if (this.opts.onBindings) this.opts.onBindings(this.scope.bindingEntries(), env);
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
     const bare = [...this.wrapperNames];

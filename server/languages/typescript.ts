@@ -5,7 +5,8 @@ import { type SyntaxNode as Node, syntaxRoot } from './nodes';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, needleAlternation, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
-type Recv =
+/** What a name or expression holds. */
+export type Recv =
   | { t: 'logfire' }
   | { t: 'logfire-fn'; method: string }
   | { t: 'otel-api' }
@@ -15,7 +16,7 @@ type Recv =
 
 /** Packages exporting the Logfire JS API (current and legacy names). */
 export const LOGFIRE_JS_PACKAGES = new Set(['logfire', '@pydantic/logfire-node', '@pydantic/logfire-api', '@pydantic/logfire-browser', '@pydantic/logfire-cf-workers']);
-const OTEL_API = '@opentelemetry/api';
+export const OTEL_API = '@opentelemetry/api';
 
 const LOG_METHODS = new Set(['trace', 'debug', 'info', 'notice', 'warning', 'error', 'fatal']);
 const LOGFIRE_FNS = new Set([...LOG_METHODS, 'log', 'span', 'startSpan', 'startPendingSpan', 'reportError', 'instrument', 'withTags', 'withSettings']);
@@ -50,6 +51,8 @@ class TsExtractor {
 
   run(root: Node): TelemetryCall[] {
     const src = this.source;
+    // 0. Handles imported from project modules (the workspace index resolved them).
+    if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) this.env.set(name, recv as Recv);
     // 1. Imports (ES imports; require() is handled with the bindings).
     if (src.includes('import')) {
       for (const n of nodesAtMatches(root, src, /^[ \t]*(import)\b/dgm, IMPORT_TYPES, 2)) this.importStatement(n);
@@ -533,7 +536,7 @@ function hasStringOperand(n: Node, depth: number): boolean {
   return false;
 }
 
-function namedLogfire(name: string): Recv | undefined {
+export function namedLogfire(name: string): Recv | undefined {
   if (name === 'default' || name === 'logfire') return { t: 'logfire' };
   return LOGFIRE_FNS.has(name) ? { t: 'logfire-fn', method: name } : undefined;
 }

@@ -2,16 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Document } from 'yaml';
-import { extractCalls } from '../languages';
 import { packageRoot } from '../paths';
 import { RULES } from '../rules/index';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText } from '../schema/loader';
 import type { Schema, SchemaError } from '../schema/model';
-import { parseTemplate } from '../schema/template';
-import { type LintSettings, effectiveTemplate, lintSource } from './engine';
+import { type LintSettings, lintSource } from './engine';
 import { applyEdits, mergeFixesCounted, preferredFix } from './fixes';
-import type { Finding, Fix, Severity, TelemetryCall } from './types';
+import type { Finding, Fix, Severity } from './types';
+import { draftSchema } from './schema-draft';
 import { type FileResult, countLines, lintFiles, listSourceFiles } from './workspace';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
@@ -330,9 +328,13 @@ async function runLint(argv: string[]): Promise<number> {
     const paths = positionals.length ? positionals : ['.'];
     for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
-    const { schema, errors } = resolveSchema(values.schema as string | undefined, paths);
+    const { schema, errors, file: schemaFile } = resolveSchema(values.schema as string | undefined, paths);
     for (const e of errors) err(`${formatSchemaError(e)}\n`);
-    if (errors.some((e) => e.severity === 'error')) return 2;
+    if (errors.some((e) => e.severity === 'error')) {
+      // A broken configuration is an error (as in ruff and ESLint): no lint with a schema other than the one asked for.
+      err(`telemetry-lens lint: ${schemaFile ? rel(schemaFile) : 'the schema'} has errors; nothing was linted (fix them, or choose another file with --schema)\n`);
+      return 2;
+    }
 
     const settings: LintSettings = { rules };
     const started = performance.now();
@@ -384,109 +386,6 @@ init   drafts a telemetry.schema.yaml from the telemetry calls found under PATH 
 check  validates a schema file (default: the one lint would use) and prints its problems with
        line and column; exit status 2 when it has errors.
 `;
-
-interface DraftAttr {
-  count: number;
-  types: Set<string>;
-  examples: (string | number | boolean)[];
-  placeholder: boolean;
-}
-interface DraftEvent {
-  key: string;
-  isName: boolean;
-  kind: 'log' | 'span';
-  levels: Map<string, number>;
-  count: number;
-  anySplat: boolean;
-  source: string;
-  line: number;
-  attrs: Map<string, DraftAttr>;
-}
-
-const DOTTED = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)+$/;
-
-/** Draft schema YAML from extracted calls (`files` gives each call its file for `source:`). */
-export function draftSchema(callsByFile: { file: string; calls: TelemetryCall[] }[], root: string): string {
-  const events = new Map<string, DraftEvent>();
-  const spanEvents = new Map<string, DraftEvent>();
-  const addAttr = (ev: DraftEvent, key: string, value: TelemetryCall['attributes'][number]['value'] | undefined, placeholder = false) => {
-    let a = ev.attrs.get(key);
-    if (!a) ev.attrs.set(key, (a = { count: 0, types: new Set(), examples: [], placeholder }));
-    if (placeholder) {
-      a.placeholder = true;
-      return;
-    }
-    a.count++;
-    if (!value) return;
-    const t = { string: 'string', int: 'int', float: 'float', bool: 'bool', list: 'array', dict: 'object', fstring: 'string', concat: 'string' }[value.kind as string];
-    if (t) a.types.add(t);
-    else a.types.add('?');
-    if ((value.kind === 'string' || value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') && value.value !== undefined && value.value !== null) {
-      if (a.examples.length < 5 && !a.examples.includes(value.value)) a.examples.push(value.value);
-    }
-  };
-  for (const { file, calls } of callsByFile) {
-    for (const c of calls) {
-      if (c.kind === 'set-attribute') {
-        const tpl = c.spanMessage ? effectiveTemplate({ message: c.spanMessage, language: c.language }) : undefined;
-        const ev = tpl !== undefined ? spanEvents.get(tpl) ?? events.get(tpl) : undefined;
-        if (ev) for (const a of c.attributes) addAttr(ev, a.key, a.value);
-        continue;
-      }
-      if (c.kind === 'event' || c.kind === 'instrument') continue;
-      const key = effectiveTemplate(c);
-      if (key === undefined || key.trim() === '') continue;
-      let ev = events.get(key);
-      if (!ev) {
-        ev = { key, isName: DOTTED.test(key), kind: c.kind === 'span' ? 'span' : 'log', levels: new Map(), count: 0, anySplat: false, source: path.relative(root, file).split(path.sep).join('/'), line: c.range.start.line, attrs: new Map() };
-        events.set(key, ev);
-        if (ev.kind === 'span') spanEvents.set(key, ev);
-      }
-      ev.count++;
-      if (c.hasSplat) ev.anySplat = true;
-      if (c.level && c.kind !== 'span') ev.levels.set(c.level, (ev.levels.get(c.level) ?? 0) + 1);
-      const seen = new Set<string>();
-      for (const a of c.attributes) {
-        if (seen.has(a.key)) continue;
-        seen.add(a.key);
-        addAttr(ev, a.key, a.value);
-      }
-      if (!ev.isName) for (const f of parseTemplate(key).fields) if (f.root) addAttr(ev, f.root, undefined, true);
-    }
-  }
-  const list = [...events.values()].sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line);
-  const doc = new Document({
-    version: 1,
-    strict: false,
-    events: list.map((ev) => {
-      const out: Record<string, unknown> = {};
-      out[ev.isName ? 'name' : 'template'] = ev.key;
-      const level = [...ev.levels].sort((a, b) => b[1] - a[1])[0]?.[0];
-      if (level) out.level = level;
-      out.kind = ev.kind;
-      out.source = ev.source;
-      const attributes: Record<string, Record<string, unknown>> = {};
-      for (const [name, a] of ev.attrs) {
-        const spec: Record<string, unknown> = {};
-        const types = [...a.types].filter((t) => t !== '?');
-        let type: string | undefined;
-        if (!a.types.has('?') && types.length === 1) type = types[0];
-        else if (!a.types.has('?') && types.length === 2 && types.includes('int') && types.includes('float')) type = 'float';
-        if (type) spec.type = type;
-        spec.required = a.placeholder || (a.count === ev.count && !ev.anySplat);
-        if (a.examples.length) spec.examples = a.examples;
-        attributes[name] = spec;
-      }
-      out.attributes = attributes;
-      return out;
-    }),
-  });
-  doc.commentBefore =
-    ' Draft event schema written by `telemetry-lens schema init` from the telemetry calls in this workspace.\n' +
-    ' Review it: add descriptions, allowed values (values:) and ranges (min:/max:), mark sensitive attributes,\n' +
-    ' and set `strict: true` once every event is declared. Format: docs/schema.md';
-  return doc.toString({ lineWidth: 0 });
-}
 
 async function runSchema(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -542,24 +441,15 @@ async function runSchema(argv: string[]): Promise<number> {
     return 2;
   }
   const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [] });
-  const callsByFile: { file: string; calls: TelemetryCall[] }[] = [];
-  for (const f of files) {
-    let source: string;
-    try {
-      source = fs.readFileSync(f.path, 'utf8');
-    } catch {
-      continue;
-    }
-    callsByFile.push({ file: f.path, calls: await extractCalls(source, f.language, f.path) });
-  }
-  const yamlText = draftSchema(callsByFile, root);
-  // The draft must load cleanly through the schema loader.
+  // Calls as the linter sees them (handles imported from project modules included); no rule runs.
+  const off = Object.fromEntries(RULES.map((r) => [r.meta.code, 'off']));
+  const results = await lintFiles(files, { schema: bundledSchema(), settings: { rules: off }, includeCalls: true });
+  const callsByFile = results.map((r) => ({ file: r.file, calls: r.calls ?? [] }));
+  const draft = draftSchema(callsByFile, root);
+  const yamlText = draft.yaml;
+  for (const s of draft.skipped) err(`${s.source}:${s.line + 1}: note: event '${s.key}' left out of the draft: ${s.reason}\n`);
+  // The draft loads cleanly through the schema loader (each event was checked on its own).
   const check = loadSchemaFromText(yamlText, target ?? 'draft');
-  const problems = check.errors.filter((e) => e.severity === 'error');
-  if (problems.length) {
-    for (const e of problems) err(`${formatSchemaError(e)}\n`);
-    return 2;
-  }
   const n = check.schema.events.length;
   if (!target) out(yamlText);
   else {

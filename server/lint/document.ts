@@ -16,7 +16,7 @@
 // e.g. whether a variable is bound before the call, or the file's imports): `findingsWithFixes`
 // recomputes them for the current text, and the language server asks it for code actions.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import { type BindingEntry, type BindingsHandle, type ExtractOptions, extractFromTree, grammarFor, parserFor, pythonMayBind } from '../languages';
+import { type BindingEntry, type BindingsHandle, type ExtractOptions, type ImportedHandles, extractFromTree, grammarFor, parserFor, pythonMayBind } from '../languages';
 import { TreeSitterRuntime } from '../languages/parser';
 import type { Schema } from '../schema/model';
 import {
@@ -46,6 +46,8 @@ export interface LintDocumentOptions {
   schema: Schema;
   settings?: LintSettings;
   rules?: readonly Rule[];
+  /** Telemetry handles the file imports from project modules (server/lint/handle-index.ts). */
+  imports?: ImportedHandles;
 }
 
 /** How the last lint was done (for tests and timing reports). */
@@ -193,6 +195,7 @@ export class LintDocument {
   private schema: Schema;
   private settings: LintSettings | undefined;
   private rules: readonly Rule[] | undefined;
+  private imports: ImportedHandles | undefined;
   private result: LintResult = { calls: [], findings: [], skipped: true, ruleErrors: [] };
   /** Per call, its findings before suppressions (empty after a skipped lint). */
   private pieces: Piece[] = [];
@@ -223,6 +226,7 @@ export class LintDocument {
     this.schema = opts.schema;
     this.settings = opts.settings;
     this.rules = opts.rules;
+    this.imports = opts.imports;
   }
 
   /** Open a document: parse and lint it once. */
@@ -316,8 +320,9 @@ export class LintDocument {
   }
 
   /** Replace the schema/settings/rules (e.g. the schema file changed) and re-lint. */
-  async reconfigure(opts: { schema?: Schema; settings?: LintSettings; rules?: readonly Rule[] }): Promise<LintResult> {
+  async reconfigure(opts: { schema?: Schema; settings?: LintSettings; rules?: readonly Rule[]; imports?: ImportedHandles }): Promise<LintResult> {
     if (opts.schema) this.schema = opts.schema;
+    if ('imports' in opts) this.imports = opts.imports;
     if ('settings' in opts) this.settings = opts.settings;
     if ('rules' in opts) this.rules = opts.rules;
     this.wholePending = true;
@@ -374,7 +379,7 @@ export class LintDocument {
   }
 
   private input() {
-    return { source: this.source, filePath: this.filePath, language: this.language, schema: this.schema, settings: this.settings, rules: this.rules };
+    return { source: this.source, filePath: this.filePath, language: this.language, schema: this.schema, settings: this.settings, rules: this.rules, imports: this.imports };
   }
 
   private async relint(): Promise<LintResult> {
@@ -421,6 +426,7 @@ export class LintDocument {
 
   private extractOptions(range?: { start: number; end: number }, seed?: BindingsHandle) {
     const opts: ExtractOptions = { wrappers: wrappersFor(this.schema, this.settings) };
+    if (this.imports) opts.imports = this.imports;
     if (range) opts.callRange = range;
     // seeded bindings are the previous ones (kept, with their span messages moved, by the caller)
     if (seed) opts.seedBindings = seed;

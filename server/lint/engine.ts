@@ -4,7 +4,7 @@
 import { trace, type Span } from '@opentelemetry/api';
 import { distance } from 'fastest-levenshtein';
 import type { Tree } from 'web-tree-sitter';
-import { extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
+import { type ImportedHandles, extractFromTree, grammarFor, mayContainTelemetry, parseSource } from '../languages';
 import { RULES } from '../rules/index';
 import type { EventSpec, Schema, WrapperSpec } from '../schema/model';
 import { attributeLayers, type SemconvSettings } from '../schema/semconv';
@@ -44,6 +44,8 @@ export interface LintInput {
   settings?: LintSettings;
   /** Rules to run (default: every rule in the registry). */
   rules?: readonly Rule[];
+  /** Telemetry handles the file imports from project modules (see server/lint/handle-index.ts). */
+  imports?: ImportedHandles;
 }
 
 export interface LintResult {
@@ -143,12 +145,58 @@ export function effectiveTemplate(call: Pick<TelemetryCall, 'message' | 'languag
       const q = /^[a-zA-Z]*("""|'''|"|')/.exec(m.text);
       if (!q || m.text.includes('\n') || !m.text.endsWith(q[1])) return undefined;
       const body = m.text.slice(q[0].length, m.text.length - q[1].length);
-      // Logfire drops format specs and conversions from the rebuilt template.
-      return body.replace(/\{([^{}!:]+)(?:![rsa])?(?::[^{}]*)?\}/g, (_s, e: string) => `{${e.trim().replace(/=$/, '')}}`);
+      return fstringTemplate(body);
     }
     if (m.text.startsWith('`') && m.text.endsWith('`')) return m.text.slice(1, -1).replace(/\$\{([^}]*)\}/g, (_s, e: string) => `{${e.trim()}}`);
   }
   return undefined;
+}
+
+/**
+ * An f-string body as the template Logfire rebuilds: each `{expression}` keeps the expression's text
+ * and drops its conversion (`!r`) and format spec (`:.1f`), which start only outside brackets and
+ * strings (`{job_id[:8]}` and `{d["a:b"]}` are whole expressions); `{{`/`}}` stay literal braces.
+ */
+function fstringTemplate(body: string): string {
+  let out = '';
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if ((ch === '{' || ch === '}') && body[i + 1] === ch) {
+      out += ch + ch;
+      i += 2;
+      continue;
+    }
+    if (ch !== '{') {
+      out += ch;
+      i++;
+      continue;
+    }
+    let depth = 0;
+    let j = i + 1;
+    let end = -1;
+    let exprEnd = -1;
+    for (; j < body.length; j++) {
+      const c = body[j];
+      if (c === '"' || c === "'") {
+        const close = body.indexOf(c, j + 1);
+        if (close < 0) break;
+        j = close;
+      } else if (c === '(' || c === '[' || c === '{') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      else if (c === '}' && depth > 0) depth--;
+      else if (depth === 0 && exprEnd < 0 && (c === ':' || (c === '!' && body[j + 1] !== '='))) exprEnd = j;
+      else if (c === '}' && depth === 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end < 0) return out + body.slice(i);
+    const expr = body.slice(i + 1, exprEnd < 0 ? end : exprEnd).trim().replace(/=$/, '').trim();
+    out += `{${expr}}`;
+    i = end + 1;
+  }
+  return out;
 }
 
 /** Similarity in [0, 1] between two normalised messages. */
@@ -425,13 +473,19 @@ function lintSkipped(input: LintInput): LintResult {
 
 /** Lint a parsed tree synchronously. */
 export function lintTree(tree: Tree, input: LintInput): LintResult {
-  const calls = extractFromTree(tree, input.source, input.language, { wrappers: wrappersFor(input.schema, input.settings) });
+  const calls = extractFromTree(tree, input.source, input.language, { wrappers: wrappersFor(input.schema, input.settings), imports: input.imports });
   return lintExtracted(input, calls);
 }
 
 /** Does this source need parsing at all under the schema/settings (the pre-filter)? */
-export function needsParse(input: Pick<LintInput, 'source' | 'language' | 'schema' | 'settings'>): boolean {
+export function needsParse(input: Pick<LintInput, 'source' | 'language' | 'schema' | 'settings' | 'imports'>): boolean {
+  if (input.imports && hasKeys(input.imports)) return true;
   return mayContainTelemetry(input.source, input.language, wrappersFor(input.schema, input.settings));
+}
+
+function hasKeys(o: object): boolean {
+  for (const _k in o) return true;
+  return false;
 }
 
 function traced<T>(name: string, attrs: Record<string, string | number | boolean>, fn: (span: Span) => T): T {

@@ -3,6 +3,7 @@
 // apart from workspace.ts (file listing, .gitignore, the worker pool) so the worker bundle carries
 // only what a worker runs.
 import fs from 'node:fs';
+import type { ImportedHandles } from '../languages';
 import type { CompiledWasm } from '../languages/parser';
 import type { Schema } from '../schema/model';
 import { type LintSettings, lintSource } from './engine';
@@ -54,9 +55,9 @@ export function readSource(file: SourceFile): string | FileResult {
   }
 }
 
-export async function lintText(file: SourceFile, source: string, opts: FileLintOptions): Promise<FileResult> {
+export async function lintText(file: SourceFile, source: string, opts: FileLintOptions, imports?: ImportedHandles): Promise<FileResult> {
   try {
-    const r = await lintSource({ source, filePath: file.path, language: file.language, schema: opts.schema, settings: opts.settings });
+    const r = await lintSource({ source, filePath: file.path, language: file.language, schema: opts.schema, settings: opts.settings, imports });
     const out: FileResult = { file: file.path, language: file.language, lines: countLines(source), findings: r.findings, skipped: r.skipped };
     if (opts.includeCalls) out.calls = r.calls;
     if (r.ruleErrors.length) out.ruleErrors = r.ruleErrors;
@@ -73,6 +74,8 @@ export interface WorkerItem {
   file: SourceFile;
   /** The file's text, already read (and pre-filtered) by the main thread. */
   source: string;
+  /** Handles the file imports from project modules (resolved by the main thread's handle index). */
+  imports?: ImportedHandles;
 }
 export type WorkerRequest = { type: 'init'; wasm?: CompiledWasm } | { type: 'lint'; items: WorkerItem[] } | { type: 'stop' };
 export type WorkerResponse = { type: 'done'; results: { i: number; result: FileResult }[] } | { type: 'error'; message: string };
@@ -80,5 +83,5 @@ export type WorkerData = FileLintOptions;
 
 /** Lint one file whose text a worker received (the worker side of `WorkerRequest`). */
 export function lintWorkerItem(item: WorkerItem, data: WorkerData): Promise<FileResult> {
-  return lintText(item.file, item.source, data);
+  return lintText(item.file, item.source, data, item.imports);
 }

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { languageForPath, loadAllGrammars } from '../languages';
+import { type ImportedHandles, languageForPath, loadAllGrammars } from '../languages';
 import { compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
 import { type LintSettings, needsParse } from './engine';
 import { isTestPath } from '../rules/helpers';
 import { countEventNames, declaresEventNameStyle, inferProjectStyle } from './project-style';
+import { HandleIndex } from './handle-index';
 import { type FileResult, type SourceFile, type WorkerData, type WorkerItem, type WorkerRequest, type WorkerResponse, lintText, readSource } from './file-lint';
 import type { NameShape, ProjectStyle, SourceLanguage } from './types';
 
@@ -134,6 +135,11 @@ export interface WorkspaceLintOptions extends ListOptions {
   onFile?: (r: FileResult, done: number, total: number) => void;
   /** Receives the project style inferred from the files before any is linted (see project-style.ts). */
   onProjectStyle?: (style: ProjectStyle) => void;
+  /**
+   * The workspace's handle index (the language server keeps one across runs, with its open
+   * documents' text); default: a fresh one over `files`. Every file read is added to it.
+   */
+  handles?: HandleIndex;
 }
 
 /** Above this many bytes of source, linting moves to worker threads. */
@@ -188,34 +194,46 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
     yieldAt = 0;
     return (pool = new WorkerPool(script!, Math.min(wanted, files.length), batchSizeFor(files.length, wanted), opts, finish));
   };
-  const parse: { i: number; source: string }[] = [];
+  const parse: { i: number; source: string; imports?: ImportedHandles }[] = [];
   let parseBytes = 0;
+  const dispatch = async (i: number, f: SourceFile, source: string, imports: ImportedHandles | undefined) => {
+    if (!needsParse({ source, language: f.language, schema: opts.schema, settings: opts.settings, imports })) finish(i, await lintText(f, source, opts, imports));
+    else if (pool || eager) (pool ?? startPool()).add(i, f, source, imports);
+    else {
+      parse.push({ i, source, imports });
+      parseBytes += source.length;
+      if (script && opts.workers === undefined && parse.length > 8 && parseBytes > WORKER_THRESHOLD_BYTES) {
+        const p = startPool();
+        for (const q of parse) p.add(q.i, files[q.i], q.source, q.imports);
+        parse.length = 0;
+      }
+    }
+  };
+  // Files importing names from project modules wait until every file has been seen by the handle
+  // index (the module defining a handle may come later in the list); the others go at once.
+  const handles = opts.handles ?? new HandleIndex();
+  const deferred: { i: number; source: string }[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const read = texts ? texts[i]! : readSource(f);
     if (texts) texts[i] = undefined;
     if (typeof read !== 'string') finish(i, read);
-    else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
-    else if (pool || eager) (pool ?? startPool()).add(i, f, read);
     else {
-      parse.push({ i, source: read });
-      parseBytes += read.length;
-      if (script && opts.workers === undefined && parse.length > 8 && parseBytes > WORKER_THRESHOLD_BYTES) {
-        const p = startPool();
-        for (const q of parse) p.add(q.i, files[q.i], q.source);
-        parse.length = 0;
-      }
+      handles.set(f.path, f.language, read);
+      if (handles.hasImports(f.path)) deferred.push({ i, source: read });
+      else await dispatch(i, f, read, undefined);
     }
     if (pool && performance.now() >= yieldAt) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       yieldAt = performance.now() + YIELD_EVERY_MS;
     }
   }
+  for (const d of deferred) await dispatch(d.i, files[d.i], d.source, handles.importsFor(files[d.i].path));
   if (pool) {
     await pool.finish();
     return results;
   }
-  for (const p of parse) finish(p.i, await lintText(files[p.i], p.source, opts));
+  for (const p of parse) finish(p.i, await lintText(files[p.i], p.source, opts, p.imports));
   return results;
 }
 
@@ -281,8 +299,8 @@ class WorkerPool {
   }
 
   /** Queue a file; full batches go out to workers with room at once. */
-  add(i: number, file: SourceFile, source: string): void {
-    this.current.push({ i, file, source });
+  add(i: number, file: SourceFile, source: string, imports?: ImportedHandles): void {
+    this.current.push(imports ? { i, file, source, imports } : { i, file, source });
     if (this.current.length >= this.batchSize) {
       this.queue.push(this.current);
       this.current = [];

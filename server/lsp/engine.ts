@@ -4,6 +4,8 @@
 import type { Settings } from '../../protocol/settings';
 import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
 import { LintDocument, type ContentChange } from '../lint/document';
+import type { HandleIndex } from '../lint/handle-index';
+import type { ImportedHandles } from '../languages';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
 import type { EventMatch, Finding, Position, ProjectStyle, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
 import type { Schema, WrapperSpec } from '../schema/model';
@@ -19,6 +21,8 @@ export interface EngineLintOptions {
   settings: Settings;
   /** The workspace folder's inferred style (from its last workspace lint). */
   projectStyle?: ProjectStyle;
+  /** Telemetry handles the file imports from project modules (the folder's handle index). */
+  imports?: ImportedHandles;
 }
 
 export interface EngineLintOutcome {
@@ -99,7 +103,9 @@ export async function createEngineDocument(
   let schema = opts.schema;
   let settings = opts.settings;
   let projectStyle = opts.projectStyle;
-  const doc = await LintDocument.open({ filePath, language, text, schema, settings: engineSettings(settings, projectStyle) });
+  let imports = opts.imports;
+  let importsKey = JSON.stringify(imports ?? null);
+  const doc = await LintDocument.open({ filePath, language, text, schema, settings: engineSettings(settings, projectStyle), imports });
   let pending: ContentChange[] = [];
   let pendingVersion: number | undefined;
   let pendingText: string | undefined;
@@ -112,7 +118,8 @@ export async function createEngineDocument(
     },
     async lint(o) {
       let result: LintResult | undefined;
-      const reconfigure = o.schema !== schema || o.settings !== settings || o.projectStyle !== projectStyle;
+      const nextImportsKey = o.imports === imports ? importsKey : JSON.stringify(o.imports ?? null);
+      const reconfigure = o.schema !== schema || o.settings !== settings || o.projectStyle !== projectStyle || nextImportsKey !== importsKey;
       if (pending.length) {
         const changes = pending;
         pending = [];
@@ -124,7 +131,9 @@ export async function createEngineDocument(
         schema = o.schema;
         settings = o.settings;
         projectStyle = o.projectStyle;
-        result = await doc.reconfigure({ schema, settings: engineSettings(settings, projectStyle) });
+        imports = o.imports;
+        importsKey = nextImportsKey;
+        result = await doc.reconfigure({ schema, settings: engineSettings(settings, projectStyle), imports });
       }
       result ??= doc.lastResult;
       if (last?.result !== result) last = { result, out: outcome(result, schema) };
@@ -138,14 +147,14 @@ export async function createEngineDocument(
 
 /** Lint a file's text once (files on disk that are not open). */
 export async function lintText(filePath: string, language: SourceLanguage, text: string, opts: EngineLintOptions): Promise<EngineLintOutcome> {
-  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: engineSettings(opts.settings, opts.projectStyle) });
+  const r = await lintSource({ source: text, filePath, language, schema: opts.schema, settings: engineSettings(opts.settings, opts.projectStyle), imports: opts.imports });
   return outcome(r, opts.schema);
 }
 
 /** Lint files from disk (worker threads for large sets); `onFile` gets each result as it lands. */
 export async function lintFiles(
   files: readonly string[],
-  opts: EngineLintOptions,
+  opts: EngineLintOptions & { handles?: HandleIndex },
   onFile: (file: string, out: EngineLintOutcome, r: FileResult) => void,
   onProjectStyle?: (style: ProjectStyle) => void,
 ): Promise<void> {
@@ -156,6 +165,7 @@ export async function lintFiles(
     settings: lintSettings(opts.settings),
     includeCalls: true,
     onProjectStyle,
+    handles: opts.handles,
     onFile: (r) => onFile(r.file, { findings: r.findings, calls: analyze(r.calls ?? [], opts.schema) }, r),
   });
 }

@@ -30,7 +30,7 @@ import {
   ValidateToken,
   type EventSummary,
 } from '../../protocol/protocol';
-import { draftSchema } from '../lint/cli';
+import { draftSchema } from '../lint/schema-draft';
 import type { TelemetryCall } from '../lint/types';
 import { BUNDLED_SOURCE, bundledSchema, loadSchemaFromText } from '../schema/loader';
 import { callSitesOf } from './navigation';
@@ -97,7 +97,7 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
         byFile.set(c.path, list);
       }
       const suggestedPath = path.join(root, 'telemetry.schema.yaml');
-      const text = draftSchema([...byFile].map(([file, calls]) => ({ file, calls })), root);
+      const text = draftSchema([...byFile].map(([file, calls]) => ({ file, calls })), root).yaml;
       const events = loadSchemaFromText(text, suggestedPath).schema.events.length;
       return { text, suggestedPath, events };
     }),

@@ -27,6 +27,7 @@ import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
 import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
 import { errorText } from '../errors';
+import { WorkspaceHandles } from './handles';
 
 /** One file's entry in the workspace index. */
 export interface FileEntry {
@@ -49,6 +50,8 @@ export interface FolderState {
   listed: Set<string>;
   /** The folder's naming style, inferred by its last workspace lint. */
   projectStyle?: ProjectStyle;
+  /** Telemetry handles defined in project modules and who imports them. */
+  handles: WorkspaceHandles;
 }
 
 export interface RuntimeDiagnostic extends Diagnostic {
@@ -168,7 +171,7 @@ export class LanguageServerState {
   private addFolder(f: WorkspaceFolder): void {
     const p = uriToPath(f.uri);
     if (!p || this.folders.some((x) => x.path === p)) return;
-    this.folders.push({ uri: f.uri, path: p, load: { schema: bundledSchema(), errors: [] }, index: new Map(), listed: new Set() });
+    this.folders.push({ uri: f.uri, path: p, load: { schema: bundledSchema(), errors: [] }, index: new Map(), listed: new Set(), handles: new WorkspaceHandles() });
     this.folders.sort((a, b) => b.path.length - a.path.length); // longest prefix first
   }
 
@@ -231,11 +234,13 @@ export class LanguageServerState {
     }
     if (previous && previous !== file) this.publishSchemaDiagnostics(previous, []);
     if (file) {
-      const errs = f.load.errors.filter((e) => path.resolve(e.file) === file || e.file === file);
+      // The editor keeps linting: with the bundled default when the file cannot be used at all, and says so.
+      const note = f.load.unusable ? ` (${EDITOR_FALLBACK})` : '';
+      const errs = f.load.errors.filter((e) => path.resolve(e.file) === file || e.file === file).map((e) => (e.severity === 'error' && note ? { ...e, message: e.message + note } : e));
       if (fs.existsSync(file) || this.docs.byPath(file)) this.publishSchemaDiagnostics(file, errs.map(schemaErrorToDiagnostic));
       else if (f.load.errors.length) {
         const msg = f.load.errors.map((e) => e.message).join('; ');
-        void this.connection.window.showWarningMessage(`Telemetry Lens: schema ${file}: ${msg}`);
+        void this.connection.window.showWarningMessage(`Telemetry Lens: schema ${file}: ${msg}${note}`);
       }
     }
     this.log(`schema for ${f.path}: ${f.load.schema.source} (${f.load.schema.events.length} events, ${f.load.errors.length} problems)`);
@@ -364,9 +369,12 @@ export class LanguageServerState {
     }
     const schema = this.schemaFor(doc.path);
     const t0 = performance.now();
+    const handles = doc.path ? this.folderOf(doc.path)?.handles : undefined;
+    const changed = handles ? handles.update(doc.path, doc.language, doc.text.getText()) : [];
+    const imports = handles?.importsFor(doc.path);
     let out: { findings: Finding[]; calls: AnalyzedCall[] };
     try {
-      out = await doc.engine.lint({ schema, settings, projectStyle: this.projectStyleFor(doc.path) });
+      out = await doc.engine.lint({ schema, settings, projectStyle: this.projectStyleFor(doc.path), imports });
     } catch (e) {
       this.log(`lint failed for ${doc.uri}: ${errorText(e)}`);
       return;
@@ -378,6 +386,7 @@ export class LanguageServerState {
     const folder = this.folderOf(doc.path);
     if (folder && doc.path) folder.index.set(doc.path, { path: doc.path, findings: out.findings, calls: out.calls, live: true });
     this.publish(doc.uri, version);
+    this.relintDependents(changed);
     if (this.reportTiming) {
       void this.connection.sendNotification(LintTiming, { uri: doc.uri, version, durationMs, queuedMs: queuedAt === undefined ? 0 : t0 - queuedAt });
     }
@@ -482,14 +491,20 @@ export class LanguageServerState {
         // files that left the workspace (deleted, newly ignored): clear them
         for (const p of previous) {
           if (folder.listed.has(p) || this.docs.byPath(p)) continue;
+          folder.handles.remove(p);
           folder.index.delete(p);
           this.clearDiagnostics(pathToFileURL(p).toString());
         }
         const toLint = listed.filter((p) => !this.docs.byPath(p));
+        // open documents take part in the handle index with their unsaved text
+        for (const p of listed) {
+          const doc = this.docs.byPath(p);
+          if (doc?.language) folder.handles.update(p, doc.language, doc.text.getText());
+        }
         const total = listed.length;
         let done = listed.length - toLint.length;
         progress.report(0, `Linting ${total} files in ${path.basename(folder.path)}…`);
-        await lintFiles(toLint, { schema: folder.load.schema, settings: resolved.settings }, (file, out) => {
+        await lintFiles(toLint, { schema: folder.load.schema, settings: resolved.settings, handles: folder.handles.index }, (file, out) => {
           done++;
           if (this.docs.byPath(file)) return; // opened meanwhile: the live lint wins
           folder.index.set(file, { path: file, findings: out.findings, calls: out.calls, live: false });
@@ -502,6 +517,11 @@ export class LanguageServerState {
         });
         files += listed.length;
         for (const p of listed) findings += folder.index.get(p)?.findings.length ?? 0;
+        // open documents linted before the index knew every module: their imported handles may have changed
+        for (const p of listed) {
+          const doc = this.docs.byPath(p);
+          if (doc) this.scheduleLint(doc);
+        }
       }
     } finally {
       progress.done();
@@ -536,6 +556,7 @@ export class LanguageServerState {
     try {
       text = await fs.promises.readFile(p, 'utf8');
     } catch {
+      this.relintDependents(folder.handles.remove(p));
       folder.index.delete(p);
       folder.listed.delete(p);
       this.clearDiagnostics(pathToFileURL(p).toString());
@@ -544,10 +565,21 @@ export class LanguageServerState {
     const { settings } = await this.settings.get(folder.uri);
     if (this.docs.byPath(p)) return;
     if (!settings.languages.includes(lang)) return;
-    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings, projectStyle: folder.projectStyle });
+    const changed = folder.handles.update(p, lang, text);
+    const out = await lintText(p, lang, text, { schema: folder.load.schema, settings, projectStyle: folder.projectStyle, imports: folder.handles.importsFor(p) });
     if (this.docs.byPath(p)) return;
     folder.index.set(p, { path: p, findings: out.findings, calls: out.calls, live: false });
     this.publish(pathToFileURL(p).toString());
+    this.relintDependents(changed);
+  }
+
+  /** Lint again the files whose imported handles changed (an edit of the module defining them). */
+  private relintDependents(files: readonly string[]): void {
+    for (const p of files) {
+      const doc = this.docs.byPath(p);
+      if (doc) this.scheduleLint(doc);
+      else if (this.isInWorkspaceLint(p)) void this.lintFileFromDisk(p);
+    }
   }
 
   watchedFilesChanged(changes: FileEvent[]): void {
@@ -587,6 +619,7 @@ export class LanguageServerState {
       const folder = this.folderOf(p);
       if (!folder) continue;
       if (type === FileChangeType.Deleted) {
+        this.relintDependents(folder.handles.remove(p));
         folder.index.delete(p);
         folder.listed.delete(p);
         this.clearDiagnostics(pathToFileURL(p).toString());
@@ -623,5 +656,8 @@ export class LanguageServerState {
     }
   }
 }
+
+/** What the editor does with a schema file it cannot use (said on the file's error). */
+export const EDITOR_FALLBACK = 'linting with the bundled default schema until this is fixed';
 
 export type { TelemetryCall };

@@ -18,6 +18,11 @@ export { ATTRIBUTE_TYPES, LEVELS, closest, valueFitsType } from './validator';
 export interface LoadResult {
   schema: Schema;
   errors: SchemaError[];
+  /**
+   * The file could not be used at all (unreadable, too large, not YAML/JSON, not a mapping): `schema`
+   * is the bundled default. The CLI stops on it; the editor lints with the default and says so.
+   */
+  unusable?: true;
 }
 
 export const BUNDLED_SOURCE = 'bundled:default';
@@ -175,10 +180,7 @@ function layerRegistries(r: ParseResult, file: string): void {
 }
 
 function fallback(file: string, line: number, character: number, message: string): LoadResult {
-  return {
-    schema: bundledSchema(),
-    errors: [{ file, line, character, severity: 'error', message: `${message}; using the bundled default schema instead` }],
-  };
+  return { schema: bundledSchema(), errors: [{ file, line, character, severity: 'error', message }], unusable: true };
 }
 
 function errnoMessage(e: unknown): string {

@@ -134,6 +134,15 @@ describe('telemetry-lens lint', () => {
     const s = run(['lint', '--schema', syntax, 'clean']);
     assert.equal(s.code, 2);
     assert.match(s.stderr, /syntax\.yaml:\d+:\d+: error: /);
+    // a broken configuration stops the run: no lint with another schema, and no message saying otherwise
+    for (const res of [r, s]) {
+      assert.match(res.stderr, /has errors; nothing was linted/);
+      assert.doesNotMatch(res.stderr, /bundled default/);
+      assert.equal(res.stdout, '');
+    }
+    const missing = run(['lint', '--schema', 'schemas/none.yaml', 'clean']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /none\.yaml:1:1: error: cannot read schema file: file not found\n.*nothing was linted/);
   });
 
   it('picks up telemetry.schema.yaml from the linted directory', () => {

@@ -84,6 +84,11 @@ describe('matchEvent', () => {
     assert.equal(effectiveTemplate(call), 'Rate limit: {model} ({workload}) - cooldown {cooldown}s');
     const ts = { language: 'typescript' as const, message: { kind: 'fstring' as const, text: '`EAR phase: ${a} → ${b}`', range: r0() } };
     assert.equal(effectiveTemplate(ts), 'EAR phase: {a} → {b}');
+    // a slice or a string inside the expression is not a format spec; `!=` is not a conversion
+    const fs = (text: string) => effectiveTemplate({ language: 'python', message: { kind: 'fstring', text, range: r0() } });
+    assert.equal(fs("f'Job {job_id[:8]} took {t:.1f}s'"), 'Job {job_id[:8]} took {t}s');
+    assert.equal(fs('f"Key {d[\'a:b\']!r} same {a != b} {n=}"'), "Key {d['a:b']} same {a != b} {n}");
+    assert.equal(fs("f'{{literal}} {x}'"), '{{literal}} {x}');
   });
 
   it('matches attribute setters through their span', () => {

@@ -206,10 +206,11 @@ test('a YAML alias bomb is refused with a position and the bundled default is us
     lines.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
   }
   lines.push('events: *i');
-  const { schema, errors } = loadSchemaFromText(lines.join('\n'), F);
+  const { schema, errors, unusable } = loadSchemaFromText(lines.join('\n'), F);
   const e = only(errors, /alias bomb/);
   assert.equal(e.severity, 'error');
-  assert.match(e.message, /using the bundled default schema instead/);
+  assert.equal(unusable, true);
+  assert.doesNotMatch(e.message, /bundled default/, 'the caller says what happens next (CLI: stop; editor: default)');
   assert.equal(e.line, 1, 'points at the first alias');
   assert.equal(schema.source, BUNDLED_SOURCE);
   assert.equal(schema.events.length, 6);
@@ -234,7 +235,8 @@ test('YAML syntax errors and non-mapping roots fall back to the bundled default,
   const r = loadSchemaFromText('version: 1\nevents:\n  - name: a\n bad: x\nstrict: true\n', F);
   assert.equal(r.schema.source, BUNDLED_SOURCE);
   const e = r.errors[0]!;
-  assert.match(e.message, /^YAML syntax error: All mapping items must start at the same column; using the bundled default schema instead$/);
+  assert.match(e.message, /^YAML syntax error: All mapping items must start at the same column$/);
+  assert.equal(r.unusable, true);
   assert.deepEqual([e.line, e.character], [3, 0]);
   const unterminated = loadSchemaFromText('version: 1\nevents:\n  - name: "unterminated\n', F);
   assert.match(unterminated.errors[0]!.message, /Missing closing "quote/);
@@ -257,7 +259,8 @@ test('empty file: an empty schema with default conventions, no errors (a warning
 
 test('huge files are refused with a clear message', () => {
   const r = loadSchemaFromText('#'.repeat(MAX_SCHEMA_BYTES + 10), F);
-  assert.match(r.errors[0]!.message, /the limit is 2\.0 MiB; using the bundled default/);
+  assert.match(r.errors[0]!.message, /the limit is 2\.0 MiB$/);
+  assert.equal(r.unusable, true);
   assert.equal(r.schema.source, BUNDLED_SOURCE);
 });
 
@@ -361,7 +364,8 @@ test('findSchemaFile: configured path wins, else yaml, yml, json in that order; 
     assert.equal(r.schema.events[0]!.name, 'b.created');
     assert.equal(r.schema.events[0]!.location!.file, path.join(dir, 'telemetry.schema.yaml'));
     const missing = loadSchemaFile(path.join(dir, 'nope.yaml'));
-    assert.match(missing.errors[0]!.message, /cannot read schema file: file not found; using the bundled default/);
+    assert.match(missing.errors[0]!.message, /cannot read schema file: file not found$/);
+    assert.equal(missing.unusable, true);
     assert.equal(missing.schema.source, BUNDLED_SOURCE);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
