@@ -14,6 +14,8 @@
 // - `j ? 'k'`, `j ?| ARRAY[...]`, `j ?& ARRAY[...]` (jsonb key existence; DataFusion's `json_contains`):
 //   a top-level key of an object (whatever its value, JSON null included), or a string element of an
 //   array; `?|` any of the keys (empty list: false), `?&` all (empty list: true). NULL JSON → NULL.
+//   (The Postgres grammar reads `?` as this operator; it used to fail only because DuckDB, given `?` back,
+//   takes it for a prepared-statement parameter. Rewriting it on the parse tree needs no pre-lexing.)
 // - `j @> 'const'`, `'const' <@ j` on a JSON value (a JSON column, `->`, or a cast to json/jsonb): jsonb
 //   containment, spelled out as conditions on the paths of the constant (DuckDB's json_contains also
 //   finds values nested deeper, which jsonb does not). On lists (`tags @> ARRAY['x']`) DuckDB's own
