@@ -209,6 +209,27 @@ describe("operators follow PostgreSQL's documented semantics", () => {
     assert.equal(await n("message ~ 'a\\.b'"), 1);
   });
 
+  test("the DataFusion functions Logfire users write give DataFusion's results", async () => {
+    const one = async (expr: string) => (await runLogfireQuery(store, `SELECT ${expr} AS v FROM generate_series(1, 10) t(x)`)).rows[0][0];
+    assert.equal(await one('approx_percentile_cont(x, 0.5)'), 5.5);
+    assert.equal(await one('approx_percentile_cont(0.9) WITHIN GROUP (ORDER BY x)'), 9.1);
+    assert.equal(await one('approx_percentile_cont(0.9) WITHIN GROUP (ORDER BY x DESC)'), 1.9);
+    assert.equal(await one('approx_median(x)'), 5.5);
+    assert.equal(await one('approx_distinct(x % 3)'), 3);
+    const scalar = async (expr: string) => (await runLogfireQuery(store, `SELECT ${expr} AS v`)).rows[0][0];
+    assert.equal(await scalar("date_bin(INTERVAL '7 days', TIMESTAMPTZ '2026-01-05 10:00:00+00')"), '2026-01-01T00:00:00.000000Z', 'weeks from the epoch (a Thursday)');
+    assert.equal(await scalar("date_bin(INTERVAL '15 minutes', TIMESTAMPTZ '2026-01-05 10:44:59+00')"), '2026-01-05T10:30:00.000000Z');
+    assert.equal(await scalar("regexp_like('Abc', 'b')"), true);
+    assert.equal(await scalar("regexp_like('Abc', '^a', 'i')"), true);
+    assert.equal(await scalar("regexp_like(NULL, 'a')"), null);
+    assert.equal(await scalar("to_char(TIMESTAMPTZ '2026-01-05 10:44:59+00', '%Y-%m-%d %H:%M')"), '2026-01-05 10:44');
+    assert.equal(await scalar("cardinality(ARRAY['a', 'b', 'c'])"), 3);
+    assert.equal(await scalar("json_length('[1,2,3]')"), 3);
+    assert.equal(await scalar('json_length(\'{"a":[1,2]}\', \'a\')'), 2);
+    assert.equal(await scalar('json_contains(\'{"a":null}\', \'a\')'), true);
+    assert.equal(await scalar('json_contains(\'{"a":1}\', \'b\')'), false);
+  });
+
   test('refusals name the construct', async () => {
     for (const [sql, message] of [
       ["SELECT attributes ?| ARRAY[message] FROM records", /\?\| needs a constant list of keys/],
