@@ -94,6 +94,12 @@ describe("Logfire's documented queries on the local store", () => {
     const records = queries.filter((q) => !q.depends);
     const running = records.filter((q) => !q.error);
     assert.ok(running.length / records.length >= 0.95, `${running.length} of ${records.length}`);
+    // docs/cli-store.md states these numbers.
+    const metrics = queries.filter((q) => q.depends);
+    const doc = fs.readFileSync(path.join(packageRoot(), 'docs', 'cli-store.md'), 'utf8').replace(/\s+/g, ' ');
+    assert.ok(doc.includes(`runs ${queries.length} queries copied from Logfire's documentation`), 'docs: corpus size');
+    assert.ok(doc.includes(`Of the ${records.length} queries on \`records\`, ${running.length} run with the same result`), 'docs: records queries');
+    assert.ok(doc.includes(`Of the ${metrics.length} queries on \`metrics\`, the ${metrics.filter((q) => q.error).length} that need`), 'docs: metrics queries');
   });
 
   for (const q of queries) {
