@@ -440,7 +440,8 @@ async function firstBadParquetRow(c: DuckDBConnection, src: Source): Promise<{ r
 }
 
 function duckMessage(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\nTry setting[\s\S]*$/, '').replace(/\n\s*If this error occurred[^\n]*/, '').replace(/^(Invalid Input|Conversion|Constraint|IO) Error: /, '');
+  // DuckDB's `LINE 1: …` excerpt shows the import's own SQL, not the user's file: left out.
+  return (e instanceof Error ? e.message : String(e)).replace(/\n+LINE \d+:[\s\S]*$/, '').replace(/\nTry setting[\s\S]*$/, '').replace(/\n\s*If this error occurred[^\n]*/, '').replace(/^(Invalid Input|Conversion|Constraint|IO) Error: /, '');
 }
 
 /**

@@ -31,8 +31,14 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
     process.stdout.write(help + '\n');
     return undefined;
   }
+  // An option name has no whitespace (before any `=`): `"-- top 10\nSELECT …"` is SQL starting with
+  // a comment. Such arguments are held back as positionals (parseArgs would read them as options).
+  const held: string[] = [];
+  const args = argv.map((x) => (/^-[^=]*\s/.test(x) ? `\u0000${held.push(x) - 1}` : x));
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    r.positionals = r.positionals.map((x) => (/^\u0000\d+$/.test(x) ? held[Number(x.slice(1))] : x));
+    return r;
   } catch (e) {
     throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
   }

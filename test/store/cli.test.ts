@@ -61,6 +61,17 @@ describe('telemetry-lens store commands (dist bundle)', () => {
     assert.equal(run(['query', 'SELECT 1', '--db', healthy, '--format', 'xml']).code, 2);
   });
 
+  test('query: SQL that starts with a -- comment is the query, not an option', () => {
+    for (const sql of ['-- how many?\nSELECT count(*) FROM records', '--how many?\nSELECT count(*) FROM records']) {
+      const r = run(['query', sql, '--db', healthy, '--format', 'json']);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(Object.keys(JSON.parse(r.out)[0]), ['count(*)']);
+      assert.ok((JSON.parse(r.out)[0] as Record<string, number>)['count(*)'] > 0);
+    }
+    // a real unknown option is still a usage error
+    assert.equal(run(['query', '--bogus', 'SELECT 1', '--db', healthy]).code, 2);
+  });
+
   test('check: exit 0 on healthy data, 1 on degraded; json report', () => {
     const ok = run(['check', '--db', healthy]);
     assert.equal(ok.code, 0, ok.out + ok.err);

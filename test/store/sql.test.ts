@@ -376,6 +376,24 @@ describe('read-only and errors', () => {
     await assert.rejects(runLogfireQuery(store, 'SELECT no_such_column FROM records'), (e: unknown) => e instanceof QueryError && e.kind === 'execution' && /no_such_column/.test(e.message));
   });
 
+  test('errors name what the user wrote, never DuckDB internals', async () => {
+    for (const [sql, message] of [
+      ['SELECT * FROM recods', /^Query failed: Table recods does not exist: Logfire queries read records, records_all, metrics\. Did you mean records\?$/],
+      ['SELECT * FROM spans', /^Query failed: Table spans does not exist: Logfire queries read records, records_all, metrics\.$/],
+      ['SELECT spanname FROM records', /^Query failed: Column spanname does not exist \(did you mean span_name\?\)$/],
+      ['SELECT frobnicate(message) FROM records', /^Query failed: Function frobnicate\(\) is not available in Logfire SQL on the local store$/],
+      ["SELECT message ~ '(' FROM records", /^Query failed: Invalid regular expression: /],
+      ["SELECT time_bucket($resolution, start_timestamp) FROM records", /^\$resolution is a Logfire dashboard variable.*\(line 1, column 20\)$/],
+    ] as const) {
+      await assert.rejects(runLogfireQuery(store, sql), (e: Error) => {
+        assert.ok(e instanceof QueryError);
+        assert.match(e.message, message, sql);
+        assert.doesNotMatch(e.message, /duckdb_|LINE \d|json_extract|_records_keyed|Catalog Error|Binder Error/, sql);
+        return true;
+      });
+    }
+  });
+
   test('cancellation interrupts a running query', async () => {
     const ac = new AbortController();
     const p = runLogfireQuery(store, 'SELECT COUNT(*) FROM range(100000000000) a', { signal: ac.signal });

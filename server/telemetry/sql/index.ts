@@ -6,6 +6,7 @@ import type { QueryColumn, QueryResult } from '../../../protocol/protocol';
 import { isoMicros } from '../records';
 import { closest, distance } from 'fastest-levenshtein';
 import { deparsePg, loadParser, locationToChar, parsePg, PgSyntaxError, scanPg } from './pg';
+import { userQueryError } from './errors';
 import { type LikePattern, rewriteStatement, type RewriteOptions, SqlRewriteError } from './rewrite';
 import { type QueryTimeLimit, withTimeLimit } from './time-limit';
 
@@ -111,6 +112,15 @@ export function translateLogfireSqlSync(sql: string, opts: RewriteOptions = {}):
           `Only read-only queries (SELECT, WITH … SELECT, VALUES) are allowed; ${word} is refused`,
           'readonly',
           positionOf(sql, locationToChar(sql, first!.start)),
+        );
+      }
+      // A dashboard variable (`time_bucket($resolution, …)`): Logfire's dashboards substitute it.
+      const variable = /^\$([A-Za-z_]\w*)/.exec(sql.slice(e.position));
+      if (variable) {
+        throw new QueryError(
+          `$${variable[1]} is a Logfire dashboard variable, which only dashboards fill in: write its value instead (e.g. '1 hour' for $resolution)`,
+          'unsupported',
+          positionOf(sql, e.position),
         );
       }
       // A misspelt first word (`SELEC`, `WTIH`) gets the statement it most likely meant.
@@ -225,7 +235,7 @@ export async function runDuckDbSql(
     if (e instanceof QueryError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     if (opts.signal?.aborted || /INTERRUPT/i.test(msg)) throw new QueryError('Query cancelled', 'cancelled');
-    throw new QueryError(`Query failed: ${msg}`, 'execution');
+    throw new QueryError(`Query failed: ${opts.readOnly ? userQueryError(msg) : msg}`, 'execution');
   } finally {
     clearInterval(interrupter);
     opts.signal?.removeEventListener('abort', onAbort);

@@ -17,6 +17,8 @@
 //   `len(list)`.
 // - `CAST(x AS numeric)` without precision → double precision: DuckDB's bare DECIMAL is DECIMAL(18,3),
 //   which would round an LLM cost of 0.000123 to 0; DataFusion reads JSON numbers cast this way as floats.
+// - `EXTRACT(SECOND FROM x)` (and MILLISECOND) → from DuckDB's microseconds field: Postgres keeps the
+//   fraction of the second, DuckDB's own SECOND field is an integer.
 // - `jsonb` casts → DuckDB's `json` type (the values are JSON text either way).
 // - SQL/JSON syntax of Postgres 16+ (JSON_EXISTS, JSON_VALUE, JSON_QUERY, JSON_OBJECT, IS JSON…) is not
 //   part of Logfire's dialect: refused, naming the construct.
@@ -70,7 +72,14 @@ function rewriteFuncCall(fc: PgNode): PgNode | undefined {
       unsupported(`${name}() takes ${min === max ? min : `${min}–${max}`} argument(s), got ${args.length}`, fc.location);
     }
   };
-  if ((fc.funcname as PgNode[]).length > 1) return undefined;
+  if ((fc.funcname as PgNode[]).length > 1) {
+    // EXTRACT(SECOND FROM x) keeps the fraction in Postgres (2.5); DuckDB's is the whole seconds (2).
+    const field = name === 'extract' ? constString(args[0])?.toLowerCase() : undefined;
+    if (field === 'second' || field === 'seconds' || field === 'millisecond' || field === 'milliseconds') {
+      return template(`date_part('microseconds', __x) / ${field.startsWith('milli') ? '1000.0' : '1000000.0'}`, { __x: args[1] });
+    }
+    return undefined;
+  }
   switch (name) {
     case 'level_num': {
       arity(1);

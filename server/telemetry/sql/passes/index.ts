@@ -5,14 +5,16 @@
 //   3 functions      Logfire / DataFusion functions and casts → DuckDB equivalents (before the operators:
 //                    `@>` becomes DuckDB's json_contains, which must not be read as DataFusion's)
 //   4 operators      Postgres operators → DuckDB functions with the Postgres meaning
-//   5 kept columns   attribute keys the local store keeps as columns (store only)
-//   6 time window    Logfire's min/max_timestamp on `records`
-//   7–10 optimisations (plan only): MIN/MAX join, IN lists on JSON, timestamp truncation, shared JSON parse
+//   5 null order     Postgres's NULL placement in ORDER BY written out (DuckDB puts NULLs last always)
+//   6 kept columns   attribute keys the local store keeps as columns (store only)
+//   7 time window    Logfire's min/max_timestamp on `records`
+//   8–11 optimisations (plan only): MIN/MAX join, IN lists on JSON, timestamp truncation, shared JSON parse
 import type { Pass } from '../pass';
 import { extremumJoin } from './extremum-join';
 import { functions } from './functions';
 import { jsonInList } from './json-in-list';
 import { keptColumns } from './kept-columns';
+import { nullOrder } from './null-order';
 import { outputNames } from './names';
 import { operators } from './operators';
 import { readOnlyGuard } from './readonly';
@@ -25,6 +27,7 @@ export const PASSES: readonly Pass[] = [
   outputNames,
   functions,
   operators,
+  nullOrder,
   keptColumns,
   timeWindow,
   extremumJoin,

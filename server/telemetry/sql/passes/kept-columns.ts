@@ -2,7 +2,7 @@
 //
 // The store keeps the attribute keys the health checks read as columns of their own (TelemetryStore's
 // attribute columns: exactly `attributes->>'key'` for every row). In each SELECT whose FROM holds `records`,
-// `json_extract_string(attributes, 'key')` (what `attributes->>'key'` became above) on a kept key becomes
+// `json_extract_string(attributes, 'key')` (what the operators pass made of `attributes->>'key'`) on a kept key becomes
 // that column, and that `records` becomes the store's `_records_keyed` view (the same rows with the extra
 // columns), so DuckDB neither decompresses nor parses the JSON text. Applied only where the reference is
 // provably to that relation and the extra columns cannot show: the attributes reference is qualified with the

@@ -14,12 +14,17 @@
 // - `j ? 'k'`, `j ?| ARRAY[...]`, `j ?& ARRAY[...]` (jsonb key existence; DataFusion's `json_contains`):
 //   a top-level key of an object (whatever its value, JSON null included), or a string element of an
 //   array; `?|` any of the keys (empty list: false), `?&` all (empty list: true). NULL JSON → NULL.
-// - `j @> v`, `v <@ j` on a JSON value (a JSON column, `->`, or a cast to json/jsonb) → DuckDB's
-//   `json_contains(j, v)`, which has jsonb containment semantics. On lists (`tags @> ARRAY['x']`) DuckDB's
-//   own operator already means list containment and is kept.
+//   (The Postgres grammar reads `?` as this operator; it used to fail only because DuckDB, given `?` back,
+//   takes it for a prepared-statement parameter. Rewriting it on the parse tree needs no pre-lexing.)
+// - `j @> 'const'`, `'const' <@ j` on a JSON value (a JSON column, `->`, or a cast to json/jsonb): jsonb
+//   containment, spelled out as conditions on the paths of the constant (DuckDB's json_contains also
+//   finds values nested deeper, which jsonb does not). On lists (`tags @> ARRAY['x']`) DuckDB's own
+//   operator already means list containment and is kept.
 // - `level = 'warn'`, `level >= 'error'`, `level IN ('warn', 'error')`, BETWEEN: level-name literals
 //   compared with a `level` column become their numbers (Logfire stores OTel severity numbers and
 //   documents these comparisons with names).
+// - `LIKE` / `ILIKE` patterns with a backslash get `ESCAPE '\'`: Postgres's default escape character,
+//   which DuckDB does not have (`'a%' LIKE 'a\%'` is true in Postgres).
 // Also collects `col LIKE 'pattern'` for dead-pattern detection.
 import { LEVEL_NUMBERS } from '../../../schema/model';
 import { columnName, constString, func, funcName, int, nodeType, opName, type PgNode, SqlRewriteError, str, template } from '../ast';
@@ -111,6 +116,51 @@ export function similarToRegex(pattern: string, escape = '\\'): string {
   return out;
 }
 
+/** JSONPath member for a key (quoted: keys may hold dots, spaces or quotes). */
+const member = (path: string, key: string) => `${path}."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** A condition that the scalar JSON value at `path` of `j` equals `v` (numbers by value, as jsonb compares). */
+function scalarAt(j: PgNode, path: string, v: unknown): PgNode {
+  const p = str(path);
+  if (v === null) return template("json_type(__j, __p) = 'NULL'", { __j: j, __p: p });
+  if (typeof v === 'boolean') return template(`json_type(__j, __p) = 'BOOLEAN' AND json_extract_string(__j, __p) = '${v}'`, { __j: j, __p: p });
+  if (typeof v === 'number') {
+    return template("json_type(__j, __p) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND CAST(json_extract_string(__j, __p) AS DOUBLE) = __v", { __j: j, __p: p, __v: { A_Const: { fval: { fval: String(v) } } } });
+  }
+  return template("json_type(__j, __p) = 'VARCHAR' AND json_extract_string(__j, __p) = __v", { __j: j, __p: p, __v: str(String(v)) });
+}
+
+/**
+ * jsonb containment (PostgreSQL manual 8.14.3) of a constant `needle` in `j` at `path`, as a condition:
+ * an object contains each of the needle's keys with a containing value; an array contains each scalar of
+ * the needle array as one of its elements (any order, duplicates ignored); at the top level an array also
+ * contains a scalar that is one of its elements. Undefined when the needle has arrays inside arrays.
+ */
+function containment(j: PgNode, path: string, needle: unknown, top: boolean): PgNode | undefined {
+  const and = (args: PgNode[]): PgNode => (args.length === 1 ? args[0] : { BoolExpr: { boolop: 'AND_EXPR', args } });
+  const p = str(path);
+  if (Array.isArray(needle)) {
+    if (needle.some((x) => x !== null && typeof x === 'object')) return undefined;
+    const isArray = template("json_type(__j, __p) = 'ARRAY'", { __j: j, __p: p });
+    const elements = template("CAST(json_extract(__j, __p) AS VARCHAR[])", { __j: j, __p: str(`${path}[*]`) });
+    return and([isArray, ...needle.map((x) => func('list_contains', [elements, str(JSON.stringify(x))]))]);
+  }
+  if (needle !== null && typeof needle === 'object') {
+    const isObject = template("json_type(__j, __p) = 'OBJECT'", { __j: j, __p: p });
+    const parts: PgNode[] = [isObject];
+    for (const [k, v] of Object.entries(needle)) {
+      const c = containment(j, member(path, k), v, false);
+      if (!c) return undefined;
+      parts.push(c);
+    }
+    return and(parts);
+  }
+  const equal = scalarAt(j, path, needle);
+  if (!top) return equal;
+  const inArray = template("json_type(__j) = 'ARRAY' AND list_contains(CAST(json_extract(__j, '$[*]') AS VARCHAR[]), __v)", { __j: j, __v: str(JSON.stringify(needle)) });
+  return { BoolExpr: { boolop: 'OR_EXPR', args: [equal, inArray] } };
+}
+
 function rewriteAExpr(e: PgNode, ctx: PassContext): PgNode | undefined {
   const op = opName(e);
   if (e.kind === 'AEXPR_OP' && (op === '->>' || op === '->') && e.lexpr) {
@@ -144,12 +194,36 @@ function rewriteAExpr(e: PgNode, ctx: PassContext): PgNode | undefined {
   }
   if (e.kind === 'AEXPR_OP' && (op === '@>' || op === '<@') && e.lexpr) {
     const [container, contained] = op === '@>' ? [e.lexpr, e.rexpr] : [e.rexpr, e.lexpr];
-    if (isJsonValued(container) || isJsonValued(contained)) return func('json_contains', [container, contained]);
-    return undefined;
+    if (!isJsonValued(container) && !isJsonValued(contained)) return undefined; // lists: DuckDB's own @> is list containment
+    const text = constString(contained.TypeCast ? contained.TypeCast.arg : contained);
+    let needle: unknown;
+    try {
+      needle = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      throw new SqlRewriteError(`${op}: ${JSON.stringify(text)} is not valid JSON`, e.location, 'unsupported');
+    }
+    const cond = needle === undefined ? undefined : containment(container, '$', needle, true);
+    if (!cond) {
+      throw new SqlRewriteError(
+        `JSON containment ${op} needs a constant JSON value of objects, scalars and arrays of scalars on the local store, e.g. attributes @> '{"http.method": "GET"}'`,
+        e.location,
+        'unsupported',
+      );
+    }
+    return template('CASE WHEN __j IS NULL THEN NULL ELSE coalesce(__c, false) END', { __j: container, __c: cond });
   }
-  if ((e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') && columnName(e.lexpr)) {
-    const pattern = constString(e.rexpr);
-    if (pattern !== undefined) {
+  if (e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') {
+    // Postgres's LIKE escape character is `\` unless ESCAPE says otherwise; DuckDB has none by default.
+    // `x LIKE p ESCAPE c` (a pg_catalog.like_escape(p, c) pattern) and a pattern with a backslash become
+    // DuckDB's like_escape(x, p, c) family; other patterns stay LIKE (DuckDB optimises prefix patterns).
+    const esc = e.rexpr?.FuncCall && funcName(e.rexpr.FuncCall) === 'like_escape' ? (e.rexpr.FuncCall.args as PgNode[]) : undefined;
+    const pattern = constString(esc ? esc[0] : e.rexpr);
+    let escaped: PgNode | undefined;
+    if (esc || (pattern !== undefined && pattern.includes('\\'))) {
+      const name = `${op?.startsWith('!') ? 'not_' : ''}${e.kind === 'AEXPR_ILIKE' ? 'ilike' : 'like'}_escape`;
+      escaped = func(name, [e.lexpr, esc ? esc[0] : e.rexpr, esc ? esc[1] : str('\\')]);
+    }
+    if (pattern !== undefined && columnName(e.lexpr)) {
       ctx.likePatterns.push({
         column: columnName(e.lexpr)!,
         pattern,
@@ -158,7 +232,7 @@ function rewriteAExpr(e: PgNode, ctx: PassContext): PgNode | undefined {
         location: e.location ?? 0,
       });
     }
-    return undefined;
+    return escaped;
   }
   // level literals
   const lhsLevel = columnName(e.lexpr) === 'level';
