@@ -6,6 +6,7 @@
 //
 //   npm run bench -- ingest [--seconds 20] [--senders 3] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 //   [--semi-space MB]  (the receiver's --max-semi-space-size, default 64; 0 = V8's default)
+//   [--memory MB]  (the store's DuckDB memory limit, as telemetryLens.store.memoryLimitMB; default the store's)
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
 //   [--traffic demo|nonconforming]  (what the spans carry, see spanMaker; default demo)
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
@@ -504,7 +505,8 @@ async function main(): Promise<void> {
   if (floorRequests > 0) return floorRun(floorRequests, arg('batch', 4096), seconds);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ingest-bench-'));
   const dbPath = path.join(dir, 'bench.duckdb');
-  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+  const memory = arg('memory', -1);
+  const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0, ...(memory >= 0 ? { memoryLimitMb: memory } : {}) });
   const schema = bundledSchema();
   // As in the language server: every received record is checked against the (bundled) schema.
   const checker = createConformance(schema);
@@ -572,7 +574,9 @@ async function main(): Promise<void> {
     ['503 answers (exporter retried)', String(receiver.stats.errors[503] ?? 0)],
     ['health runs / p50 / max (ms)', withHealth ? `${healthMs.length} / ${pct(healthMs, 50).toFixed(0)} / ${Math.max(...healthMs).toFixed(0)}` : 'off'],
     ['health checks in error', String(healthErrors)],
-    ['receiver RSS max (MB)', (Math.max(...rss) / 1024 / 1024).toFixed(0)],
+    ['store memory limit (DuckDB memory_limit)', String((await store.query(`SELECT current_setting('memory_limit')`)).rows[0][0])],
+    ['receiver RSS p50 / max (MB; sampled each second)', `${(pct(rss, 50) / 1024 / 1024).toFixed(0)} / ${(Math.max(...rss) / 1024 / 1024).toFixed(0)}`],
+    ['receiver peak RSS (MB; whole run)', (process.resourceUsage().maxRSS / 1024).toFixed(0)],
     ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
     ['database file + WAL (MB)', ((fs.statSync(dbPath).size + (fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`).size : 0)) / 1024 / 1024).toFixed(0)],
   ];

@@ -19,6 +19,8 @@ import { runHealthChecks } from '../server/telemetry/health';
 import { chartData } from '../server/telemetry/views';
 
 const N = Number(process.argv[2] ?? 1_000_000);
+/** BENCH_MEMORY_MB: the store's DuckDB memory limit (as telemetryLens.store.memoryLimitMB); default the store's own. */
+const MEMORY = process.env.BENCH_MEMORY_MB ? { memoryLimitMb: Number(process.env.BENCH_MEMORY_MB) } : {};
 const CHILD = '--import-child';
 const FLOOR = '--floor-child';
 
@@ -33,7 +35,7 @@ interface ChildResult {
 
 /** Child mode: open the store, time importRecordFiles (the CLI's path, checkpoint included), report. */
 async function childImport(file: string, db: string): Promise<void> {
-  const store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0 });
+  const store = await TelemetryStore.open({ path: db, retentionIntervalMs: 0, ...MEMORY });
   const c0 = process.cpuUsage();
   const t = performance.now();
   const r = await importRecordFiles(store, [file]);
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
     const again = importInChild(ndjson, dbPath);
     results.push(['re-import the same file (all duplicates)', `${again.duplicates.toLocaleString()} skipped; CPU ${again.cpu.toFixed(2)} s`, `${again.seconds.toFixed(2)} s`]);
     fs.rmSync(ndjson);
-    const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0 });
+    const store = await TelemetryStore.open({ path: dbPath, retentionIntervalMs: 0, ...MEMORY });
     // The receiver's path (JS rows → de-duplicating insert) on top of the loaded table, for comparison.
     const shifted = sample.map((r) => ({ ...r, span_id: `z${r.span_id.slice(1)}` }));
     t = performance.now();

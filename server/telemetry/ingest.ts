@@ -29,9 +29,9 @@ export interface CommittedBatch {
 }
 
 export interface IngestOptions {
-  /** Rows (records + metric points) allowed to wait; beyond that submit() throws QueueFullError. Default 500,000. */
+  /** Rows (records + metric points) allowed to wait; beyond that submit() throws QueueFullError. Default DEFAULT_MAX_QUEUED_ROWS. */
   maxQueuedRows?: number;
-  /** Rows merged into one transaction at most (a single larger request still goes alone). Default 50,000. */
+  /** Rows merged into one transaction at most (a single larger request still goes alone). Default DEFAULT_MAX_BATCH_ROWS. */
   maxBatchRows?: number;
   /** Runtime conformance: violations for the records about to be written (same transaction). */
   check?: (records: RecordRow[]) => ViolationRow[];
@@ -62,6 +62,17 @@ interface Pending {
 
 const tracer = trace.getTracer('telemetry-lens');
 
+/**
+ * A queued record is a JS object of about 1 KB (measured on demo rows, which share their resource
+ * objects as decoded requests do): the queue's bound is the receiver's memory bound. 50,000 rows (about
+ * 50 MB) is several seconds of the fastest sustained ingest measured here; beyond it senders get 503
+ * with Retry-After and send again (the OTel exporters retry 503). 500,000 let a fast sender grow the
+ * receiver past 500 MB (BENCHMARKS.md, Ingest).
+ */
+export const DEFAULT_MAX_QUEUED_ROWS = 50_000;
+/** Rows written by one transaction at most: held as JS rows while DuckDB stores them. */
+export const DEFAULT_MAX_BATCH_ROWS = 20_000;
+
 export class IngestQueue {
   private readonly queue: Pending[] = [];
   private queuedRows = 0;
@@ -78,8 +89,8 @@ export class IngestQueue {
     readonly store: TelemetryStore,
     opts: IngestOptions = {},
   ) {
-    this.maxQueuedRows = opts.maxQueuedRows ?? 500_000;
-    this.maxBatchRows = opts.maxBatchRows ?? 50_000;
+    this.maxQueuedRows = opts.maxQueuedRows ?? DEFAULT_MAX_QUEUED_ROWS;
+    this.maxBatchRows = opts.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     this.check = opts.check;
   }
 

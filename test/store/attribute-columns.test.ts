@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { METRIC_MACROS } from '../../server/telemetry/store/metrics-sql';
 import { DuckDBInstance } from '@duckdb/node-api';
 import healthYaml from '../../server/schema/default-health.yaml';
 import { generateDemoRecords } from '../../server/telemetry/demo';
@@ -148,12 +149,16 @@ describe('kept attribute columns hold exactly attributes->>key', () => {
     for (const col of (await c.runAndReadAll(`SELECT column_name FROM attribute_columns`)).getRows()) await c.run(`ALTER TABLE records_all DROP COLUMN ${String(col[0])}`);
     await c.run(`DROP TABLE attribute_columns`);
     await c.run(`CREATE OR REPLACE VIEW records AS SELECT * FROM records_all WHERE kind <> 'pending_span'`);
+    // … and without migration 3's metrics view and functions.
+    await c.run(`DROP VIEW metrics`);
+    await c.run(`ALTER TABLE metrics_points RENAME TO metrics`);
+    for (const m of METRIC_MACROS) await c.run(`DROP MACRO ${/CREATE MACRO (\w+)/.exec(m)![1]}`);
     await c.run(`DELETE FROM schema_migrations WHERE version > 1`);
     c.closeSync();
     inst.closeSync();
     store = await TelemetryStore.open({ path: file, retentionIntervalMs: 0 });
     try {
-      assert.deepEqual(await store.migrations(), [1, 2]);
+      assert.deepEqual(await store.migrations(), [1, 2, 3]);
       assert.deepEqual(await mismatches(store), before, 'backfilled from the JSON');
       const star = await store.query(`SELECT * FROM records LIMIT 1`);
       assert.deepEqual(star.columns.map((x) => x.name), RECORD_COLUMNS.map(([n]) => n), 'records shows the Logfire columns only');

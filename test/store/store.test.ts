@@ -6,6 +6,8 @@ import path from 'node:path';
 import { TelemetryStore, SCHEMA_VERSION, type RecordRow } from '../../server/telemetry/store';
 import { KEPT_ATTRIBUTE_KEYS, RECORD_COLUMNS } from '../../server/telemetry/records';
 import { recordRow } from './sql-helpers';
+import { MIGRATIONS } from '../../server/telemetry/store/schema';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 const NOW_US = Date.now() * 1000;
 
@@ -41,8 +43,8 @@ function tmpDb(name: string): string {
 test('migrations create records_all with every records.ts column (then the kept attribute columns), the records view and metrics', async () => {
   const store = await TelemetryStore.open({ path: ':memory:' });
   try {
-    assert.deepEqual(await store.migrations(), [1, 2]);
-    assert.equal(SCHEMA_VERSION, 2);
+    assert.deepEqual(await store.migrations(), [1, 2, 3]);
+    assert.equal(SCHEMA_VERSION, 3);
     const cols = await store.queryObjects<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'records_all' ORDER BY ordinal_position`,
     );
@@ -51,11 +53,37 @@ test('migrations create records_all with every records.ts column (then the kept 
     const viewCols = await store.query(`SELECT * FROM records LIMIT 0`);
     assert.equal(viewCols.columns.length, RECORD_COLUMNS.length);
     const tables = await store.queryObjects<{ table_name: string }>(`SELECT table_name FROM information_schema.tables ORDER BY 1`);
-    for (const t of ['metrics', 'runs', 'records', 'records_all', 'schema_migrations', 'conformance_violations', 'span_violations']) {
+    for (const t of ['metrics', 'metrics_points', 'runs', 'records', 'records_all', 'schema_migrations', 'conformance_violations', 'span_violations']) {
       assert.ok(tables.some((x) => x.table_name === t), `missing ${t}`);
     }
   } finally {
     await store.close();
+  }
+});
+
+test('a store written before migration 3 keeps its metric points, now in metrics_points behind the metrics view', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-mig3-'));
+  const file = path.join(dir, 'old.duckdb');
+  try {
+    const db = await DuckDBInstance.create(file);
+    const c = await db.connect();
+    await c.run(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())`);
+    for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+      for (const sql of m.sql) await c.run(sql);
+      await c.run(`INSERT INTO schema_migrations (version, description) VALUES (${m.version}, 'old')`);
+    }
+    await c.run(`INSERT INTO metrics (recorded_timestamp, metric_name, metric_type, unit, service_name, scalar_value) VALUES (now(), 'm', 'gauge', '', 's', 4.5)`);
+    c.closeSync();
+    db.closeSync();
+    const store = await TelemetryStore.open({ path: file, retentionIntervalMs: 0 });
+    try {
+      assert.deepEqual(await store.migrations(), [1, 2, 3]);
+      assert.deepEqual((await store.query(`SELECT metric_name, scalar_value, metric_avg(value) FROM metrics`)).rows, [['m', 4.5, 4.5]]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -179,7 +207,7 @@ test('file store survives close/reopen; clear() empties it; a newer schema versi
   await store.close();
   store = await TelemetryStore.open({ path: file });
   assert.equal(await store.count(), 2);
-  assert.deepEqual(await store.migrations(), [1, 2]);
+  assert.deepEqual(await store.migrations(), [1, 2, 3]);
   await store.clear();
   assert.equal(await store.count(), 0);
   await store.close();

@@ -19,7 +19,7 @@ export async function enforceRetention(w: DuckDBConnection, retention: Retention
     const cutoff = `now() - INTERVAL ${Math.round(maxAgeDays * 86400)} SECOND`;
     const d = await w.run(`DELETE FROM records_all WHERE start_timestamp < ${cutoff}`);
     out.deletedByAge = d.rowsChanged;
-    await w.run(`DELETE FROM metrics WHERE recorded_timestamp < ${cutoff}`);
+    await w.run(`DELETE FROM metrics_points WHERE recorded_timestamp < ${cutoff}`);
     await w.run(`DELETE FROM span_violations WHERE seen_at < ${cutoff}`);
     await w.run(`DELETE FROM conformance_violations WHERE last_seen < ${cutoff}`);
   }
@@ -36,7 +36,7 @@ export async function enforceRetention(w: DuckDBConnection, retention: Retention
       const cutoffRows = await w.runAndReadAll(`SELECT epoch_us(quantile_disc(start_timestamp, ${frac})) FROM records_all`);
       const cutoffUs = Number(cutoffRows.getRows()[0][0]);
       const d = await w.run(`DELETE FROM records_all WHERE start_timestamp <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
-      await w.run(`DELETE FROM metrics WHERE recorded_timestamp <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
+      await w.run(`DELETE FROM metrics_points WHERE recorded_timestamp <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
       await w.run(`DELETE FROM span_violations WHERE seen_at <= make_timestamp(${cutoffUs})::TIMESTAMPTZ`);
       out.deletedBySize += d.rowsChanged;
       await w.run('CHECKPOINT');
@@ -69,7 +69,7 @@ async function compactRecords(w: DuckDBConnection): Promise<void> {
 export async function deleteAll(w: DuckDBConnection): Promise<void> {
   await w.run('BEGIN TRANSACTION');
   try {
-    for (const t of ['records_all', 'metrics', 'runs', 'conformance_violations', 'span_violations']) await w.run(`DELETE FROM ${t}`);
+    for (const t of ['records_all', 'metrics_points', 'runs', 'conformance_violations', 'span_violations']) await w.run(`DELETE FROM ${t}`);
     await w.run('COMMIT');
   } catch (e) {
     await w.run('ROLLBACK').catch(() => undefined);

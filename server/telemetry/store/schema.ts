@@ -2,6 +2,7 @@
 // columns of records_all.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KEYED_RECORDS, METRIC_COLUMNS, RECORD_COLUMNS } from '../records';
+import { METRIC_MACROS, METRICS_VIEW } from './metrics-sql';
 import { sqlString } from './sqltext';
 import type { AttributeColumn } from './types';
 
@@ -34,6 +35,11 @@ export const MIGRATIONS: { version: number; description: string; sql: string[] }
       `CREATE OR REPLACE VIEW records AS SELECT ${RECORD_COLUMNS.map(([n]) => n).join(', ')} FROM records_all WHERE kind <> 'pending_span'`,
       `CREATE VIEW ${KEYED_RECORDS} AS SELECT * FROM records_all WHERE kind <> 'pending_span'`,
     ],
+  },
+  {
+    version: 3,
+    description: "metrics: Logfire's value column and metric_* functions (the points move to metrics_points)",
+    sql: [`ALTER TABLE metrics RENAME TO metrics_points`, METRICS_VIEW, ...METRIC_MACROS],
   },
 ];
 

@@ -315,7 +315,7 @@ export class RecordWriter {
     if (LONE_SURROGATE_ESCAPE.test(text)) text = JSON.stringify(wellFormed(metrics));
     await fs.promises.writeFile(this.scratchFile, text);
     const m = await this.w.run(
-      `INSERT INTO metrics (${METRIC_LOADER.names.join(', ')}) SELECT ${METRIC_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${METRIC_LOADER.spec})`,
+      `INSERT INTO metrics_points (${METRIC_LOADER.names.join(', ')}) SELECT ${METRIC_LOADER.select} FROM read_json(${sqlString(this.scratchFile)}, format = 'array', columns = ${METRIC_LOADER.spec})`,
     );
     return m.rowsChanged;
   }
