@@ -33,6 +33,9 @@ const assets = [
   ['node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm', 'dist/wasm/tree-sitter-typescript.wasm'],
   ['node_modules/tree-sitter-typescript/tree-sitter-tsx.wasm', 'dist/wasm/tree-sitter-tsx.wasm'],
   ['node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/wasm/libpg-query.wasm'],
+  // VS Code's icon font for the webviews (icons that render without an emoji font).
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/media/codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/media/codicon.ttf'],
 ];
 
 function walk(dir, out = []) {

@@ -38,6 +38,12 @@ export interface HealthCheckResult {
   result?: QueryResult;
   ranAt: string; // ISO
   durationMs: number;
+  /**
+   * The time window the check's rows come from: its own `NOW() - INTERVAL …` filter (`own`, e.g. '12h')
+   * intersected with the panel's range (`effective`), so a card can say it looks at 12 h when the
+   * charts show 24 h.
+   */
+  window?: { own?: string; effective: string };
 }
 export interface HealthReport {
   backend: Backend;
