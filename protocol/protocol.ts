@@ -98,6 +98,8 @@ export interface SpanSummary {
   start: string; // ISO
   durationMs: number | null;
   statusCode?: string;
+  /** The span status description (why it failed), when recorded. */
+  statusMessage?: string;
   isException: boolean;
   codeFilepath?: string;
   codeLineno?: number;
