@@ -37,6 +37,9 @@ const assets = [
   ...(fs.existsSync(path.join(root, 'server/schema/semconv'))
     ? fs.readdirSync(path.join(root, 'server/schema/semconv')).filter((f) => f.endsWith('.json') || f === 'NOTICE').map((f) => [`server/schema/semconv/${f}`, `dist/semconv/${f}`])
     : []),
+  // VS Code's icon font for the webviews (icons that render without an emoji font).
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/media/codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/media/codicon.ttf'],
 ];
 
 function walk(dir, out = []) {

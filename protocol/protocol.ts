@@ -39,6 +39,12 @@ export interface HealthCheckResult {
   result?: QueryResult;
   ranAt: string; // ISO
   durationMs: number;
+  /**
+   * The time window the check's rows come from: its own `NOW() - INTERVAL …` filter (`own`, e.g. '12h')
+   * intersected with the panel's range (`effective`), so a card can say it looks at 12 h when the
+   * charts show 24 h.
+   */
+  window?: { own?: string; effective: string };
 }
 export interface HealthReport {
   backend: Backend;
@@ -98,6 +104,8 @@ export interface SpanSummary {
   start: string; // ISO
   durationMs: number | null;
   statusCode?: string;
+  /** The span status description (why it failed), when recorded. */
+  statusMessage?: string;
   isException: boolean;
   codeFilepath?: string;
   codeLineno?: number;
@@ -242,6 +250,68 @@ export const PrepareRun = new RequestType<
 export const EndRun = new RequestType<{ runId: string; exitCode?: number }, void, void>('telemetryLens/endRun');
 /** client → server: agent runs, newest first. */
 export const ListRuns = new RequestType0<AgentRun[], void>('telemetryLens/listRuns');
+/** One side's figures for a span name in a run comparison (durations in ms; null for logs). */
+export interface CompareSpanRow {
+  spanName: string;
+  countA: number;
+  countB: number;
+  p50A: number | null;
+  p50B: number | null;
+  p95A: number | null;
+  p95B: number | null;
+  errorsA: number;
+  errorsB: number;
+}
+export interface CompareModelRow {
+  model: string;
+  failoversA: number;
+  failoversB: number;
+  rateLimitsA: number;
+  rateLimitsB: number;
+  capacityWarningsA: number;
+  capacityWarningsB: number;
+}
+/** A count per kind in both runs: errors/exceptions by type, tokens by attribute, conformance findings by rule and message. */
+export interface CompareCountRow {
+  key: string;
+  detail?: string;
+  a: number;
+  b: number;
+}
+export interface CompareRunSide {
+  runId: string;
+  label: string;
+  records: number;
+  traces: number;
+  errors: number;
+  /** Error records per record, 0–1. */
+  errorRate: number;
+  startedAt: string | null;
+}
+/** A schema `compare:` limit crossed (or kept) by run B against run A. */
+export interface CompareThresholdResult {
+  limit: 'p95_increase_pct' | 'error_rate_increase' | 'new_failovers';
+  allowed: number;
+  actual: number;
+  crossed: boolean;
+  /** What crossed it: the span name for p95. */
+  subject?: string;
+}
+export interface RunComparison {
+  a: CompareRunSide;
+  b: CompareRunSide;
+  spans: CompareSpanRow[];
+  models: CompareModelRow[];
+  errors: CompareCountRow[];
+  tokens: CompareCountRow[];
+  conformance: CompareCountRow[];
+  /** Span names only in run B / only in run A. */
+  appeared: string[];
+  vanished: string[];
+  thresholds: CompareThresholdResult[];
+}
+/** client → server: compare two agent runs of the local store (run B against run A). */
+export const CompareRuns = new RequestType<{ runA: string; runB: string }, RunComparison, void>('telemetryLens/compareRuns');
 /** client → server: traces of a run. */
 export const ListTraces = new RequestType<{ runId: string }, TraceSummary[], void>('telemetryLens/listTraces');
 /** client → server: one trace with all its spans. */

@@ -6,6 +6,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 const commands: Record<string, () => Promise<Command>> = {
   // one line per subcommand; keep sorted
   check: () => import('./telemetry/cli').then((m) => m.checkCommand),
+  compare: () => import('./telemetry/compare-cli').then((m) => m.compareCommand),
   demo: () => import('./telemetry/cli').then((m) => m.demoCommand),
   export: () => import('./telemetry/export').then((m) => m.exportCommand),
   import: () => import('./telemetry/bulk').then((m) => m.importCommand),

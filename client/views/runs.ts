@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { GetTrace, ListRuns, ListTraces, type AgentRun, type SpanDetail, type TraceSummary } from '../../protocol/protocol';
 import type { Lens } from '../lens';
 import { Throttle } from '../throttle';
-import { buildSpanTree, formatDuration, levelName, type SpanNode } from '../webview/format';
+import { buildSpanTree, formatDuration, levelName, plural, type SpanNode } from '../webview/format';
 import { runTooltip, spanTooltip } from './tooltips';
 
 export const RUNS_VIEW = 'telemetryLens.runs';
@@ -57,7 +57,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
       item.contextValue = r.live ? 'run.live' : 'run';
       const end = r.endedAt ? Date.parse(r.endedAt) : undefined;
       const dur = end !== undefined ? formatDuration(end - Date.parse(r.startedAt)) : 'running';
-      item.description = `${r.traceCount} traces · ${r.spanCount} spans · ${dur}`;
+      item.description = `${plural(r.traceCount, 'trace')} · ${plural(r.spanCount, 'span')} · ${dur}`;
       item.iconPath = r.live
         ? new vscode.ThemeIcon('sync~spin')
         : r.errorCount
@@ -73,7 +73,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
       const item = new vscode.TreeItem(t.rootName || t.traceId, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `trace:${t.traceId}`;
       item.contextValue = 'trace';
-      item.description = `${formatDuration(t.durationMs)} · ${t.spanCount} spans${t.errorCount ? ` · ${t.errorCount} errors` : ''}`;
+      item.description = `${formatDuration(t.durationMs)} · ${plural(t.spanCount, 'span')}${t.errorCount ? ` · ${plural(t.errorCount, 'error')}` : ''}`;
       item.iconPath = t.errorCount ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('symbol-event');
       item.tooltip = `trace ${t.traceId}\nstarted ${t.start}`;
       item.command = { command: 'telemetryLens.openTrace', title: 'Open Trace', arguments: [t.traceId] };

@@ -3,7 +3,7 @@
 // as links, images or emphasis. The tree views render these with `isTrusted` false (no command links),
 // without HTML and without theme icons. No `vscode` import: unit-tested on its own.
 import type { AgentRun, EventSummary, SpanDetail } from '../../protocol/protocol';
-import { levelName } from '../webview/format';
+import { levelName, plural } from '../webview/format';
 
 const MAX_TEXT = 500;
 
@@ -29,7 +29,7 @@ export function runTooltip(r: AgentRun): string {
   return (
     `**${escapeMarkdown(r.label || r.runId)}**\n\nrun ${escapeMarkdown(r.runId)}\n\n` +
     `started ${escapeMarkdown(r.startedAt)}${r.endedAt ? `, ended ${escapeMarkdown(r.endedAt)}` : ' (live)'}\n\n` +
-    `${r.errorCount} errors · ${r.violationCount} schema violations`
+    `${plural(r.errorCount, 'error')} · ${plural(r.violationCount, 'schema violation')}`
   );
 }
 

@@ -89,7 +89,7 @@ export class WaterfallPanels {
     const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
     const panel = vscode.window.createWebviewPanel(
       WATERFALL_PANEL,
-      `Trace: ${root?.name ?? traceId.slice(0, 8)}`,
+      `Trace: ${root?.message || root?.name || traceId.slice(0, 8)}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { ...webviewOptions(this.lens.context.extensionUri), retainContextWhenHidden: true },
     );

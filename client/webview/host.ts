@@ -18,6 +18,9 @@ export function renderPage(webview: vscode.Webview, extensionUri: vscode.Uri, pa
     cspSource: webview.cspSource,
     nonce: makeNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', `${page}.js`)).toString(),
-    styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')).toString()],
+    styleUris: [
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'codicon.css')).toString(),
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')).toString(),
+    ],
   });
 }

@@ -13,7 +13,7 @@ export interface WebviewHtmlOptions {
   /** URIs of the style sheets (media/*.css). */
   styleUris: string[];
   /** Page id, set as `data-page` on <body> for page-specific styles. */
-  page: 'health' | 'waterfall' | 'query';
+  page: 'health' | 'waterfall' | 'query' | 'compare';
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -9,21 +9,18 @@ import {
   DoughnutController,
   Legend,
   LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
   Tooltip,
   type ChartConfiguration,
 } from 'chart.js';
 import type { HealthCheckResult, HealthReport, ChartData, ReceiverStatus } from '../../protocol/protocol';
 import { TIME_RANGES, type HealthFromWebview, type HealthToWebview } from '../../protocol/webview';
 import type { Backend } from '../../protocol/settings';
-import { formatCount, formatDuration, relativeTime } from '../../client/webview/format';
+import { formatCount, formatDuration, formatNumber, formatPercent, plural, relativeTime } from '../../client/webview/format';
+import { semanticColors, seriesColors, themeKindOf } from './lib/palette';
 import { getState, h, mount, onMessage, onThemeChange, post, setState, themeVar } from './lib/dom';
 
 Chart.register(
-  ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Legend, LinearScale,
-  LineController, LineElement, PointElement, Tooltip,
+  ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Legend, LinearScale, Tooltip,
 );
 
 const send = (m: HealthFromWebview): void => post(m);
@@ -38,26 +35,30 @@ let last: HealthToWebview | undefined = saved.last;
 let loading = false;
 const charts: Chart[] = [];
 
-const VERDICT_ICON: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', 'no-data': '∅' };
+// Codicons (VS Code's icon font, shipped with the extension) render where no emoji font is installed.
+const VERDICT_ICON: Record<string, string> = { pass: 'pass', warn: 'warning', fail: 'error', error: 'circle-slash', 'no-data': 'circle-large-outline' };
+/** `4 passed · 2 warnings · 1 failed · 1 error · 1 no data` */
+const verdictCount = (v: string, n: number): string =>
+  v === 'pass' ? `${n} passed` : v === 'fail' ? `${n} failed` : v === 'warn' ? plural(n, 'warning') : v === 'no-data' ? `${n} no data` : plural(n, 'error');
 const VERDICT_TEXT: Record<string, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail', error: 'Error', 'no-data': 'No data' };
 
 function palette(): string[] {
-  return [
-    themeVar('--vscode-charts-blue', '#3794ff'),
-    themeVar('--vscode-charts-orange', '#d18616'),
-    themeVar('--vscode-charts-green', '#89d185'),
-    themeVar('--vscode-charts-purple', '#b180d7'),
-    themeVar('--vscode-charts-yellow', '#cca700'),
-    themeVar('--vscode-charts-red', '#f14c4c'),
-  ];
+  return seriesColors(themeKindOf(document.body.className));
+}
+function meaning(): ReturnType<typeof semanticColors> {
+  return semanticColors(themeKindOf(document.body.className));
 }
 
-/** `#rrggbb` with an alpha channel (other colour syntaxes are returned unchanged). */
-function withAlpha(color: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!m) return color;
-  const n = parseInt(m[1], 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+/** Text with the ✅ / ❌ / ⚠ marks of the seed's criteria shown as codicons (with the same words for screen readers). */
+function withIcons(text: string): (Node | string)[] {
+  const icons: Record<string, [string, string]> = { '✅': ['pass', 'Good:'], '❌': ['error', 'Bad:'], '⚠️': ['warning', 'Warning:'], '⚠': ['warning', 'Warning:'] };
+  const out: (Node | string)[] = [];
+  for (const part of text.split(/(✅|❌|⚠️|⚠)/u)) {
+    const icon = icons[part];
+    if (icon) out.push(h('span', { class: `codicon codicon-${icon[0]} codicon-inline`, role: 'img', 'aria-label': icon[1] }));
+    else if (part) out.push(part);
+  }
+  return out;
 }
 
 const LEGEND = { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10, padding: 8 } };
@@ -105,7 +106,19 @@ function receiverLine(r: ReceiverStatus | undefined): HTMLElement | null {
   return h('p', { class: 'receiver muted', id: 'receiver' }, text, r.error ? h('span', { class: 'error-text' }, ` — ${r.error}`) : null);
 }
 
-function card(c: HealthCheckResult, now: number): HTMLElement {
+/**
+ * The check's own window when it is narrower than the panel's range (its SQL filters on, e.g., the last
+ * 12 hours while the charts show 24): shown on the card so card and chart figures are not compared blindly.
+ */
+function windowPill(c: HealthCheckResult, range: string): HTMLElement | null {
+  if (!c.window?.own || c.window.effective === range) return null;
+  return h('span', {
+    class: 'pill window', 'data-window': c.window.effective,
+    title: `This check's SQL looks at the last ${c.window.own} only; the panel range (and the charts) cover ${range}.`,
+  }, `last ${c.window.effective}`);
+}
+
+function card(c: HealthCheckResult, now: number, range: string): HTMLElement {
   const rows = c.result?.rowCount;
   const el = h(
     'article',
@@ -113,22 +126,24 @@ function card(c: HealthCheckResult, now: number): HTMLElement {
       class: `card verdict-${c.verdict}`,
       tabindex: 0,
       'data-check': c.id,
-      'aria-label': `${c.name}: ${VERDICT_TEXT[c.verdict] ?? c.verdict}${c.figure ? `. ${c.figure}` : ''}`,
+      'aria-label': `${c.name}: ${VERDICT_TEXT[c.verdict] ?? c.verdict}${c.figure ? `. ${c.figure}` : ''}${c.window?.own && c.window.effective !== range ? `. Over the last ${c.window.effective}` : ''}`,
     },
     h('div', { class: 'card-head' },
-      h('span', { class: `badge verdict-${c.verdict}`, 'aria-hidden': 'true' }, VERDICT_ICON[c.verdict] ?? '?'),
+      h('span', { class: `badge codicon codicon-${VERDICT_ICON[c.verdict] ?? 'question'} verdict-${c.verdict}`, 'aria-hidden': 'true' }),
       h('h3', { class: 'card-title' }, c.name),
+      windowPill(c, range),
       h('span', { class: 'verdict-text' }, VERDICT_TEXT[c.verdict] ?? c.verdict)),
     c.figure ? h('p', { class: 'figure' }, c.figure) : null,
     c.error ? h('p', { class: 'error-text' }, c.error) : null,
     c.deadPattern ? h('p', { class: 'dead-pattern' }, `Pattern ${c.deadPattern} matches no schema event or call site`) : null,
-    c.expectation ? h('p', { class: 'expectation muted' }, `Expected: ${c.expectation}`) : null,
+    c.expectation ? h('p', { class: 'expectation muted' }, 'Expected: ', ...withIcons(c.expectation)) : null,
     h('p', { class: 'meta muted' },
       h('time', { datetime: c.ranAt, title: c.ranAt }, `ran ${relativeTime(c.ranAt, now)}`),
       ` · ${formatDuration(c.durationMs)}`,
-      rows !== undefined ? ` · ${rows} row${rows === 1 ? '' : 's'}` : ''),
+      rows !== undefined ? ` · ${plural(rows, 'row')}` : '',
+      c.window ? ` · last ${c.window.effective}` : ''),
   );
-  if (c.description) el.title = c.description;
+  el.title = [c.description, c.figure, c.error].filter(Boolean).join('\n');
   if (c.result) {
     const open = (): void => send({ type: 'showCheck', checkId: c.id });
     el.classList.add('clickable');
@@ -146,7 +161,7 @@ function card(c: HealthCheckResult, now: number): HTMLElement {
 function summary(report: HealthReport): HTMLElement {
   const count = (v: string): number => report.checks.filter((c) => c.verdict === v).length;
   const parts = (['pass', 'warn', 'fail', 'error', 'no-data'] as const).filter((v) => count(v) > 0)
-    .map((v) => h('span', { class: `count verdict-${v}` }, `${count(v)} ${v === 'no-data' ? 'no data' : v}`));
+    .map((v) => h('span', { class: `count verdict-${v}` }, verdictCount(v, count(v))));
   return h('p', { class: 'summary', id: 'summary', role: 'status' }, ...parts.flatMap((p, i) => (i ? [' · ', p] : [p])));
 }
 
@@ -162,73 +177,79 @@ function drawCharts(data: ChartData): HTMLElement {
   const colors = palette();
   const section = h('section', { class: 'charts', 'aria-label': 'Charts' });
 
-  // Model routing per workload: stacked bars, one dataset per model.
+  const sem = meaning();
+  // Model routing per workload: one bar per (workload, model), labelled with both, coloured by workload
+  // (a legend of one colour per model runs out of distinguishable colours with a dozen models).
   const workloads = [...new Set(data.routing.map((r) => r.workload))];
-  const models = [...new Set(data.routing.map((r) => r.model))];
-  const routingLabel = workloads.map((w) => {
-    const rows = data.routing.filter((r) => r.workload === w).sort((a, b) => b.calls - a.calls);
-    const total = rows.reduce((s, r) => s + r.calls, 0);
-    return `${w}: ${rows.map((r) => `${r.model} ${total ? Math.round((100 * r.calls) / total) : 0}%`).join(', ')}`;
-  }).join('; ');
+  const routeRows = workloads.flatMap((w) => {
+    const rows = data.routing.filter((r) => r.workload === w).sort((x, y) => y.calls - x.calls || x.model.localeCompare(y.model));
+    const total = rows.reduce((t, r) => t + r.calls, 0);
+    return rows.map((r) => ({ ...r, share: total ? (100 * r.calls) / total : 0 }));
+  });
+  const routingLabel = workloads.map((w) => `${w}: ${routeRows.filter((r) => r.workload === w).map((r) => `${r.model} ${formatPercent(r.share)}`).join(', ')}`).join('; ');
   const routing = chartBox('chart-routing', 'Model routing per workload', `Model routing per workload. ${routingLabel || 'No data'}`);
   section.append(routing.box);
+  const routingArea = routing.box.querySelector<HTMLElement>('.chart-area');
+  if (routingArea && routeRows.length > 5) routingArea.style.height = `${Math.min(900, 60 + routeRows.length * 34)}px`;
+  const workloadColor = (w: string): string => colors[workloads.indexOf(w) % colors.length];
   const routingCfg: ChartConfiguration<'bar'> = {
     type: 'bar',
     data: {
-      labels: workloads,
-      datasets: models.map((m, i) => ({
-        label: shortModel(m),
-        data: workloads.map((w) => data.routing.find((r) => r.workload === w && r.model === m)?.calls ?? 0),
-        backgroundColor: i < colors.length ? colors[i] : withAlpha(colors[i % colors.length], 0.55),
-      })),
+      labels: routeRows.map((r) => [shortModel(r.model), r.workload]),
+      datasets: [{
+        label: 'calls',
+        data: routeRows.map((r) => r.calls),
+        backgroundColor: routeRows.map((r) => workloadColor(r.workload)),
+      }],
     },
     options: {
       indexAxis: 'y',
-      scales: { y: { stacked: true }, x: { stacked: true, beginAtZero: true, title: { display: true, text: 'calls' } } },
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'calls' } }, y: { ticks: { autoSkip: false } } },
       plugins: {
-        legend: LEGEND,
+        legend: { display: false },
         tooltip: {
           callbacks: {
-            label: (ctx) => {
-              const total = ctx.chart.data.datasets.reduce((s, d) => s + Number(d.data[ctx.dataIndex] ?? 0), 0);
-              const v = Number(ctx.raw ?? 0);
-              return `${models[ctx.datasetIndex] ?? ctx.dataset.label}: ${v} (${total ? Math.round((100 * v) / total) : 0}%)`;
-            },
+            title: (items) => { const r = routeRows[items[0]?.dataIndex ?? 0]; return r ? `${r.workload} → ${r.model}` : ''; },
+            label: (ctx) => { const r = routeRows[ctx.dataIndex]; return r ? `${plural(r.calls, 'call')} (${formatPercent(r.share)} of ${r.workload})` : ''; },
           },
         },
       },
     },
   };
 
-  // Failovers vs recoveries vs rate limits per hour.
+  // Failovers vs recoveries vs rate limits per hour: counts, so grouped bars (no smoothing between hours).
   const hours = data.failoverTimeline.map((p) => {
     const d = new Date(p.hour);
     return Number.isNaN(d.getTime()) ? p.hour : `${String(d.getHours()).padStart(2, '0')}:00`;
   });
-  const sum = (k: 'failovers' | 'recoveries' | 'rateLimits'): number => data.failoverTimeline.reduce((s, p) => s + p[k], 0);
+  const sum = (k: 'failovers' | 'recoveries' | 'rateLimits'): number => data.failoverTimeline.reduce((t, p) => t + p[k], 0);
   const timeline = chartBox('chart-failovers', 'Failovers, recoveries and rate limits per hour',
-    `Per hour over ${hours.length} hours: ${sum('failovers')} failovers, ${sum('recoveries')} recoveries, ${sum('rateLimits')} rate limits`);
+    `Per hour over ${plural(hours.length, 'hour')}: ${plural(sum('failovers'), 'failover')}, ${plural(sum('recoveries'), 'recovery', 'recoveries')}, ${plural(sum('rateLimits'), 'rate limit')}`);
   section.append(timeline.box);
-  const line = (label: string, key: 'failovers' | 'recoveries' | 'rateLimits', color: string) => ({
-    label, data: data.failoverTimeline.map((p) => p[key]), borderColor: color, backgroundColor: color, pointRadius: 2, cubicInterpolationMode: 'monotone' as const,
+  const series = (label: string, key: 'failovers' | 'recoveries' | 'rateLimits', color: string) => ({
+    label, data: data.failoverTimeline.map((p) => p[key]), backgroundColor: color, borderColor: color, borderWidth: 0, barPercentage: 0.9, categoryPercentage: 0.8,
   });
-  const timelineCfg: ChartConfiguration<'line'> = {
-    type: 'line',
+  const timelineCfg: ChartConfiguration<'bar'> = {
+    type: 'bar',
     data: {
       labels: hours,
       datasets: [
-        line('Failovers', 'failovers', themeVar('--vscode-charts-orange', '#d18616')),
-        line('Recoveries', 'recoveries', themeVar('--vscode-charts-green', '#89d185')),
-        line('Rate limits', 'rateLimits', themeVar('--vscode-charts-red', '#f14c4c')),
+        series('Rate limits', 'rateLimits', sem.warn),
+        series('Failovers', 'failovers', sem.bad),
+        series('Recoveries', 'recoveries', sem.good),
       ],
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } }, plugins: { legend: LEGEND }, interaction: { mode: 'index', intersect: false } },
+    options: {
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'per hour' } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+      plugins: { legend: LEGEND, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatNumber(Number(ctx.raw ?? 0))}` } } },
+      interaction: { mode: 'index', intersect: false },
+    },
   };
 
   // Capacity max/avg % per model and provider.
   const capLabels = data.capacity.map((c) => [shortModel(c.model), c.provider]);
   const capacity = chartBox('chart-capacity', 'Capacity used per model and provider',
-    `Capacity: ${data.capacity.map((c) => `${c.model} on ${c.provider} max ${Math.round(c.maxPct)}%, average ${Math.round(c.avgPct)}%`).join('; ') || 'No data'}`);
+    `Capacity: ${data.capacity.map((c) => `${c.model} on ${c.provider} max ${formatPercent(c.maxPct)}, average ${formatPercent(c.avgPct)}`).join('; ') || 'No data'}`);
   section.append(capacity.box);
   // One row per model: grow the chart instead of skipping labels.
   const capArea = capacity.box.querySelector<HTMLElement>('.chart-area');
@@ -238,27 +259,35 @@ function drawCharts(data: ChartData): HTMLElement {
     data: {
       labels: capLabels,
       datasets: [
-        { label: 'Max %', data: data.capacity.map((c) => c.maxPct), backgroundColor: themeVar('--vscode-charts-red', '#f14c4c') },
-        { label: 'Average %', data: data.capacity.map((c) => c.avgPct), backgroundColor: themeVar('--vscode-charts-blue', '#3794ff') },
+        { label: 'Max %', data: data.capacity.map((c) => c.maxPct), backgroundColor: sem.bad },
+        { label: 'Average %', data: data.capacity.map((c) => c.avgPct), backgroundColor: sem.accent },
       ],
     },
     options: {
       indexAxis: 'y',
       scales: { x: { min: 0, max: 100, title: { display: true, text: '% of limit' } }, y: { ticks: { autoSkip: false } } },
-      plugins: { legend: LEGEND, tooltip: { callbacks: { title: (items) => { const c = data.capacity[items[0]?.dataIndex ?? 0]; return c ? `${c.model} (${c.provider})` : ''; } } } },
+      plugins: {
+        legend: LEGEND,
+        tooltip: {
+          callbacks: {
+            title: (items) => { const c = data.capacity[items[0]?.dataIndex ?? 0]; return c ? `${c.model} (${c.provider})` : ''; },
+            label: (ctx) => `${String(ctx.dataset.label ?? '').replace(/ %$/, '')}: ${formatPercent(Number(ctx.raw ?? 0))}`,
+          },
+        },
+      },
     },
   };
 
   // EAR loop outcomes.
   const outcomeColor = (o: string): string => {
     const k = o.toLowerCase();
-    if (k.includes('complete') || k.includes('success')) return themeVar('--vscode-charts-green', '#89d185');
-    if (k.includes('refus')) return themeVar('--vscode-charts-yellow', '#cca700');
-    if (k.includes('error') || k.includes('fail')) return themeVar('--vscode-charts-red', '#f14c4c');
-    return themeVar('--vscode-charts-purple', '#b180d7');
+    if (k.includes('complete') || k.includes('success')) return sem.good;
+    if (k.includes('refus')) return sem.warn;
+    if (k.includes('error') || k.includes('fail')) return sem.bad;
+    return sem.neutral;
   };
   const ear = chartBox('chart-ear', 'EAR loop outcomes',
-    `EAR outcomes: ${data.earOutcomes.map((o) => `${o.outcome} ${o.count} (${Math.round(o.pct)}%)`).join(', ') || 'No data'}`);
+    `EAR outcomes: ${data.earOutcomes.map((o) => `${o.outcome} ${formatNumber(o.count)} (${formatPercent(o.pct)})`).join(', ') || 'No data'}`);
   section.append(ear.box);
   const earCfg: ChartConfiguration<'doughnut'> = {
     type: 'doughnut',
@@ -270,7 +299,12 @@ function drawCharts(data: ChartData): HTMLElement {
         borderColor: themeVar('--vscode-sideBar-background', themeVar('--vscode-editor-background', '#1e1e1e')),
       }],
     },
-    options: { plugins: { legend: LEGEND } },
+    options: {
+      plugins: {
+        legend: LEGEND,
+        tooltip: { callbacks: { label: (ctx) => { const o = data.earOutcomes[ctx.dataIndex]; return o ? `${o.outcome}: ${formatNumber(o.count)} (${formatPercent(o.pct)})` : ''; } } },
+      },
+    },
   };
 
   const pending: [HTMLCanvasElement, ChartConfiguration, boolean][] = [
@@ -298,15 +332,15 @@ function emptyState(receiver: ReceiverStatus | undefined): HTMLElement {
   const endpoint = `http://127.0.0.1:${port}`;
   return h('section', { class: 'empty', id: 'empty', 'aria-labelledby': 'empty-title' },
     h('h2', { id: 'empty-title' }, 'No telemetry yet'),
+    h('div', { class: 'actions' },
+      receiver && !receiver.running ? h('button', { id: 'start-receiver', onclick: () => send({ type: 'startReceiver' }) }, 'Start receiver') : null,
+      h('button', { id: 'run-demo', class: receiver && !receiver.running ? 'secondary' : '', onclick: () => send({ type: 'runDemo' }) }, 'Run demo traffic')),
     h('p', null, receiver?.running
       ? `The local OTLP receiver is listening on ${endpoint}. Point your app at it:`
       : 'The local OTLP receiver is stopped. Start it, then point your app at it:'),
     h('pre', { class: 'code', tabindex: 0, 'aria-label': 'Environment for your app' },
       `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}\nOTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\nLOGFIRE_SEND_TO_LOGFIRE=false`),
     h('p', null, 'Or run your agent with “Telemetry Lens: Trace Agent Run…”, which sets these for you.'),
-    h('div', { class: 'actions' },
-      receiver && !receiver.running ? h('button', { id: 'start-receiver', onclick: () => send({ type: 'startReceiver' }) }, 'Start receiver') : null,
-      h('button', { id: 'run-demo', class: receiver && !receiver.running ? 'secondary' : '', onclick: () => send({ type: 'runDemo' }) }, 'Run demo traffic')),
     receiverLine(receiver));
 }
 
@@ -339,7 +373,7 @@ function render(): void {
   } else if (m.type === 'report') {
     parts.push(receiverLine(m.receiver));
     parts.push(summary(m.report));
-    parts.push(h('section', { class: 'cards', id: 'cards', 'aria-label': 'Health checks' }, ...m.report.checks.map((c) => card(c, now))));
+    parts.push(h('section', { class: 'cards', id: 'cards', 'aria-label': 'Health checks' }, ...m.report.checks.map((c) => card(c, now, m.report.timeRange))));
     if (m.charts) parts.push(drawCharts(m.charts));
     parts.push(h('p', { class: 'muted footer' }, `${m.report.backend === 'logfire' ? 'Logfire' : 'Local store'} · last ${m.report.timeRange} · updated `,
       h('time', { datetime: m.report.ranAt, title: m.report.ranAt }, relativeTime(m.report.ranAt, now))));

@@ -2,7 +2,7 @@
 // Data arrives as QueryToWebview messages; copy/export go back to the extension.
 import type { QueryResult } from '../../protocol/protocol';
 import type { QueryFromWebview, QueryToWebview } from '../../protocol/webview';
-import { cellText, formatDuration, sortOrder, toTsv } from '../../client/webview/format';
+import { cellText, displayCell, formatDuration, plural, sortOrder, toTsv } from '../../client/webview/format';
 import { getState, h, mount, onMessage, post, rovingFocus, setState } from './lib/dom';
 
 const send = (m: QueryFromWebview): void => post(m);
@@ -76,8 +76,10 @@ function table(result: QueryResult): HTMLElement {
       'data-row': i, tabindex: -1, 'aria-selected': String(selectedRows.has(i)), class: selectedRows.has(i) ? 'selected' : '',
       onclick: (e: Event) => selectRow(i, e as MouseEvent),
     }, ...result.rows[i].map((v) => {
+      // Floats are rounded for reading; the exact value is in the tooltip (and in copies and exports).
       const t = cellText(v);
-      return h('td', { class: typeof v === 'number' ? 'num' : v === null ? 'null' : '', title: t.length > 80 ? t : undefined }, v === null ? 'NULL' : t);
+      const shown = displayCell(v);
+      return h('td', { class: typeof v === 'number' ? 'num' : v === null ? 'null' : '', title: t.length > 80 || shown !== t ? t : undefined }, v === null ? 'NULL' : shown);
     }))));
   const t = h('table', { id: 'results', role: 'grid', 'aria-rowcount': result.rows.length + 1, 'aria-label': 'Query results' }, h('thead', null, head), body);
   rovingFocus(body, 'tr', (tr, e) => selectRow(Number(tr.dataset.row), e));
@@ -119,7 +121,7 @@ function render(): void {
     return;
   }
   const r = m.result;
-  const meta = `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}${r.truncated ? ' (limit reached)' : ''} · ${formatDuration(r.durationMs)} · ${r.backend === 'logfire' ? 'Logfire' : 'local store'}`;
+  const meta = `${plural(r.rowCount, 'row')}${r.truncated ? ' (limit reached)' : ''} · ${formatDuration(r.durationMs)} · ${r.backend === 'logfire' ? 'Logfire' : 'local store'}`;
   mount(
     header(m.sql, m.title),
     h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Result actions' },

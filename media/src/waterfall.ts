@@ -82,6 +82,37 @@ function kv(title: string, obj: Record<string, unknown>, id: string): HTMLElemen
     h('table', null, h('tbody', null, ...keys.map((k) => h('tr', null, h('th', { scope: 'row' }, k), h('td', null, cellText(obj[k])))))));
 }
 
+/**
+ * Why a span shows as an error: its status message, and the error records under it (a failed agent
+ * turn is often red because of one log inside it). Says so when nothing was recorded.
+ */
+function errorReason(s: SpanDetail): HTMLElement | null {
+  if (statusClass(s) !== 'level-error') return null;
+  const under = trace ? descendants(s.spanId).filter((c) => statusClass(c) === 'level-error') : [];
+  const lines: (HTMLElement | null)[] = [
+    s.statusMessage ? h('p', null, h('strong', null, 'Status: '), s.statusMessage) : null,
+    ...under.slice(0, 5).map((c) => h('p', null, h('strong', null, 'Error inside: '),
+      h('button', { class: 'link', onclick: () => select(c.spanId) }, c.message || c.name))),
+  ];
+  if (!s.statusMessage && !s.exception && under.length === 0) {
+    lines.push(h('p', { class: 'muted' }, `No exception or status message was recorded; the span is marked as an error by its ${s.statusCode === 'ERROR' ? 'status code (ERROR)' : `level (${levelName(s.level)})`}.`));
+  }
+  if (s.exception && lines.every((l) => l === null)) return null;
+  return h('section', { class: 'error-reason', id: 'error-reason', role: 'group', 'aria-label': 'Why this is an error' },
+    h('h3', null, h('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }), ' Why this is an error'), ...lines);
+}
+
+function descendants(spanId: string): SpanDetail[] {
+  const spans = trace?.spans ?? [];
+  const out: SpanDetail[] = [];
+  const stack = [spanId];
+  while (stack.length) {
+    const id = stack.pop()!;
+    for (const c of spans) if (c.parentSpanId === id && c.spanId !== spanId && !out.includes(c)) { out.push(c); stack.push(c.spanId); }
+  }
+  return out;
+}
+
 function details(s: SpanDetail): HTMLElement {
   const code = s.codeFilepath;
   return h('section', { class: 'details', id: 'details', 'aria-label': 'Span details', tabindex: -1 },
@@ -99,6 +130,7 @@ function details(s: SpanDetail): HTMLElement {
       h('button', { class: 'link', onclick: () => send({ type: 'copy', text: s.spanId }), 'aria-label': 'Copy span id' }, 'copy id')),
     s.violations.length ? h('p', { class: 'violation' }, `Schema violations: ${s.violations.join(', ')}`) : null,
     s.tags.length ? h('p', null, ...s.tags.map((t) => h('span', { class: 'pill tag' }, t))) : null,
+    errorReason(s),
     s.exception ? h('section', { class: 'exception', id: 'exception', role: 'group', 'aria-label': 'Exception' },
       h('h3', null, `${s.exception.type ?? 'Exception'}${s.exception.message ? `: ${s.exception.message}` : ''}`),
       s.exception.stacktrace ? h('pre', { tabindex: 0 }, s.exception.stacktrace) : null) : null,

@@ -2,6 +2,7 @@
 // from the local store. Refreshed (workspace/codeLens/refresh) when the store changes.
 import type { CodeLens, Connection } from 'vscode-languageserver';
 import { effectiveTemplate } from '../lint/engine';
+import { recordsForTemplateSql } from '../telemetry/views';
 import type { LanguageServerState } from './state';
 import type { TelemetryService } from './telemetry';
 
@@ -32,7 +33,12 @@ export function registerCodeLens(connection: Connection, state: LanguageServerSt
       const range = settings['health.timeRange'] || '24h';
       const title = hit ? `fired ${hit.count.toLocaleString('en-US')}× in ${range} · last ${hit.last}` : `not fired in ${range}`;
       const lensRange = { start: { line, character: call.range.start.character }, end: { line, character: call.range.start.character } };
-      lenses.push({ range: lensRange, command: { title, command: '' } });
+      // Clicking opens the records behind the count (Run Query with the SQL), newest first.
+      const key = template ?? ev?.template ?? ev?.name;
+      const command = key !== undefined
+        ? { title, command: 'telemetryLens.runQuery', arguments: [recordsForTemplateSql(key, range)], tooltip: 'Show these records' }
+        : { title, command: '' };
+      lenses.push({ range: lensRange, command });
     }
     return lenses;
   });

@@ -336,6 +336,11 @@ function parseSchema(text: string, file: string): ParseResult {
         }
         break;
       }
+      case 'compare': {
+        const c = v.compare(value);
+        if (c) schema.compare = c;
+        break;
+      }
       default:
         v.unknownKey(pair, key, TOP_KEYS, 'top-level key');
     }

@@ -141,6 +141,19 @@ export interface HealthCheckSpec {
   location?: SchemaLocation;
 }
 
+/**
+ * Limits for `telemetry-lens compare RUN_A RUN_B` (schema `compare:`): the command exits 1 when run B
+ * crosses one of them against run A. Unset limits are not checked.
+ */
+export interface CompareThresholds {
+  /** Largest allowed p95 duration increase of a span name present in both runs, in percent. */
+  p95IncreasePct?: number;
+  /** Largest allowed error-rate increase (errors per record), in percentage points. */
+  errorRateIncrease?: number;
+  /** How many more failovers run B may have than run A. */
+  newFailovers?: number;
+}
+
 export interface SavedQuery {
   name: string;
   sql: string;
@@ -166,6 +179,8 @@ export interface Schema {
    * bundled default or the built-in defaults). Absent for the bundled default schema.
    */
   declaredConventions?: string[];
+  /** Run comparison limits (`compare:`), when declared. */
+  compare?: CompareThresholds;
 }
 
 /** A problem in a schema file, with its position (0-based). */

@@ -7,6 +7,7 @@ import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type {
   AttributeSpec,
   AttributeType,
+  CompareThresholds,
   Conventions,
   EventSpec,
   HealthCheckSpec,
@@ -38,7 +39,8 @@ const TYPE_ALIASES: Record<string, AttributeType> = {
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
 type SeverityValue = (typeof SEVERITIES)[number];
 
-export const TOP_KEYS = ['$schema', 'version', 'extends', 'strict', 'conventions', 'events', 'health', 'queries', 'rules', 'registries'];
+export const TOP_KEYS = ['$schema', 'version', 'extends', 'strict', 'conventions', 'events', 'health', 'queries', 'rules', 'registries', 'compare'];
+const COMPARE_KEYS: Record<string, keyof CompareThresholds> = { p95_increase_pct: 'p95IncreasePct', error_rate_increase: 'errorRateIncrease', new_failovers: 'newFailovers' };
 const CONVENTION_KEYS = [
   'eventNameStyle',
   'attributeNameStyle',
@@ -616,6 +618,22 @@ export class Validator {
       const sq: SavedQuery = { name: q.name, sql: q.sql };
       if (q.description !== undefined) sq.description = q.description;
       out.push(sq);
+    }
+    return out;
+  }
+
+  compare(node: YamlNode | null): CompareThresholds | undefined {
+    const m = this.map(node, 'compare');
+    if (!m) return undefined;
+    const out: CompareThresholds = {};
+    for (const [key, v] of this.entries(m, Object.keys(COMPARE_KEYS), 'compare key')) {
+      const n = this.number(v, `compare.${key}`, key === 'new_failovers');
+      if (n === undefined) continue;
+      if (n < 0) {
+        this.error(v, `'compare.${key}' must be 0 or more, got ${n}`);
+        continue;
+      }
+      out[COMPARE_KEYS[key]] = n;
     }
     return out;
   }

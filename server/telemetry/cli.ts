@@ -24,9 +24,9 @@ export function defaultDbPath(): string {
   return process.env.TELEMETRY_LENS_DB || path.join(process.cwd(), '.telemetry-lens', 'telemetry.duckdb');
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, help: string) {
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, help: string) {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(help + '\n');
     return undefined;
@@ -59,7 +59,7 @@ function timeoutOption(v: string | undefined) {
   return cliTimeLimit(n);
 }
 
-async function openExisting(db: string): Promise<TelemetryStore> {
+export async function openExisting(db: string): Promise<TelemetryStore> {
   if (db !== ':memory:' && !fs.existsSync(db)) {
     throw new UsageError(`no telemetry store at ${db} (send data with \`telemetry-lens serve\`, \`ingest\` or \`demo\` first, or pass --db)`);
   }
@@ -75,7 +75,7 @@ function remoteBackendFromEnv(): QueryBackend {
 }
 
 /** Runs a command body, mapping usage/query errors to exit code 2 with a message on stderr. */
-async function guarded(fn: () => Promise<number>): Promise<number> {
+export async function guarded(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (e) {

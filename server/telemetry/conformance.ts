@@ -1,7 +1,8 @@
 // Runtime conformance: every received record is checked against the schema with the SAME engine as
 // the linter. A record becomes a synthetic TelemetryCall (template = logfire.msg_template, else the
 // span name / log body; attributes with their runtime JSON types; level from the level number), and
-// the engine's call rules run on it: unknown event (TL001), missing attribute (TL002), wrong
+// the engine's call rules run on it: unknown event (TL001), missing attribute (TL002), unknown
+// attribute (TL003, the same check as the linter's for the same call), wrong
 // attribute type (TL004), value outside the allowed set/range (TL005), wrong level (TL006).
 //
 // Which records are checked: Logfire SDK calls (they carry logfire.msg_template), OTel log records,
@@ -14,7 +15,7 @@ import { RULES } from '../rules/index';
 import type { RecordRow, ViolationRow } from './store/types';
 
 /** The rule names runtime conformance runs by default. */
-export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'attribute-type', 'attribute-value', 'wrong-level'] as const;
+export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'unknown-attribute', 'attribute-type', 'attribute-value', 'wrong-level'] as const;
 
 /** Attribute keys written by SDKs and instrumentation, never part of an event's own attributes. */
 const INTERNAL_PREFIXES = ['logfire.', 'code.', 'exception.', 'telemetry_lens.', 'otel.', 'thread.', 'process.'];

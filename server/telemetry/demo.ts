@@ -272,7 +272,7 @@ function baseRow(
     exception_message: null,
     exception_stacktrace: null,
     otel_status_code: level >= 17 ? 'ERROR' : 'UNSET',
-    otel_status_message: null,
+    otel_status_message: level >= 17 && kind === 'span' ? 'the EAR loop of this turn ended in error' : null,
     otel_events: null,
     otel_links: null,
     otel_scope_name: 'logfire',
@@ -336,7 +336,7 @@ export function demoOtlpRequests(rows: RecordRow[], spansPerRequest = 2000): obj
           startTimeUnixNano: `${row.start_timestamp}000`,
           endTimeUnixNano: `${row.end_timestamp}000`,
           attributes: kv(attrs),
-          status: row.level >= 17 ? { code: 2 } : {},
+          status: row.level >= 17 ? { code: 2, ...(row.otel_status_message ? { message: row.otel_status_message } : {}) } : {},
         };
       });
       out.push({

@@ -88,6 +88,7 @@ export async function runHealthCheck(
       const dead = findDeadPattern(translated.likePatterns, opts.events ?? [], opts.callSiteTemplates ?? []);
       if (dead) base.deadPattern = dead;
       const { min } = parseTimeRange(opts.timeRange ?? '24h', now);
+      base.window = checkWindow(spec.sql, opts.timeRange ?? '24h');
       const result = await backend.query(spec.sql, { minTimestamp: min, signal: opts.signal, timeLimit: opts.timeLimit });
       if (opts.includeRows !== false) base.result = result;
       if (await sawNoData(spec.sql, translated.likePatterns, backend, { minTimestamp: min, signal: opts.signal, timeLimit: opts.timeLimit })) {
@@ -145,6 +146,38 @@ async function sawNoData(
 /** Exit status for `telemetry-lens check` when no check saw data: true unless that is allowed. */
 export function reportEmpty(report: HealthReport): boolean {
   return !report.checks.some((c) => c.verdict === 'pass' || c.verdict === 'warn' || c.verdict === 'fail');
+}
+
+// ---------- windows ----------
+
+const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+/** `12 hours` → 43 200 000; undefined for intervals it does not read (months, several units). */
+function intervalMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(second|minute|hour|day|week)s?\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : undefined;
+}
+
+/** 43 200 000 → `12h`, 86 400 000 → `24h`, 5 400 000 → `90m`, 604 800 000 → `7d`. */
+export function windowLabel(ms: number): string {
+  if (ms % 86_400_000 === 0 && ms > 86_400_000) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return `${Math.round(ms / 60_000)}m`;
+}
+
+/**
+ * The window a check's rows come from: its own `NOW() - INTERVAL '…'` filter (the widest one when it
+ * has several) intersected with the panel range `timeRange`.
+ */
+export function checkWindow(sql: string, timeRange: string): { own?: string; effective: string } {
+  const rangeMs = parseTimeRange(timeRange, new Date(0)).max.getTime() - parseTimeRange(timeRange, new Date(0)).min.getTime();
+  let own: number | undefined;
+  for (const m of sql.matchAll(/now\s*\(\s*\)\s*-\s*interval\s*'([^']*)'/gi)) {
+    const ms = intervalMs(m[1]);
+    if (ms !== undefined) own = Math.max(own ?? 0, ms);
+  }
+  if (own === undefined) return { effective: timeRange };
+  return { own: windowLabel(own), effective: own < rangeMs ? windowLabel(own) : timeRange };
 }
 
 // ---------- verdicts ----------

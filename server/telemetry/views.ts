@@ -145,6 +145,7 @@ function spanDetail(r: Row): SpanDetail {
     start: String(r.start_timestamp),
     durationMs: r.duration === null || r.duration === undefined ? null : num(r.duration) * 1000,
     ...(r.otel_status_code ? { statusCode: String(r.otel_status_code) } : {}),
+    ...(r.otel_status_message ? { statusMessage: String(r.otel_status_message) } : {}),
     isException: r.is_exception === true,
     ...(typeof filepath === 'string' ? { codeFilepath: filepath } : {}),
     ...(lineno !== undefined && lineno !== null && Number.isFinite(Number(lineno)) ? { codeLineno: Number(lineno) } : {}),
@@ -283,6 +284,23 @@ export async function runtimeCounts(backend: QueryBackend, keys: string[], timeR
     }
   }
   return out;
+}
+
+/**
+ * Logfire SQL listing the records a call emitted (its template as `span_name`, or as the message of a
+ * stdlib-style call) in the last `timeRange`, newest first: what a runtime CodeLens opens.
+ */
+export function recordsForTemplateSql(template: string, timeRange = '24h', limit = 500): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$/i.exec(timeRange);
+  const unit = { m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' }[(m?.[2] ?? 'h').toLowerCase()] ?? 'hours';
+  const lit = `'${template.replace(/'/g, "''")}'`;
+  return [
+    'SELECT start_timestamp, level, message, service_name, trace_id, span_id, attributes',
+    'FROM records',
+    `WHERE (span_name = ${lit} OR message = ${lit})`,
+    `  AND start_timestamp > NOW() - INTERVAL '${m ? m[1] : '24'} ${unit}'`,
+    `ORDER BY start_timestamp DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+  ].join('\n');
 }
 
 /** Schema events with runtime counts (call-site counts and locations are the lint engine's, left 0 here). */

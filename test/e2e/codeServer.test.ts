@@ -68,6 +68,8 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
       'dist/wasm/tree-sitter-typescript.wasm',
       'dist/wasm/tree-sitter-tsx.wasm',
       'dist/wasm/libpg-query.wasm',
+      'dist/media/codicon.css',
+      'dist/media/codicon.ttf',
     ]) {
       assert.ok(files.includes(required), `VSIX lacks ${required}`);
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateDemoRecords, DEMO_EVENTS, demoOtlpRequests } from '../../server/telemetry/demo';
 import { localBackend } from '../../server/telemetry/sql/index';
 import { logfireBackend } from '../../server/telemetry/logfire-client';
-import { listRuns, listTraces, getTrace, chartData, eventRuntimeCounts, callCounts } from '../../server/telemetry/views';
+import { listRuns, listTraces, getTrace, chartData, eventRuntimeCounts, callCounts, recordsForTemplateSql } from '../../server/telemetry/views';
 import type { TelemetryStore, RecordRow } from '../../server/telemetry/store';
 import { memoryStore, row } from './sql-helpers';
 import { startFakeLogfire } from './fake-logfire';
@@ -154,6 +154,29 @@ describe('demo generator', () => {
       assert.equal(await s.count(), records);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('the records behind a runtime CodeLens', () => {
+  test('recordsForTemplateSql lists exactly the records of that template in the range, newest first', async () => {
+    const now = new Date();
+    const rows = generateDemoRecords({ records: 1500, seed: 3, now: new Date(now.getTime() - 60_000) });
+    const store = await memoryStore(rows);
+    try {
+      const template = DEMO_EVENTS.failover.template;
+      const sql = recordsForTemplateSql(template, '24h');
+      const r = await localBackend(store).query(sql);
+      const want = rows.filter((x) => x.span_name === template);
+      assert.ok(want.length > 0);
+      assert.equal(r.rowCount, want.length);
+      const ts = r.rows.map((x) => Date.parse(String(x[0])));
+      assert.deepEqual(ts, [...ts].sort((a, b) => b - a));
+      // A quote in a template stays inside the string literal.
+      const none = await localBackend(store).query(recordsForTemplateSql("it's {x}'; DROP TABLE records; --", '1h'));
+      assert.equal(none.rowCount, 0);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -25,7 +25,7 @@ export function fixture<T>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/webview', name), 'utf8')) as T;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.ttf': 'font/ttf' };
 
 /** VS Code "Dark Modern" / "Light Modern" values of the variables the pages use. */
 export const THEMES = {
@@ -106,7 +106,7 @@ export async function startHarness(): Promise<Harness> {
         cspSource: origin,
         nonce: makeNonce(),
         scriptUri: `${origin}/dist/media/${kind}.js`,
-        styleUris: [`${origin}/media/webview.css`],
+        styleUris: [`${origin}/dist/media/codicon.css`, `${origin}/media/webview.css`],
       }));
       const page = await browser.newPage({ viewport: { width: opts.width ?? 900, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
       const problems: string[] = [];

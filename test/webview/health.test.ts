@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { ChartData, HealthReport, ReceiverStatus } from '../../protocol/protocol';
 import type { HealthToWebview } from '../../protocol/webview';
-import { canvasPixels, fixture, hexToRgb, posted, problems, screenshot, send, setTheme, startHarness, THEMES, type Harness, skipReason } from './harness';
+import { canvasPixels, fixture, hexToRgb, posted, problems, screenshot, send, setTheme, startHarness, type Harness, skipReason } from './harness';
 
 const skip = skipReason();
 
@@ -45,7 +45,7 @@ test('health cards show each check with its verdict, figure and when it ran', { 
     // ranAt is 11:58:30, the page clock 12:00:00.
     assert.match(text, /ran 2 min ago/);
   }
-  assert.equal(await page.locator('#summary').innerText(), '4 pass · 2 warn · 1 fail · 1 error');
+  assert.equal(await page.locator('#summary').innerText(), '4 passed · 2 warnings · 1 failed · 1 error');
   assert.match(await page.locator('article[data-check="no-422"]').innerText(), /Pattern Failover triggered% matches no schema event/);
   assert.equal(await page.locator('article[data-check="capacity"]').getAttribute('aria-label'),
     'Capacity Utilization: Fail. Cerebras-GLM-4.7 peaked at 99% of its daily requests');
@@ -67,14 +67,16 @@ test('the four charts render non-empty pixels in theme colours and describe thei
     assert.ok(px.total > 10_000, `${sel} has a sized canvas (${px.total} px)`);
     assert.ok(px.painted > px.total * 0.02, `${sel} painted ${px.painted} of ${px.total} pixels`);
   }
-  assert.match((await page.locator('#chart-routing').getAttribute('aria-label'))!, /CODING: Cerebras-GLM-4\.7 78%, hf:moonshotai\/Kimi-K2\.5 14%, hf:zai-org\/GLM-4\.7 8%/);
-  assert.match((await page.locator('#chart-ear').getAttribute('aria-label'))!, /complete 318 \(94%\), refused 14 \(4%\), error 7 \(2%\)/);
+  assert.match((await page.locator('#chart-routing').getAttribute('aria-label'))!, /CODING: Cerebras-GLM-4\.7 77\.9%, hf:moonshotai\/Kimi-K2\.5 14\.1%, hf:zai-org\/GLM-4\.7 8%/);
+  assert.match((await page.locator('#chart-ear').getAttribute('aria-label'))!, /complete 318 \(9\d(\.\d)?%\), refused 14 \(\d(\.\d)?%\), error 7 \(\d(\.\d)?%\)/);
   const f = charts.failoverTimeline.reduce((s, p) => s + p.failovers, 0);
   assert.match((await page.locator('#chart-failovers').getAttribute('aria-label'))!, new RegExp(`over 24 hours: ${f} failovers`));
-  // The first routing dataset is drawn in --vscode-charts-blue; after a theme switch, in the new blue.
-  const darkBlue = hexToRgb(THEMES.dark.vars['--vscode-charts-blue']);
-  const lightBlue = hexToRgb(THEMES.light.vars['--vscode-charts-blue']);
-  assert.ok((await canvasPixels(page, '#chart-routing', darkBlue)).matching > 200, 'routing bars use the dark theme blue');
+  // Okabe–Ito per theme kind: the first workload's bars are sky blue on dark, blue on light (contrast).
+  const skyBlue = hexToRgb('#56B4E9');
+  const blue = hexToRgb('#0072B2');
+  assert.ok((await canvasPixels(page, '#chart-routing', skyBlue)).matching > 200, 'routing bars use sky blue on the dark theme');
+  // Counts per hour are bars in three colours: rate limits (yellow), failovers (vermillion), recoveries (bluish green).
+  for (const c of ['#F0E442', '#D55E00', '#009E73']) assert.ok((await canvasPixels(page, '#chart-failovers', hexToRgb(c))).matching > 20, `failover chart draws ${c}`);
   await setTheme(page, 'light');
   await page.waitForFunction(() => document.body.dataset.chartsRendered === '4');
   await page.waitForFunction(
@@ -85,9 +87,12 @@ test('the four charts render non-empty pixels in theme colours and describe thei
       for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255) return true;
       return false;
     },
-    ['#chart-routing', ...lightBlue],
+    ['#chart-routing', ...blue],
   );
-  assert.equal((await canvasPixels(page, '#chart-routing', darkBlue)).matching, 0, 'no dark-theme blue left after switching to light');
+  assert.equal((await canvasPixels(page, '#chart-routing', skyBlue)).matching, 0, 'no dark-theme sky blue left after switching to light');
+  // Yellow is unreadable on white: the light theme draws rate limits in dark orange instead.
+  assert.equal((await canvasPixels(page, '#chart-failovers', hexToRgb('#F0E442'))).matching, 0);
+  assert.ok((await canvasPixels(page, '#chart-failovers', hexToRgb('#B07800'))).matching > 20);
   await page.close();
 });
 
@@ -174,5 +179,44 @@ test('the view restores its last report from webview state after being hidden', 
   const page = await h.open('health', { state });
   await page.waitForFunction(() => document.body.dataset.chartsRendered === '4');
   assert.equal(await page.locator('#cards article').count(), report.checks.length);
+  await page.close();
+});
+
+test('a short side bar (1280×800 window, Health beside Agent Runs and Events): every verdict and the demo button are visible', { skip }, async () => {
+  // About 300 × 250 px is what the Health view gets in the side bar of a 1280×800 window.
+  const page = await h.open('health', { width: 300, height: 250 });
+  await send(page, settings);
+  await send(page, { type: 'empty', receiver } satisfies HealthToWebview);
+  const demo = await page.locator('#run-demo').boundingBox();
+  assert.ok(demo && demo.y + demo.height <= 250, `the demo button is below the fold (${JSON.stringify(demo)})`);
+  await send(page, { type: 'report', report, charts, receiver } satisfies HealthToWebview);
+  await page.waitForFunction(() => document.body.dataset.chartsRendered === '4');
+  const boxes = await page.locator('#cards article.card').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { bottom: r.bottom, right: r.right, title: e.querySelector('.card-title')!.getBoundingClientRect().width };
+  }));
+  await screenshot(page, 'health-short-sidebar.png');
+  assert.equal(boxes.length, report.checks.length);
+  for (const b of boxes) {
+    assert.ok(b.bottom <= 250, `a card ends at ${b.bottom} px, below the 250 px view`);
+    assert.ok(b.right <= 300, `a card is cut off on the right (${b.right} px)`);
+    assert.ok(b.title > 60, `a card title is squeezed to ${b.title} px`);
+  }
+  await page.close();
+});
+
+test('a card whose SQL looks at fewer hours than the panel range says so', { skip }, async () => {
+  const page = await h.open('health', { width: 600, height: 900 });
+  await send(page, settings);
+  const checks = report.checks.map((c, i) => (i === 0 ? { ...c, window: { own: '12h', effective: '12h' } } : { ...c, window: { own: '24h', effective: '24h' } }));
+  await send(page, { type: 'report', report: { ...report, checks }, charts, receiver } satisfies HealthToWebview);
+  const pills = page.locator('#cards .pill.window');
+  assert.equal(await pills.count(), 1, 'only the 12-hour check gets a window mark');
+  assert.equal(await pills.first().innerText(), 'last 12h');
+  assert.match((await pills.first().getAttribute('title'))!, /last 12h only; the panel range \(and the charts\) cover 24h/);
+  assert.match((await page.locator('#cards article.card').first().getAttribute('aria-label'))!, /Over the last 12h/);
+  // The seed's ✅/❌ marks are codicons, not emoji.
+  const expectation = page.locator('#cards .expectation').first();
+  if (await expectation.count()) assert.doesNotMatch(await expectation.innerText(), /✅|❌/u);
   await page.close();
 });

@@ -120,3 +120,26 @@ test('an unknown trace says so; a live update keeps the selection', { skip }, as
   assert.equal(await page.locator('[role="alert"]').innerText(), 'Trace ffffffffffffffffffffffffffffffff was not found in the store.');
   await page.close();
 });
+
+test('an error span says why (status message, or the error inside it, or that nothing was recorded)', { skip }, async () => {
+  const root = trace.spans.find((s) => !s.parentSpanId)!;
+  const child = trace.spans.find((s) => s.parentSpanId === root.spanId)!;
+  const spans = trace.spans.map((s) => {
+    if (s === root) return { ...s, level: 17, statusCode: 'ERROR', statusMessage: 'the EAR loop of this turn ended in error', exception: undefined, isException: false };
+    if (s === child) return { ...s, level: 17, exception: undefined, isException: false, statusCode: undefined, statusMessage: undefined };
+    return s;
+  });
+  const page = await h.open('waterfall', { width: 420, height: 800 });
+  await send(page, { type: 'trace', trace: { ...trace, spans }, selectedSpanId: root.spanId } satisfies WaterfallToWebview);
+  const reason = page.locator('#error-reason');
+  await reason.waitFor();
+  assert.match(await reason.innerText(), /Status: the EAR loop of this turn ended in error/);
+  assert.match(await reason.innerText(), new RegExp(`Error inside: ${(child.message || child.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await reason.locator('button.link').first().click();
+  await page.locator('#error-reason').waitFor();
+  assert.match(await page.locator('#error-reason').innerText(), /No exception or status message was recorded; the span is marked as an error by its level \(error\)/);
+  // At 420 px attribute names are never split inside a word.
+  const names = await page.locator('#attributes th').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16')) })));
+  for (const n of names) assert.ok(n.lines <= 1 || /[\s]/.test(n.text), `attribute name ${n.text} wraps over ${n.lines} lines`);
+  await page.close();
+});
