@@ -47,6 +47,8 @@ export interface FolderState {
   index: Map<string, FileEntry>;
   /** Files the last workspace lint saw (for clearing diagnostics of files that went away). */
   listed: Set<string>;
+  /** Weaver registry files that got schema diagnostics (cleared on the next schema load). */
+  registryFiles?: Set<string>;
 }
 
 export interface RuntimeDiagnostic extends Diagnostic {
@@ -204,6 +206,11 @@ export class LanguageServerState {
       delete f.schemaFile;
     }
     if (previous && previous !== file) this.publishSchemaDiagnostics(previous, []);
+    // Problems in Weaver registry files (a registry as the schema, or `registries:`) go to those files.
+    const registryFiles = new Set(f.load.errors.map((e) => e.file).filter((p) => p !== file && !p.startsWith('bundled:') && /\.ya?ml$/.test(p)));
+    for (const old of f.registryFiles ?? []) if (!registryFiles.has(old)) this.publishSchemaDiagnostics(old, []);
+    for (const rf of registryFiles) this.publishSchemaDiagnostics(rf, f.load.errors.filter((e) => e.file === rf).map(schemaErrorToDiagnostic));
+    f.registryFiles = registryFiles;
     if (file) {
       const errs = f.load.errors.filter((e) => path.resolve(e.file) === file || e.file === file);
       if (fs.existsSync(file) || this.docs.byPath(file)) this.publishSchemaDiagnostics(file, errs.map(schemaErrorToDiagnostic));

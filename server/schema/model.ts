@@ -53,6 +53,13 @@ export interface AttributeSpec {
   origin?: string;
 }
 
+/** The attributes of one Weaver registry (with the dependencies' attributes it references), by key. */
+export interface RegistryLayer {
+  /** For messages: 'registry <name>'. */
+  label: string;
+  attributes: Map<string, AttributeSpec>;
+}
+
 export type RequirementLevel = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
 
 /**
@@ -159,8 +166,11 @@ export interface Schema {
   queries: SavedQuery[];
   /** Per-rule severity overrides from the schema file, by code or name. */
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
-  /** Attribute layers from Weaver registries (the schema is one, or layers its own events over them), first wins. */
-  registries?: AttributeLookup[];
+  /**
+   * Attribute layers from Weaver registries (the schema is one, or layers its own events over them),
+   * first wins. Plain data (it crosses to lint worker threads); looked up through `attributeLayers`.
+   */
+  registries?: RegistryLayer[];
 }
 
 /** A problem in a schema file, with its position (0-based). */

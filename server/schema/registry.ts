@@ -14,8 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import type { AttributeLookup, AttributeSpec, EventSpec, RequirementLevel, SchemaError } from './model';
-import { MapLookup } from './lookup';
+import type { AttributeSpec, EventSpec, RegistryLayer, RequirementLevel, SchemaError } from './model';
 
 export const MANIFEST_FILES = ['manifest.yaml', 'registry_manifest.yaml'] as const;
 /** Weaver's limit on dependency levels. */
@@ -27,7 +26,7 @@ const MAX_FILES = 5000;
 export interface RegistryLoad {
   name: string;
   events: EventSpec[];
-  attributes: AttributeLookup;
+  attributes: RegistryLayer;
   errors: SchemaError[];
 }
 
@@ -490,7 +489,7 @@ function globToRegExp(glob: string): RegExp {
 export function loadRegistry(dir: string): RegistryLoad {
   const loader = new Loader();
   const reg = loader.load(dir);
-  if (!reg) return { name: path.basename(dir), events: [], attributes: new MapLookup(path.basename(dir), new Map()), errors: loader.errors };
+  if (!reg) return { name: path.basename(dir), events: [], attributes: { label: `registry ${path.basename(dir)}`, attributes: new Map() }, errors: loader.errors };
   const events: EventSpec[] = [];
   const toEvent = (r: Registry, g: RawGroup): EventSpec | undefined => {
     if (g.type !== 'span' && g.type !== 'event') return undefined;
@@ -532,5 +531,5 @@ export function loadRegistry(dir: string): RegistryLoad {
   };
   walk(reg);
   for (const imp of reg.imports) if (!matched.has(imp)) loader.err(imp.file, imp.pos, imp.at, `import '${imp.pattern}' matches no ${imp.kind.replace(/s$/, '').replace('_', ' ')} in the dependencies`, 'warning');
-  return { name: reg.name, events, attributes: new MapLookup(`registry ${reg.name}`, reg.resolvedDefs), errors: loader.errors };
+  return { name: reg.name, events, attributes: { label: `registry ${reg.name}`, attributes: reg.resolvedDefs }, errors: loader.errors };
 }
