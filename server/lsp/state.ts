@@ -230,7 +230,16 @@ export class LanguageServerState {
   }
 
   private isSchemaFileName(p: string): boolean {
-    return (SCHEMA_FILE_NAMES as readonly string[]).includes(path.basename(p)) || !!this.schemaFolderOf(p);
+    return (SCHEMA_FILE_NAMES as readonly string[]).includes(path.basename(p)) || !!this.schemaFolderOf(p) || this.inRegistry(p);
+  }
+
+  /** A YAML file under a Weaver registry some folder's schema reads (its edits reload the schema). */
+  private inRegistry(p: string): boolean {
+    if (!/\.ya?ml$/.test(p)) return false;
+    for (const f of this.folders) {
+      for (const r of f.load.schema.registries ?? []) if (r.dirs?.some((d) => p.startsWith(d + path.sep))) return true;
+    }
+    return false;
   }
 
   private scheduleSchemaReload(delay = 60): void {

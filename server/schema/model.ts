@@ -58,6 +58,8 @@ export interface RegistryLayer {
   /** For messages: 'registry <name>'. */
   label: string;
   attributes: Map<string, AttributeSpec>;
+  /** The registry's directory and its dependencies' (an edit under them reloads the schema). */
+  dirs?: string[];
 }
 
 export type RequirementLevel = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';

@@ -86,7 +86,7 @@ function lineTable(text: string): Pos {
 
 class Loader {
   errors: SchemaError[] = [];
-  private loaded = new Map<string, Registry>();
+  readonly loaded = new Map<string, Registry>();
 
   err(file: string, pos: Pos | undefined, node: YamlNode | null | undefined, message: string, severity: 'error' | 'warning' = 'error'): void {
     const r = node?.range ?? [0, 0, 0];
@@ -531,5 +531,5 @@ export function loadRegistry(dir: string): RegistryLoad {
   };
   walk(reg);
   for (const imp of reg.imports) if (!matched.has(imp)) loader.err(imp.file, imp.pos, imp.at, `import '${imp.pattern}' matches no ${imp.kind.replace(/s$/, '').replace('_', ' ')} in the dependencies`, 'warning');
-  return { name: reg.name, events, attributes: { label: `registry ${reg.name}`, attributes: reg.resolvedDefs }, errors: loader.errors };
+  return { name: reg.name, events, attributes: { label: `registry ${reg.name}`, attributes: reg.resolvedDefs, dirs: [...loader.loaded.keys()] }, errors: loader.errors };
 }

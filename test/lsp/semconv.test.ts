@@ -1,9 +1,11 @@
 // The built-in OpenTelemetry semantic conventions and Weaver registries over LSP: diagnostics with
 // rename fixes, hover and completion on dotted keys, the settings that turn the layer off.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionItem, type CompletionList, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CompletionRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, type CodeAction, type CompletionItem, type CompletionList, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol';
 import { packageRoot } from '../../server/paths';
 import { applyEdits, makeWorkspace, TestClient } from './client';
 
@@ -88,6 +90,29 @@ test('telemetryLens.semconv.enabled: false turns the layer off; schemaPath may n
     const md = (h?.contents as MarkupContent).value;
     assert.match(md, /\*\*acme\.legacy_tenant\*\*: `string` · stability `development`/);
     assert.match(md, /From the registry acme/);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('editing a file of the registry used as the schema reloads it', async () => {
+  const reg = 'name: mini\n';
+  const attrs = (deprecated: boolean) =>
+    `groups:\n  - id: registry.mini\n    type: attribute_group\n    attributes:\n      - id: mini.old\n        type: string\n${deprecated ? '        deprecated:\n          reason: renamed\n          renamed_to: mini.new\n' : ''}      - id: mini.new\n        type: string\n`;
+  const ws = makeWorkspace({ 'agent.py': `${PY}    span.set_attribute("mini.old", "x")\n`, 'registry/manifest.yaml': reg, 'registry/attrs.yaml': attrs(false) });
+  const { client } = await TestClient.start({ workspace: ws, settings: { ...NO_RECEIVER, schemaPath: 'registry' } });
+  try {
+    const uri = await client.open('agent.py', 'python');
+    assert.deepEqual((await client.diagnostics(uri, 1)).filter((d) => d.message.includes('mini.old')), []);
+    const file = path.join(ws, 'registry/attrs.yaml');
+    fs.writeFileSync(file, attrs(true));
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(file).href, type: FileChangeType.Changed }] });
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      found = client.published.filter((p) => p.params.uri === uri).flatMap((p) => p.params.diagnostics.filter((d) => d.code === 'TL017' && d.message.includes('mini.old')).map((d) => d.message));
+    }
+    assert.deepEqual([...new Set(found)], ['Attribute `mini.old` is deprecated in the registry mini; use `mini.new`']);
   } finally {
     await client.stop();
   }
