@@ -60,6 +60,15 @@ describe('Weaver registry loader', () => {
     has(/^syntax\.yaml:4:\d+ YAML syntax error/);
   });
 
+  test("Weaver's version 2 files: attributes by key, attribute groups, spans by type with ref_group", () => {
+    const r = loadRegistry(dir('v2'));
+    assert.deepEqual(r.errors, []);
+    const span = r.events.find((e) => e.name === 'shop.checkout');
+    assert.equal(span?.kind, 'span');
+    assert.deepEqual(span?.attributes.map((a) => `${a.name}:${a.requirement ?? '-'}`), ['shop.order.id:required', 'shop.channel:-']);
+    assert.deepEqual(registryLookup(r.attributes).get('shop.channel')?.allowed, ['web', 'app']);
+  });
+
   test('a circular dependency is an error, not a hang', () => {
     const r = loadRegistry(dir('loop-a'));
     assert.ok(r.errors.some((e) => /circular registry dependency: loop-a → loop-b → loop-a/.test(e.message)), JSON.stringify(r.errors));
@@ -142,6 +151,8 @@ describe('built-in semantic conventions', () => {
     assert.ok(l.withPrefix('gen_ai.usage.').some((a) => a.name === 'gen_ai.usage.output_tokens'));
     // 1.44.0: the GenAI conventions moved out; the old names remain as deprecated entries.
     assert.ok(semconvLayer('1.44.0')!.get('gen_ai.usage.prompt_tokens')?.deprecated);
+    // 1.44.0 defines some namespaces in Weaver's version 2 format (server.* among them)
+    assert.equal(semconvLayer('1.44.0')!.get('server.address')?.type, 'string');
     assert.equal(semconvLayer('0.0.1'), undefined);
   });
 });
