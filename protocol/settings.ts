@@ -50,6 +50,10 @@ export interface Settings {
   codeLens: boolean;
   /** Check received records against the schema and show violations at the emitting line. */
   runtimeConformance: boolean;
+  /** Check dotted attribute keys against the built-in OpenTelemetry semantic conventions. */
+  'semconv.enabled': boolean;
+  /** Release of the built-in OpenTelemetry semantic conventions (one of the shipped releases). */
+  'semconv.release': string;
   /** Trace the server's own lint passes, ingest batches and queries into the local store. */
   'debug.selfTrace': boolean;
 }
@@ -74,6 +78,8 @@ export const DEFAULT_SETTINGS: Settings = {
   'query.timeoutSeconds': 30,
   codeLens: true,
   runtimeConformance: true,
+  'semconv.enabled': true,
+  'semconv.release': '1.41.1',
   'debug.selfTrace': false,
 };
 

@@ -85,6 +85,13 @@ for (const file of yamlFiles(path.resolve(values.model))) {
     groups.set(g.id, g);
     for (const a of g.attributes ?? []) if (a.id) defs.set(a.id, a);
   }
+  // Weaver's version 2 files: attributes by `key`, attribute groups, spans by `type`, events by `name`.
+  if (String(doc?.file_format ?? '').startsWith('definition/2')) {
+    for (const a of doc.attributes ?? []) if (a.key) defs.set(a.key, a);
+    for (const g of doc.attribute_groups ?? []) groups.set(g.id, { ...g, type: 'attribute_group' });
+    for (const sp of doc.spans ?? []) groups.set(`span.${sp.type}`, { ...sp, id: `span.${sp.type}`, type: 'span', name: sp.type, span_kind: sp.kind });
+    for (const ev of doc.events ?? []) groups.set(`event.${ev.name}`, { ...ev, id: `event.${ev.name}`, type: 'event' });
+  }
 }
 
 const attributes = {};
@@ -106,7 +113,8 @@ function groupAttrs(id, seen = new Set()) {
   seen.add(id);
   const out = g.extends ? { ...groupAttrs(g.extends, seen) } : {};
   for (const a of g.attributes ?? []) {
-    const key = a.id ?? a.ref;
+    if (a.ref_group) Object.assign(out, groupAttrs(a.ref_group, seen));
+    const key = a.id ?? a.key ?? a.ref;
     if (key) out[key] = level(a.requirement_level);
   }
   resolved.set(id, out);
@@ -116,7 +124,7 @@ const signals = {};
 for (const [id, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
   if (g.type !== 'span' && g.type !== 'event') continue;
   const s = { k: g.type, a: groupAttrs(id) };
-  if (g.name) s.n = g.name;
+  if (typeof g.name === 'string') s.n = g.name;
   if (g.span_kind) s.sk = g.span_kind;
   if (g.stability) s.s = g.stability;
   const d = deprecation(g.deprecated);

@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   import: () => import('./telemetry/bulk').then((m) => m.importCommand),
   ingest: () => import('./telemetry/cli').then((m) => m.ingestCommand),
   lint: () => import('./lint/cli').then((m) => m.lintCommand),
+  'live-check': () => import('./telemetry/cli').then((m) => m.liveCheckCommand),
   lsp: () => import('./lsp/command').then((m) => m.lspCommand),
   query: () => import('./telemetry/cli').then((m) => m.queryCommand),
   schema: () => import('./lint/cli').then((m) => m.schemaCommand),

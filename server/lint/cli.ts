@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../paths';
 import { RULES } from '../rules/index';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText } from '../schema/loader';
+import { DEFAULT_SEMCONV_RELEASE, SEMCONV_RELEASES } from '../schema/semconv';
 import type { Schema, SchemaError } from '../schema/model';
 import { type LintSettings, lintSource } from './engine';
 import { applyEdits, mergeFixesCounted, preferredFix } from './fixes';
@@ -261,8 +262,12 @@ TypeScript/JavaScript files against the event schema. PATH defaults to the curre
 .gitignore files are honoured.
 
 options:
-  --schema FILE              schema file (default: telemetry.schema.yaml|.yml|.json in the first
-                             directory argument or the current directory, else the bundled default)
+  --schema FILE|DIR          schema file, or an OpenTelemetry Weaver registry directory (default:
+                             telemetry.schema.yaml|.yml|.json in the first directory argument or the
+                             current directory, else the bundled default)
+  --no-semconv               do not check dotted keys against the built-in OpenTelemetry semantic conventions
+  --semconv-release X.Y.Z    release of the built-in semantic conventions (${SEMCONV_RELEASES.join(', ')};
+                             default ${DEFAULT_SEMCONV_RELEASE})
   --format text|json|sarif   output format (default: text)
   --rule-severity CODE=SEV   override a rule's severity (CODE or rule name; SEV error|warning|info|hint|off);
                              repeatable
@@ -295,6 +300,8 @@ async function runLint(argv: string[]): Promise<number> {
         output: { type: 'string' },
         fix: { type: 'boolean' },
         'unsafe-fixes': { type: 'boolean' },
+        'no-semconv': { type: 'boolean' },
+        'semconv-release': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -336,7 +343,9 @@ async function runLint(argv: string[]): Promise<number> {
       return 2;
     }
 
-    const settings: LintSettings = { rules };
+    const release = values['semconv-release'] as string | undefined;
+    if (release !== undefined && !(SEMCONV_RELEASES as readonly string[]).includes(release)) throw new UsageError(`--semconv-release: unknown release '${release}' (built in: ${SEMCONV_RELEASES.join(', ')})`);
+    const settings: LintSettings = { rules, semconv: { enabled: !values['no-semconv'], ...(release ? { release } : {}) } };
     const started = performance.now();
     const files = listSourceFiles(paths, { exclude: (values.exclude as string[] | undefined) ?? [], gitignore: !values['no-gitignore'] });
     const results = await lintFiles(files, { schema, settings, workers, onProjectStyle: (p) => (settings.projectStyle = p) });

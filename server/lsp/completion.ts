@@ -11,7 +11,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
-import type { AttributeSpec, EventSpec, Schema } from '../schema/model';
+import type { AttributeLookup, AttributeSpec, EventSpec, Schema } from '../schema/model';
+import { attributeLayers } from '../schema/semconv';
+import { dottedKeyCompletions } from './attributeLayers';
+import { lintSettings } from './engine';
 import { templateFieldNames } from '../schema/template';
 import { matchCall } from './engine';
 import { contains } from './hover';
@@ -120,9 +123,15 @@ export function complete(
   call: TelemetryCall | undefined,
   schema: Schema,
   pos: Position,
+  layers: readonly AttributeLookup[] = [],
 ): CompletionItem[] {
   const before = lineBefore(text, pos);
   const offset = text.offsetAt(pos);
+
+  // 0) a dotted attribute key being typed: keys of the registries and the semantic conventions
+  const after = text.getText({ start: pos, end: { line: pos.line + 1, character: 0 } });
+  const keys = dottedKeyCompletions(before, pos, after, layers);
+  if (keys) return keys.items;
 
   if (call) {
     const m = call.message;
@@ -210,7 +219,9 @@ export function registerCompletion(connection: Connection, state: LanguageServer
     if (!doc?.engine || !doc.language) return null;
     await state.currentResult(doc);
     const call = doc.engine.callAt(params.position);
-    const items = complete(doc.text, doc.language, call, state.schemaFor(doc.path), params.position);
+    const schema = state.schemaFor(doc.path);
+    const { settings } = await state.settings.get(doc.uri);
+    const items = complete(doc.text, doc.language, call, schema, params.position, attributeLayers(schema, lintSettings(settings).semconv));
     return { isIncomplete: false, items };
   });
 }

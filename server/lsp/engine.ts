@@ -50,6 +50,7 @@ export function lintSettings(settings: Settings): LintSettings {
   let s = converted.get(settings);
   if (!s) {
     s = {
+      semconv: { enabled: settings['semconv.enabled'], release: settings['semconv.release'] },
       rules: settings.rules,
       wrappers: settings.wrappers.map((w) => {
         const spec: WrapperSpec = { name: w.name, kind: w.kind };

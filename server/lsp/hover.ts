@@ -3,7 +3,9 @@
 // In the schema file, hovering an event shows how many call sites emit it.
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
 import type { Position, Range } from '../lint/types';
-import { matchCall } from './engine';
+import { attributeLayers } from '../schema/semconv';
+import { findInLayers, layerAttributeMarkdown } from './attributeLayers';
+import { lintSettings, matchCall } from './engine';
 import { attributeMarkdown, eventAtSchemaPosition, eventMarkdown } from './schemaDocs';
 import type { LanguageServerState } from './state';
 
@@ -38,6 +40,12 @@ export function registerHover(connection: Connection, state: LanguageServerState
     const schema = state.schemaFor(doc.path);
     const match = matchCall(call, schema);
     const attr = call.attributes.find((a) => contains(a.keyRange, pos));
+    // A dotted key the matched event does not declare: the registries' / semantic conventions' entry.
+    if (attr && attr.key.includes('.') && !match.event?.attributes.some((a) => a.name === attr.key)) {
+      const { settings } = await state.settings.get(doc.uri);
+      const hit = findInLayers(attributeLayers(schema, lintSettings(settings).semconv), attr.key);
+      if (hit) return { range: attr.keyRange, contents: { kind: MarkupKind.Markdown, value: layerAttributeMarkdown(attr.key, hit.spec, hit.layer) } };
+    }
     if (match.event) {
       if (attr) {
         const spec = match.event.attributes.find((a) => a.name === attr.key);

@@ -65,6 +65,8 @@ export function startLanguageServer(opts: StartOptions = {}): Connection {
         watchers: [
           { globPattern: '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
           { globPattern: '**/telemetry.schema.{yaml,yml,json}', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+          // Weaver registry files (a registry as the schema or under `registries:`); others are ignored.
+          { globPattern: '**/*.{yaml,yml}', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
           { globPattern: '**/.gitignore', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
         ],
       });

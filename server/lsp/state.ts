@@ -52,6 +52,8 @@ export interface FolderState {
   projectStyle?: ProjectStyle;
   /** Telemetry handles defined in project modules and who imports them. */
   handles: WorkspaceHandles;
+  /** Weaver registry files that got schema diagnostics (cleared on the next schema load). */
+  registryFiles?: Set<string>;
 }
 
 export interface RuntimeDiagnostic extends Diagnostic {
@@ -233,6 +235,11 @@ export class LanguageServerState {
       delete f.schemaFile;
     }
     if (previous && previous !== file) this.publishSchemaDiagnostics(previous, []);
+    // Problems in Weaver registry files (a registry as the schema, or `registries:`) go to those files.
+    const registryFiles = new Set(f.load.errors.map((e) => e.file).filter((p) => p !== file && !p.startsWith('bundled:') && /\.ya?ml$/.test(p)));
+    for (const old of f.registryFiles ?? []) if (!registryFiles.has(old)) this.publishSchemaDiagnostics(old, []);
+    for (const rf of registryFiles) this.publishSchemaDiagnostics(rf, f.load.errors.filter((e) => e.file === rf).map(schemaErrorToDiagnostic));
+    f.registryFiles = registryFiles;
     if (file) {
       // The editor keeps linting: with the bundled default when the file cannot be used at all, and says so.
       const note = f.load.unusable ? ` (${EDITOR_FALLBACK})` : '';
@@ -254,7 +261,16 @@ export class LanguageServerState {
   }
 
   private isSchemaFileName(p: string): boolean {
-    return (SCHEMA_FILE_NAMES as readonly string[]).includes(path.basename(p)) || !!this.schemaFolderOf(p);
+    return (SCHEMA_FILE_NAMES as readonly string[]).includes(path.basename(p)) || !!this.schemaFolderOf(p) || this.inRegistry(p);
+  }
+
+  /** A YAML file under a Weaver registry some folder's schema reads (its edits reload the schema). */
+  private inRegistry(p: string): boolean {
+    if (!/\.ya?ml$/.test(p)) return false;
+    for (const f of this.folders) {
+      for (const r of f.load.schema.registries ?? []) if (r.dirs?.some((d) => p.startsWith(d + path.sep))) return true;
+    }
+    return false;
   }
 
   private scheduleSchemaReload(delay = 60): void {

@@ -537,7 +537,7 @@ export class TelemetryService {
       return;
     }
     const schema = this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
-    const checker = createConformance(schema, { ruleSeverities: s.rules });
+    const checker = createConformance(schema, { ruleSeverities: s.rules, semconv: { enabled: s['semconv.enabled'], release: s['semconv.release'] } });
     this.queue.setCheck((records) => checker.check(records));
   }
 

@@ -53,6 +53,15 @@ export interface AttributeSpec {
   origin?: string;
 }
 
+/** The attributes of one Weaver registry (with the dependencies' attributes it references), by key. */
+export interface RegistryLayer {
+  /** For messages: 'registry <name>'. */
+  label: string;
+  attributes: Map<string, AttributeSpec>;
+  /** The registry's directory and its dependencies' (an edit under them reloads the schema). */
+  dirs?: string[];
+}
+
 export type RequirementLevel = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
 
 /**
@@ -172,8 +181,11 @@ export interface Schema {
   queries: SavedQuery[];
   /** Per-rule severity overrides from the schema file, by code or name. */
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
-  /** Attribute layers from Weaver registries (the schema is one, or layers its own events over them), first wins. */
-  registries?: AttributeLookup[];
+  /**
+   * Attribute layers from Weaver registries (the schema is one, or layers its own events over them),
+   * first wins. Plain data (it crosses to lint worker threads); looked up through `attributeLayers`.
+   */
+  registries?: RegistryLayer[];
   /**
    * The `conventions` keys the project's own schema file sets (not those it inherits from the
    * bundled default or the built-in defaults). Absent for the bundled default schema.

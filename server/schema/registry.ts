@@ -14,8 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import type { AttributeLookup, AttributeSpec, EventSpec, RequirementLevel, SchemaError } from './model';
-import { MapLookup } from './lookup';
+import type { AttributeSpec, EventSpec, RegistryLayer, RequirementLevel, SchemaError } from './model';
 
 export const MANIFEST_FILES = ['manifest.yaml', 'registry_manifest.yaml'] as const;
 /** Weaver's limit on dependency levels. */
@@ -27,7 +26,7 @@ const MAX_FILES = 5000;
 export interface RegistryLoad {
   name: string;
   events: EventSpec[];
-  attributes: AttributeLookup;
+  attributes: RegistryLayer;
   errors: SchemaError[];
 }
 
@@ -47,6 +46,8 @@ interface RawGroup {
   type: string;
   name?: string;
   extends?: { id: string; at: YamlNode };
+  /** Version 2 `ref_group:` entries: every attribute of that group. */
+  refGroups: { id: string; at: YamlNode }[];
   attrs: RawAttr[];
   deprecated?: { replacement?: string; reason?: string };
   stability?: string;
@@ -87,7 +88,7 @@ function lineTable(text: string): Pos {
 
 class Loader {
   errors: SchemaError[] = [];
-  private loaded = new Map<string, Registry>();
+  readonly loaded = new Map<string, Registry>();
 
   err(file: string, pos: Pos | undefined, node: YamlNode | null | undefined, message: string, severity: 'error' | 'warning' = 'error'): void {
     const r = node?.range ?? [0, 0, 0];
@@ -207,9 +208,8 @@ class Loader {
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return;
     if (!isMap(root)) return this.err(file, pos, root, "a registry file must be a mapping with 'groups:'");
     const version = root.get('version', true) as YamlNode | undefined;
-    if (version && String(scalar(version)) === '2') {
-      return this.err(file, pos, version, "Weaver's version 2 registry format is not supported yet; this file is skipped", 'warning');
-    }
+    const format = scalar((root.get('file_format', true) as YamlNode) ?? null);
+    if ((version && String(scalar(version)) === '2') || (typeof format === 'string' && format.startsWith('definition/2'))) return this.fileV2(reg, root, file, pos);
     const groups = root.get('groups', true) as YamlNode | undefined;
     if (groups !== undefined && groups !== null) {
       if (!isSeq(groups)) this.err(file, pos, groups, "'groups' must be a list");
@@ -230,20 +230,57 @@ class Loader {
     }
   }
 
-  private group(reg: Registry, node: YamlNode, file: string, pos: Pos): void {
+  /**
+   * Weaver's version 2 files (`file_format: definition/2`): `attributes:` defined by `key`,
+   * `attribute_groups:` and `spans:` (by `type`) listing `ref`s and `ref_group`s, `events:` by `name`.
+   * Read as the equivalent version 1 groups; metrics and refinements are not used here.
+   */
+  private fileV2(reg: Registry, root: YAMLMap, file: string, pos: Pos): void {
+    const list = (key: string): YamlNode[] => {
+      const n = root.get(key, true) as YamlNode | undefined;
+      if (n === undefined || n === null) return [];
+      if (!isSeq(n)) {
+        this.err(file, pos, n, `'${key}' must be a list`);
+        return [];
+      }
+      return n.items as YamlNode[];
+    };
+    const attrs = list('attributes');
+    if (attrs.length) {
+      const id = `registry.v2.${path.relative(reg.dir, file)}`;
+      const g: RawGroup = { id, type: 'attribute_group', attrs: [], refGroups: [], file, at: root, pos };
+      for (const a of attrs) {
+        const raw = this.attribute(a, file, pos, id, 'key');
+        if (!raw?.id) continue;
+        g.attrs.push(raw);
+        const prev = reg.defs.get(raw.id);
+        if (prev) this.err(file, pos, a, `attribute '${raw.id}' is defined twice (first at ${path.basename(prev.file)}:${prev.pos(prev.at.range?.[0] ?? 0).line + 1})`);
+        else reg.defs.set(raw.id, raw);
+      }
+      reg.groups.set(id, g);
+    }
+    for (const n of list('attribute_groups')) this.group(reg, n, file, pos, 'attribute_group');
+    for (const n of list('spans')) this.group(reg, n, file, pos, 'span');
+    for (const n of list('events')) this.group(reg, n, file, pos, 'event');
+  }
+
+  private group(reg: Registry, node: YamlNode, file: string, pos: Pos, v2Type?: string): void {
     if (!isMap(node)) return this.err(file, pos, node, 'a group must be a mapping with id and type');
-    const idNode = node.get('id', true) as YamlNode | undefined;
-    const id = scalar(idNode ?? null);
-    if (typeof id !== 'string' || !id) return this.err(file, pos, idNode ?? node, 'a group needs an id');
-    const type = scalar((node.get('type', true) as YamlNode) ?? null);
+    // Version 2: a span is named by its `type`, an event by its `name`.
+    const idField = v2Type === 'span' ? 'type' : v2Type === 'event' ? 'name' : 'id';
+    const idNode = node.get(idField, true) as YamlNode | undefined;
+    const rawId = scalar(idNode ?? null);
+    if (typeof rawId !== 'string' || !rawId) return this.err(file, pos, idNode ?? node, `a group needs ${idField === 'id' ? 'an id' : `a ${idField}`}`);
+    const id = v2Type === 'span' ? `span.${rawId}` : v2Type === 'event' ? `event.${rawId}` : rawId;
+    const type = v2Type ?? scalar((node.get('type', true) as YamlNode) ?? null);
     if (typeof type !== 'string') return this.err(file, pos, node, `group '${id}' needs a type (attribute_group, span, event, metric, entity)`);
     if (reg.groups.has(id)) {
       const first = reg.groups.get(id)!;
       this.err(file, pos, idNode, `group '${id}' is defined twice (first at ${path.basename(first.file)}:${first.pos(first.at.range?.[0] ?? 0).line + 1})`);
       return;
     }
-    const g: RawGroup = { id, type, attrs: [], file, at: node, pos };
-    const name = scalar((node.get('name', true) as YamlNode) ?? null);
+    const g: RawGroup = { id, type, attrs: [], refGroups: [], file, at: node, pos };
+    const name = v2Type === 'span' ? rawId : scalar((node.get('name', true) as YamlNode) ?? null);
     if (typeof name === 'string') g.name = name;
     const stability = scalar((node.get('stability', true) as YamlNode) ?? null);
     if (typeof stability === 'string') g.stability = stability;
@@ -259,6 +296,11 @@ class Loader {
     if (attrs && !isSeq(attrs)) this.err(file, pos, attrs, "'attributes' must be a list");
     else if (attrs) {
       for (const a of attrs.items as YamlNode[]) {
+        const rg = isMap(a) ? scalar((a.get('ref_group', true) as YamlNode) ?? null) : undefined;
+        if (typeof rg === 'string') {
+          g.refGroups.push({ id: rg, at: a });
+          continue;
+        }
         const raw = this.attribute(a, file, pos, id);
         if (!raw) continue;
         g.attrs.push(raw);
@@ -272,12 +314,12 @@ class Loader {
     reg.groups.set(id, g);
   }
 
-  private attribute(node: YamlNode, file: string, pos: Pos, group: string): RawAttr | undefined {
+  private attribute(node: YamlNode, file: string, pos: Pos, group: string, idField: 'id' | 'key' = 'id'): RawAttr | undefined {
     if (!isMap(node)) {
-      this.err(file, pos, node, `an attribute of group '${group}' must be a mapping with id or ref`);
+      this.err(file, pos, node, `an attribute of group '${group}' must be a mapping with ${idField} or ref`);
       return undefined;
     }
-    const id = scalar((node.get('id', true) as YamlNode) ?? null);
+    const id = scalar((node.get(idField, true) as YamlNode) ?? null);
     const ref = scalar((node.get('ref', true) as YamlNode) ?? null);
     if (typeof id === 'string' && typeof ref === 'string') {
       this.err(file, pos, node, `attribute '${id}' has both id and ref; use one`);
@@ -408,9 +450,9 @@ class Loader {
     }
     g.resolving = true;
     const byKey = new Map<string, AttributeSpec>();
-    if (g.extends) {
-      const base = this.lookupGroup(reg, g.extends.id);
-      if (!base) this.err(g.file, g.pos, g.extends.at, `group '${g.id}' extends '${g.extends.id}', which is not defined in this registry or its dependencies`);
+    for (const inc of [...(g.extends ? [{ ...g.extends, how: 'extends' }] : []), ...g.refGroups.map((r) => ({ ...r, how: 'refers to group' }))]) {
+      const base = this.lookupGroup(reg, inc.id);
+      if (!base) this.err(g.file, g.pos, inc.at, `group '${g.id}' ${inc.how} '${inc.id}', which is not defined in this registry or its dependencies`);
       else for (const a of this.resolveGroup(base.reg, base.group)) byKey.set(a.name, a);
     }
     for (const a of g.attrs) {
@@ -490,7 +532,7 @@ function globToRegExp(glob: string): RegExp {
 export function loadRegistry(dir: string): RegistryLoad {
   const loader = new Loader();
   const reg = loader.load(dir);
-  if (!reg) return { name: path.basename(dir), events: [], attributes: new MapLookup(path.basename(dir), new Map()), errors: loader.errors };
+  if (!reg) return { name: path.basename(dir), events: [], attributes: { label: `registry ${path.basename(dir)}`, attributes: new Map() }, errors: loader.errors };
   const events: EventSpec[] = [];
   const toEvent = (r: Registry, g: RawGroup): EventSpec | undefined => {
     if (g.type !== 'span' && g.type !== 'event') return undefined;
@@ -532,5 +574,5 @@ export function loadRegistry(dir: string): RegistryLoad {
   };
   walk(reg);
   for (const imp of reg.imports) if (!matched.has(imp)) loader.err(imp.file, imp.pos, imp.at, `import '${imp.pattern}' matches no ${imp.kind.replace(/s$/, '').replace('_', ' ')} in the dependencies`, 'warning');
-  return { name: reg.name, events, attributes: new MapLookup(`registry ${reg.name}`, reg.resolvedDefs), errors: loader.errors };
+  return { name: reg.name, events, attributes: { label: `registry ${reg.name}`, attributes: reg.resolvedDefs, dirs: [...loader.loaded.keys()] }, errors: loader.errors };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../paths';
 import { MapLookup } from './lookup';
-import type { AttributeLookup, AttributeSpec, RequirementLevel } from './model';
+import type { AttributeLookup, AttributeSpec, RegistryLayer, RequirementLevel } from './model';
 
 /** Releases shipped, newest last; the default is the newest with the GenAI conventions in the core repository. */
 export const SEMCONV_RELEASES = ['1.41.1', '1.44.0'] as const;
@@ -143,7 +143,16 @@ const layerLists = new WeakMap<object, Map<string, readonly AttributeLookup[]>>(
  * The attribute layers for a schema, first wins: the schema's registries, then the built-in
  * conventions unless turned off. One list per schema and setting (rules ask per call).
  */
-export function attributeLayers(schema: { registries?: AttributeLookup[] }, semconv?: SemconvSettings): readonly AttributeLookup[] {
+const registryLookups = new WeakMap<RegistryLayer, AttributeLookup>();
+
+/** The lookup over one registry layer (built once per layer object). */
+export function registryLookup(layer: RegistryLayer): AttributeLookup {
+  let l = registryLookups.get(layer);
+  if (!l) registryLookups.set(layer, (l = new MapLookup(layer.label, layer.attributes)));
+  return l;
+}
+
+export function attributeLayers(schema: { registries?: RegistryLayer[] }, semconv?: SemconvSettings): readonly AttributeLookup[] {
   const enabled = semconv?.enabled !== false;
   const release = semconv?.release || DEFAULT_SEMCONV_RELEASE;
   const key = enabled ? release : '';
@@ -151,7 +160,7 @@ export function attributeLayers(schema: { registries?: AttributeLookup[] }, semc
   if (!bySetting) layerLists.set(schema, (bySetting = new Map()));
   let list = bySetting.get(key);
   if (!list) {
-    list = [...(schema.registries ?? []), ...(enabled ? [lazySemconv(release)] : [])];
+    list = [...(schema.registries ?? []).map(registryLookup), ...(enabled ? [lazySemconv(release)] : [])];
     bySetting.set(key, list);
   }
   return list;

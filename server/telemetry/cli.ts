@@ -179,20 +179,43 @@ export const queryCommand: Command = {
     }),
 };
 
-const CHECK_HELP = `usage: telemetry-lens check [--db FILE] [--schema FILE] [--format text|json] [--range RANGE] [--timeout SECONDS] [--allow-empty] [--remote]
+const CHECK_HELP = `usage: telemetry-lens check [--db FILE] [--schema FILE|DIR] [--format text|json] [--range RANGE] [--timeout SECONDS] [--allow-empty] [--remote]
+       telemetry-lens check --conformance [--db FILE] [--schema FILE|DIR] [--format text|json] [--range RANGE]
+                            [--no-semconv] [--semconv-release X.Y.Z] [--output FILE]
 
 Runs the schema's health checks (the bundled Code Puppy checks by default) on the local store or, with
 --remote, on Logfire (LOGFIRE_READ_TOKEN). --range is the window the checks see (default 24h).
 --timeout stops a check's query that runs longer (each check; default ${DEFAULT_QUERY_TIMEOUT_SECONDS} s, 0 = no limit).
 A check whose query saw no records in the range says "no data" (it is not a pass).
 Exit status 1 when any check fails or cannot run, or when no check saw any data (an empty store or a
-range without records); --allow-empty accepts the latter.`;
+range without records); --allow-empty accepts the latter.
+
+--conformance checks the received records of the local store instead: their attributes against the
+schema, its Weaver registries and the built-in OpenTelemetry semantic conventions. --format json writes
+a report shaped like Weaver's \`registry live-check --format json\` (samples with live_check_result, and
+statistics); \`telemetry-lens live-check\` is the same with --format json. Exit status 1 on any violation.`;
 
 export const checkCommand: Command = {
   summary: "run the schema's health checks (exit 1 on any failure)",
   run: (argv) =>
     guarded(async () => {
-      const a = parse(argv, { db: { type: 'string' }, schema: { type: 'string' }, format: { type: 'string' }, range: { type: 'string' }, timeout: { type: 'string' }, 'allow-empty': { type: 'boolean' }, remote: { type: 'boolean' } }, CHECK_HELP);
+      const a = parse(
+        argv,
+        {
+          db: { type: 'string' },
+          schema: { type: 'string' },
+          format: { type: 'string' },
+          range: { type: 'string' },
+          timeout: { type: 'string' },
+          'allow-empty': { type: 'boolean' },
+          remote: { type: 'boolean' },
+          conformance: { type: 'boolean' },
+          'no-semconv': { type: 'boolean' },
+          'semconv-release': { type: 'string' },
+          output: { type: 'string' },
+        },
+        CHECK_HELP,
+      );
       if (!a) return 0;
       const format = a.values.format ?? 'text';
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, got '${format}'`);
@@ -214,6 +237,25 @@ export const checkCommand: Command = {
         if (errors.length) throw new UsageError(`${a.values.schema} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was checked`);
         schema = loaded.schema;
       }
+      if (a.values.conformance) {
+        if (a.values.remote) throw new UsageError('--conformance reads the local store; it does not go with --remote');
+        const { liveCheckReport, recordsSince, formatLiveCheck, hasViolation } = await import('./livecheck');
+        const { SEMCONV_RELEASES } = await import('../schema/semconv');
+        const release = a.values['semconv-release'];
+        if (release !== undefined && !(SEMCONV_RELEASES as readonly string[]).includes(release)) throw new UsageError(`--semconv-release: unknown release '${release}' (built in: ${SEMCONV_RELEASES.join(', ')})`);
+        const store = await openExisting(a.values.db ?? defaultDbPath());
+        let rep;
+        try {
+          const records = await recordsSince(store, parseTimeRange(range).min.getTime() * 1000);
+          rep = liveCheckReport(records, schema, { enabled: !a.values['no-semconv'], ...(release ? { release } : {}) });
+        } finally {
+          await store.close();
+        }
+        const text = format === 'json' ? JSON.stringify(rep, null, 2) + '\n' : formatLiveCheck(rep) + '\n';
+        if (a.values.output) fs.writeFileSync(a.values.output, text);
+        else process.stdout.write(text);
+        return hasViolation(rep) ? 1 : 0;
+      }
       if (schema.health.length === 0) throw new UsageError('the schema declares no health checks');
       let report: HealthReport;
       if (a.values.remote) {
@@ -234,6 +276,11 @@ export const checkCommand: Command = {
       }
       return 0;
     }),
+};
+
+export const liveCheckCommand: Command = {
+  summary: "check received records against the schema, registries and semantic conventions (Weaver live-check JSON)",
+  run: (argv) => checkCommand.run(argv.includes('--help') || argv.includes('-h') ? argv : ['--conformance', '--format', 'json', ...argv]),
 };
 
 const INGEST_HELP = `usage: telemetry-lens ingest FILE... [--db FILE] [--signal traces|logs|metrics]

@@ -7,15 +7,21 @@
 //
 // Which records are checked: Logfire SDK calls (they carry logfire.msg_template), OTel log records,
 // span events, and any other span whose name matches a schema event. Plain instrumentation spans
-// (`GET /x`, `SELECT …`) that match nothing are not telemetry calls of this codebase and are skipped.
+// (`GET /x`, `SELECT …`) that match nothing are not telemetry calls of this codebase and are skipped,
+// unless they carry dotted keys the schema's Weaver registries or the built-in OpenTelemetry semantic
+// conventions define (`gen_ai.*` on a `chat gpt-4o` span): those keys are checked for type, value and
+// deprecation (TL004, TL005, TL017), the span itself is not.
 import { checkCalls, matchMessage } from '../lint/engine';
 import type { ArgValue, Range, Rule, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
 import type { LevelName, Schema } from '../schema/model';
 import { RULES } from '../rules/index';
+import { attributeLayers, type SemconvSettings } from '../schema/semconv';
 import type { RecordRow, ViolationRow } from './store/types';
 
 /** The rule names runtime conformance runs by default. */
-export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'unknown-attribute', 'attribute-type', 'attribute-value', 'wrong-level'] as const;
+export const RUNTIME_RULES = ['unknown-event', 'missing-attribute', 'unknown-attribute', 'attribute-type', 'attribute-value', 'wrong-level', 'deprecated-attribute'] as const;
+/** The rules run on records that match no event but carry registry / semantic-convention keys. */
+const LAYER_RULES = ['attribute-type', 'attribute-value', 'deprecated-attribute'];
 
 /** Attribute keys written by SDKs and instrumentation, never part of an event's own attributes. */
 const INTERNAL_PREFIXES = ['logfire.', 'code.', 'exception.', 'telemetry_lens.', 'otel.', 'thread.', 'process.'];
@@ -124,6 +130,8 @@ export interface ConformanceOptions {
   ruleSeverities?: Record<string, string>;
   /** Distinct record shapes remembered with their findings (default 20,000). */
   cacheSize?: number;
+  /** The built-in OpenTelemetry semantic conventions layer (on by default). */
+  semconv?: SemconvSettings;
 }
 
 export interface Conformance {
@@ -139,7 +147,23 @@ export interface Conformance {
 export function createConformance(schema: Schema, opts: ConformanceOptions = {}): Conformance {
   const wanted = new Set(opts.rules ?? RUNTIME_RULES);
   const rules: Rule[] = RULES.filter((r) => wanted.has(r.meta.name) || wanted.has(r.meta.code));
-  const settings = opts.ruleSeverities ? { rules: opts.ruleSeverities } : undefined;
+  const layerRules = rules.filter((r) => LAYER_RULES.includes(r.meta.name));
+  const settings = { ...(opts.ruleSeverities ? { rules: opts.ruleSeverities } : {}), ...(opts.semconv ? { semconv: opts.semconv } : {}) };
+  const layers = attributeLayers(schema, opts.semconv);
+  /** Does a record carry a dotted key some layer defines? (Decided once per key.) */
+  const layerKey = new Map<string, boolean>();
+  function hasLayerKey(r: RecordRow): boolean {
+    for (const key of Object.keys(r.attributes)) {
+      if (!key.includes('.')) continue;
+      let v = layerKey.get(key);
+      if (v === undefined) {
+        v = !skipped(key) && layers.some((l) => l.get(key) !== undefined);
+        if (layerKey.size < 10_000) layerKey.set(key, v);
+      }
+      if (v) return true;
+    }
+    return false;
+  }
   const cacheSize = opts.cacheSize ?? 20_000;
   type Found = { code: string; rule: string; severity: string; message: string; eventId: string | null };
   const cache = new Map<string, Found[]>();
@@ -176,7 +200,7 @@ export function createConformance(schema: Schema, opts: ConformanceOptions = {})
     schema,
     check(records: RecordRow[]): ViolationRow[] {
       const out: ViolationRow[] = [];
-      const todo: { r: RecordRow; key: string; call: TelemetryCall }[] = [];
+      const todo: { r: RecordRow; key: string; call: TelemetryCall; layerOnly: boolean }[] = [];
       const pushAll = (r: RecordRow, found: Found[]) => {
         for (const f of found) {
           const fp = r.attributes['code.filepath'];
@@ -200,31 +224,38 @@ export function createConformance(schema: Schema, opts: ConformanceOptions = {})
       };
       const pendingKeys = new Map<string, number>();
       for (const r of records) {
-        const template = recordTemplate(r, schema);
+        let template = recordTemplate(r, schema);
+        let layerOnly = false;
+        if (!template && r.kind !== 'pending_span' && r.span_name && hasLayerKey(r)) {
+          template = r.span_name;
+          layerOnly = true;
+        }
         if (!template) continue;
-        const key = shapeKey(r, template);
+        const key = (layerOnly ? 'L\u0001' : '') + shapeKey(r, template);
         const hit = cache.get(key);
         if (hit) {
           pushAll(r, hit);
           continue;
         }
         const index = todo.length;
-        todo.push({ r, key, call: callForRecord(r, template, 0) });
+        todo.push({ r, key, call: callForRecord(r, template, 0), layerOnly });
         if (!pendingKeys.has(key)) pendingKeys.set(key, index);
       }
       if (todo.length === 0) return out;
       // One engine run per distinct new shape, grouped by language (rules read the file's language).
       const firsts = [...pendingKeys.values()].map((line) => todo[line]);
-      const groups = new Map<SourceLanguage, typeof firsts>();
+      const groups = new Map<string, typeof firsts>();
       for (const t of firsts) {
-        const g = groups.get(t.call.language) ?? [];
+        const gk = `${t.call.language}|${t.layerOnly ? 1 : 0}`;
+        const g = groups.get(gk) ?? [];
         g.push(t);
-        groups.set(t.call.language, g);
+        groups.set(gk, g);
       }
-      for (const [language, group] of groups) {
+      for (const group of groups.values()) {
+        const language = group[0]!.call.language;
         const calls = group.map((t, i) => withLine(t.call, i));
         const byLine = new Map<number, Found[]>();
-        for (const f of checkCalls(calls, schema, { rules, settings, filePath: '<runtime>', language })) {
+        for (const f of checkCalls(calls, schema, { rules: group[0]!.layerOnly ? layerRules : rules, settings, filePath: '<runtime>', language })) {
           const list = byLine.get(f.range.start.line) ?? [];
           list.push({ code: f.code, rule: f.rule ?? ruleName.get(f.code) ?? f.code, severity: f.severity, message: f.message, eventId: f.eventId ?? null });
           byLine.set(f.range.start.line, list);

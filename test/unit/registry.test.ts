@@ -1,13 +1,16 @@
 // Weaver registries as schemas: hand-written registries (a two-registry dependency, a deprecated
 // attribute with a rename, templates, closed and open enums) through the real loader and linter.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { lintSource } from '../../server/lint/engine';
 import { packageRoot } from '../../server/paths';
 import { loadSchemaFile } from '../../server/schema/loader';
 import { loadRegistry } from '../../server/schema/registry';
-import { semconvLayer } from '../../server/schema/semconv';
+import { registryLookup, semconvLayer } from '../../server/schema/semconv';
 
 const dir = (name: string) => path.join(packageRoot(), 'test/fixtures/registries', name);
 const PY = 'from opentelemetry import trace\ntracer = trace.get_tracer(__name__)\n';
@@ -25,7 +28,7 @@ describe('Weaver registry loader', () => {
     assert.deepEqual(levels, { 'acme.tenant.id': 'required', 'acme.tier': 'recommended', 'app.step': 'conditionally_required', 'app.mode': 'opt_in' });
     assert.equal(run.attributes.find((a) => a.name === 'acme.tenant.id')!.required, true);
     // The lookup: own definitions, and the dependency's attributes the registry references.
-    const get = (k: string) => r.attributes.get(k);
+    const get = (k: string) => registryLookup(r.attributes).get(k);
     assert.equal(get('app.ratio')?.type, 'float');
     assert.deepEqual([get('app.tags')?.type, get('app.tags')?.items], ['array', 'string']);
     assert.deepEqual([get('app.mode')?.type, get('app.mode')?.open], ['enum', true]);
@@ -38,8 +41,8 @@ describe('Weaver registry loader', () => {
   test('the dependency itself: deprecated with renamed_to, template attributes', () => {
     const r = loadRegistry(dir('acme'));
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.attributes.get('acme.legacy_tenant')?.deprecated, { reason: 'renamed', replacement: 'acme.tenant.id' });
-    const t = r.attributes.get('acme.header.x_request_id');
+    assert.deepEqual(registryLookup(r.attributes).get('acme.legacy_tenant')?.deprecated, { reason: 'renamed', replacement: 'acme.tenant.id' });
+    const t = registryLookup(r.attributes).get('acme.header.x_request_id');
     assert.equal(t?.name, 'acme.header');
     assert.equal(t?.template, true);
     assert.deepEqual(r.events.map((e) => e.name).sort(), ['acme.audit', 'acme.internal']);
@@ -55,6 +58,15 @@ describe('Weaver registry loader', () => {
     has(/^bad\.yaml:7:9 attribute 'nothing\.here' is not defined in this registry or its dependencies/);
     has(/^bad\.yaml:10:14 group 'span\.bad' extends 'attributes\.missing', which is not defined/);
     has(/^syntax\.yaml:4:\d+ YAML syntax error/);
+  });
+
+  test("Weaver's version 2 files: attributes by key, attribute groups, spans by type with ref_group", () => {
+    const r = loadRegistry(dir('v2'));
+    assert.deepEqual(r.errors, []);
+    const span = r.events.find((e) => e.name === 'shop.checkout');
+    assert.equal(span?.kind, 'span');
+    assert.deepEqual(span?.attributes.map((a) => `${a.name}:${a.requirement ?? '-'}`), ['shop.order.id:required', 'shop.channel:-']);
+    assert.deepEqual(registryLookup(r.attributes).get('shop.channel')?.allowed, ['web', 'app']);
   });
 
   test('a circular dependency is an error, not a hang', () => {
@@ -109,6 +121,15 @@ describe('registries wherever a schema is', () => {
     assert.match(r.errors[0]!.message, /registry '\.\/missing' is not a directory/);
   });
 
+  test('a registry schema survives the copy to lint worker threads', async () => {
+    const { schema } = loadSchemaFile(dir('acme'));
+    const copy = structuredClone(schema);
+    const source = `${PY}with tracer.start_as_current_span("work") as span:\n    span.set_attribute("acme.legacy_tenant", tid)\n`;
+    const r = await lintSource({ source, language: 'python', filePath: 'a.py', schema: copy });
+    assert.deepEqual(r.ruleErrors, []);
+    assert.deepEqual(r.findings.map((f) => f.code), ['TL017']);
+  });
+
   test('registry layers come before the built-in conventions', async () => {
     const { schema } = loadSchemaFile(dir('app'));
     const source = `${PY}with tracer.start_as_current_span("x") as span:\n    span.set_attribute("gen_ai.usage.prompt_tokens", 1)\n`;
@@ -130,6 +151,42 @@ describe('built-in semantic conventions', () => {
     assert.ok(l.withPrefix('gen_ai.usage.').some((a) => a.name === 'gen_ai.usage.output_tokens'));
     // 1.44.0: the GenAI conventions moved out; the old names remain as deprecated entries.
     assert.ok(semconvLayer('1.44.0')!.get('gen_ai.usage.prompt_tokens')?.deprecated);
+    // 1.44.0 defines some namespaces in Weaver's version 2 format (server.* among them)
+    assert.equal(semconvLayer('1.44.0')!.get('server.address')?.type, 'string');
     assert.equal(semconvLayer('0.0.1'), undefined);
+  });
+});
+
+describe('telemetry-lens lint with registries and the built-in conventions', () => {
+  const CLI = path.join(packageRoot(), 'dist', 'server', 'cli.js');
+  const run = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-semconv-'));
+  fs.writeFileSync(
+    path.join(tmp, 'agent.py'),
+    `${PY}with tracer.start_as_current_span("work") as span:\n    span.set_attribute("acme.legacy_tenant", tid)\n    span.set_attribute("gen_ai.usage.prompt_tokens", 3)\n`,
+  );
+
+  test('--schema DIR reads a Weaver registry; the built-in conventions apply unless --no-semconv', () => {
+    const r = run(['lint', '--schema', dir('acme'), '--format', 'json', 'agent.py'], tmp);
+    assert.equal(r.stderr, '');
+    const found = (JSON.parse(r.stdout) as { code: string; message: string }[]).map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(found, [
+      'TL017 Attribute `acme.legacy_tenant` is deprecated in the registry acme; use `acme.tenant.id`',
+      'TL017 Attribute `gen_ai.usage.prompt_tokens` is deprecated in the OpenTelemetry semantic conventions 1.41.1; use `gen_ai.usage.input_tokens`',
+    ]);
+    const off = run(['lint', '--schema', dir('acme'), '--no-semconv', '--format', 'json', 'agent.py'], tmp);
+    assert.equal((JSON.parse(off.stdout) as unknown[]).length, 1);
+    const bad = run(['lint', '--semconv-release', '9.9.9', 'agent.py'], tmp);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown release '9\.9\.9'/);
+  });
+
+  test('a broken registry is a schema error with its position (exit 2)', () => {
+    const r = run(['lint', '--schema', dir('broken'), 'agent.py'], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bad\.yaml:7:9: error: attribute 'nothing\.here' is not defined/);
   });
 });
