@@ -128,7 +128,7 @@ export const USER_ONLY_SETTINGS: readonly (keyof Settings)[] = ['logfire.baseUrl
  * `capabilities.untrustedWorkspaces.restrictedConfigurations`): what runs (agentCommand), where queries
  * go (backend, logfire.baseUrl) and where the store is written (store.path).
  */
-export const RESTRICTED_SETTINGS: readonly (keyof Settings)[] = ['backend', 'logfire.baseUrl', 'agentCommand', 'store.path'];
+export const RESTRICTED_SETTINGS: readonly (keyof Settings)[] = ['backend', 'logfire.baseUrl', 'agentCommand', 'store.path', 'query.timeoutSeconds'];
 
 /** The values of one setting per level, as VS Code's `WorkspaceConfiguration.inspect()` reports them. */
 export interface InspectedSetting<T> {

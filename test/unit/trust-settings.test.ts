@@ -18,7 +18,7 @@ test('the manifest declares limited untrusted-workspace support with exactly the
   assert.ok(typeof u.description === 'string' && u.description.length > 20, 'says what is limited');
   assert.deepEqual([...u.restrictedConfigurations].sort(), RESTRICTED_SETTINGS.map((k) => `telemetryLens.${k}`).sort());
   for (const k of RESTRICTED_SETTINGS) assert.ok(k in DEFAULT_SETTINGS, k);
-  for (const k of ['backend', 'logfire.baseUrl', 'agentCommand']) assert.ok(RESTRICTED_SETTINGS.includes(k as never), k);
+  for (const k of ['backend', 'logfire.baseUrl', 'agentCommand', 'query.timeoutSeconds']) assert.ok(RESTRICTED_SETTINGS.includes(k as never), k);
 });
 
 test('user-only settings cannot be set by a workspace (application scope)', () => {
