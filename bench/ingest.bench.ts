@@ -7,6 +7,7 @@
 //   npm run bench -- ingest [--seconds 20] [--senders 3] [--batch 1024] [--inflight 4] [--health 0|1] [--conformance 0|1]
 //   [--semi-space MB]  (the receiver's --max-semi-space-size, default 64; 0 = V8's default)
 //   [--memory MB]  (the store's DuckDB memory limit, as telemetryLens.store.memoryLimitMB; default the store's)
+//   [--queue ROWS] [--txn ROWS]  (the write queue's maxQueuedRows / maxBatchRows; default the receiver's)
 //   [--pregen N]   (create N spans per sender before the clock starts, then send them all)
 //   [--traffic demo|nonconforming]  (what the spans carry, see spanMaker; default demo)
 //   --path N       (no HTTP, no sender processes: N requests of --batch spans serialised up front with the
@@ -31,7 +32,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTraces, TraceRequest } from '../server/telemetry/otlp/decode';
 import { mapTraces } from '../server/telemetry/map';
 import { TelemetryStore } from '../server/telemetry/store';
-import { IngestQueue, type CommittedBatch } from '../server/telemetry/ingest';
+import { DEFAULT_MAX_BATCH_ROWS, DEFAULT_MAX_QUEUED_ROWS, IngestQueue, type CommittedBatch } from '../server/telemetry/ingest';
+import type { RecordRow } from '../server/telemetry/store/types';
 import { OtlpReceiver } from '../server/telemetry/receiver';
 import { runHealthChecks } from '../server/telemetry/health';
 import { localBackend } from '../server/telemetry/sql/index';
@@ -510,7 +512,13 @@ async function main(): Promise<void> {
   const schema = bundledSchema();
   // As in the language server: every received record is checked against the (bundled) schema.
   const checker = createConformance(schema);
-  const queue = new IngestQueue(store, withConformance ? { check: (rows) => checker.check(rows) } : {});
+  const queueRows = arg('queue', 0);
+  const txnRows = arg('txn', 0);
+  const queue = new IngestQueue(store, {
+    ...(withConformance ? { check: (rows: RecordRow[]) => checker.check(rows) } : {}),
+    ...(queueRows > 0 ? { maxQueuedRows: queueRows } : {}),
+    ...(txnRows > 0 ? { maxBatchRows: txnRows } : {}),
+  });
   const receiver = await OtlpReceiver.start({ queue, port: 0 });
   const commits: CommittedBatch[] = [];
   receiver.onCommitted((b) => commits.push(b));
@@ -522,6 +530,7 @@ async function main(): Promise<void> {
   // Health checks every second while ingest runs; RSS sampled alongside.
   const healthMs: number[] = [];
   const rss: number[] = [];
+  const heap: number[] = [];
   let healthErrors = 0;
   let sendersDone = false;
   await started.go();
@@ -536,7 +545,9 @@ async function main(): Promise<void> {
         healthMs.push(performance.now() - h0);
         healthErrors += report.checks.filter((c) => c.verdict === 'error').length;
       }
-      rss.push(process.memoryUsage().rss);
+      const m = process.memoryUsage();
+      rss.push(m.rss);
+      heap.push(m.heapUsed + m.external);
       const wait = 1000 - (performance.now() - h0);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
@@ -554,6 +565,7 @@ async function main(): Promise<void> {
   const commitLat = commits.map((c) => c.latencyMs);
   const rows: [string, string][] = [
     ['senders × batch × in-flight', `${senders} × ${batch} × ${inflight}`],
+    ['write queue rows / transaction rows at most', `${queueRows || DEFAULT_MAX_QUEUED_ROWS} / ${txnRows || DEFAULT_MAX_BATCH_ROWS}`],
     ['traffic', TRAFFIC],
     ['receiver young generation (--max-semi-space-size)', semiSpace()],
     ['span creation', pregen > 0 ? `before the clock (${pregen.toLocaleString('en-US')} per sender)` : 'while sending'],
@@ -576,6 +588,7 @@ async function main(): Promise<void> {
     ['health checks in error', String(healthErrors)],
     ['store memory limit (DuckDB memory_limit)', String((await store.query(`SELECT current_setting('memory_limit')`)).rows[0][0])],
     ['receiver RSS p50 / max (MB; sampled each second)', `${(pct(rss, 50) / 1024 / 1024).toFixed(0)} / ${(Math.max(...rss) / 1024 / 1024).toFixed(0)}`],
+    ['receiver JS heap + external max (MB; the rest of RSS is mostly DuckDB)', (Math.max(...heap) / 1024 / 1024).toFixed(0)],
     ['receiver peak RSS (MB; whole run)', (process.resourceUsage().maxRSS / 1024).toFixed(0)],
     ['machine load average (1 min) at end', os.loadavg()[0].toFixed(1)],
     ['database file + WAL (MB)', ((fs.statSync(dbPath).size + (fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`).size : 0)) / 1024 / 1024).toFixed(0)],
