@@ -60,6 +60,11 @@ export class PyScope {
       }
       out.push(at ? { name, what, at } : { name, what });
     }
+    // Which span a `span.set_attribute(...)` is tied to depends on the region each binding holds in:
+    // an edit inside such a region re-reads the whole file (see document.ts `sameBindings`).
+    for (const [name, list] of this.spans) {
+      for (const b of list) out.push({ name: `${name}#region`, what: `span-region:${b.message ? this.source.slice(b.message.startIndex, b.message.endIndex) : ''}`, at: b.scope });
+    }
     return out;
   }
 

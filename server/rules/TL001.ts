@@ -31,8 +31,19 @@ function stem(w: string): string {
   return s.length >= 3 ? s : w;
 }
 
-/** The placeholders and the stems of the other words of a message. */
+const meanings = new Map<string, { fields: Set<string>; stems: Set<string> }>();
+
+/** The placeholders and the stems of the other words of a message (memoised: messages recur). */
 function meaningOf(text: string): { fields: Set<string>; stems: Set<string> } {
+  let m = meanings.get(text);
+  if (!m) {
+    if (meanings.size >= 5000) meanings.clear();
+    meanings.set(text, (m = computeMeaning(text)));
+  }
+  return m;
+}
+
+function computeMeaning(text: string): { fields: Set<string>; stems: Set<string> } {
   let fields: Set<string>;
   let rest = text;
   try {
