@@ -10,7 +10,7 @@
 // server, which re-lints a module's dependents when its handles change.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ImportedHandles, mayContainTelemetry } from '../languages';
+import type { ImportedHandles } from '../languages';
 import { type PyDefinition, type PyImportRef, decodeLocalRecv, evalPythonExpr, pythonImportRefs, pythonModuleDefinitions } from '../languages/python-exports';
 import type { Recv as PyRecv } from '../languages/python-receivers';
 import type { Recv as TsRecv } from '../languages/typescript';
@@ -41,29 +41,39 @@ export class HandleIndex {
   /** Per importing file: the module files its last resolution went through (kept across changes). */
   private readonly deps = new Map<string, Set<string>>();
 
-  /** Does the file import names from project modules (so `importsFor` may find handles)? */
+  /**
+   * Does the file import names that may come from project modules (a relative import, or a module or
+   * name some workspace file is named after), so that `importsFor` may find handles? Files importing
+   * only other packages (`from dataclasses import field`) are not held back for the index.
+   */
   hasImports(file: string): boolean {
     const e = this.files.get(file);
-    return !!e && ((e.pyRefs?.length ?? 0) > 0 || (e.tsRefs?.length ?? 0) > 0);
+    if (!e) return false;
+    if (e.tsRefs?.length) return true;
+    for (const ref of e.pyRefs ?? []) {
+      if (ref.level > 0) return true;
+      const last = ref.module.slice(ref.module.lastIndexOf('.') + 1);
+      if (this.pyByName.has(last) || (ref.name !== undefined && this.pyByName.has(ref.name))) return true;
+    }
+    return false;
+  }
+
+  /** Make a file known by path (module lookups find it) before its text is read. */
+  declare(file: string, language: SourceLanguage): void {
+    if (!this.files.has(file)) this.set(file, language);
   }
 
   /**
-   * Add or replace a file. `source` undefined: the text is read from disk when needed. Replacing a
-   * file forgets every resolution (they are recomputed on demand).
+   * Add or replace a file. `source`: its text, scanned for imports now; its definitions are read
+   * when a module imports from it — from `source` when `keep` (an editor's unsaved text), else from
+   * disk (nothing is held per file but its import list). Replacing a file forgets every resolution.
    */
-  set(file: string, language: SourceLanguage, source?: string): void {
+  set(file: string, language: SourceLanguage, source?: string, keep = false): void {
     const old = this.files.get(file);
-    const e: Entry = { language, source };
+    const e: Entry = { language, source: keep ? source : undefined };
     if (source !== undefined) {
       if (language === 'python') e.pyRefs = pythonImportRefs(source);
       else e.tsRefs = tsImportRefs(source);
-      // A module that names no telemetry library and imports nothing from the project defines no handle.
-      // (`export * from './obs'` re-exports without importing.)
-      if (!mayContainTelemetry(source, language) && !(e.pyRefs ?? e.tsRefs)!.length && (language === 'python' || !/from\s*['"]\.\.?\//.test(source))) {
-        e.source = undefined;
-        if (language === 'python') e.pyDefs = new Map();
-        else e.tsFacts = { defs: new Map(), exports: new Map(), starExports: [] };
-      }
     }
     this.files.set(file, e);
     if (!old && language === 'python') {
@@ -147,9 +157,7 @@ export class HandleIndex {
   }
 
   private text(file: string, e: Entry): string {
-    const s = e.source ?? readText(file);
-    e.source = undefined;
-    return s;
+    return e.source ?? readText(file);
   }
 
   // ---- Python ---------------------------------------------------------------------------------

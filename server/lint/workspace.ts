@@ -212,6 +212,7 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
   // Files importing names from project modules wait until every file has been seen by the handle
   // index (the module defining a handle may come later in the list); the others go at once.
   const handles = opts.handles ?? new HandleIndex();
+  for (const f of files) handles.declare(f.path, f.language);
   const deferred: { i: number; source: string }[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i];

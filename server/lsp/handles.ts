@@ -11,18 +11,19 @@ export class WorkspaceHandles {
   private readonly signatures = new Map<string, string>();
 
   /**
-   * Record a file's current text (undefined: read it from disk when needed). Returns the files whose
-   * imported handles changed with it (to lint again).
+   * Record a file's current text (undefined: read it from disk when needed; `unsaved`: an open
+   * document's text, kept instead of the disk's). Returns the files whose imported handles changed
+   * with it (to lint again).
    */
-  update(file: string, language: SourceLanguage, text?: string): string[] {
+  update(file: string, language: SourceLanguage, text?: string, unsaved = false): string[] {
     const dependents = this.index.dependentsOf(file);
     if (dependents.length === 0) {
       this.signatures.delete(file);
-      this.index.set(file, language, text);
+      this.index.set(file, language, text, unsaved);
       return [];
     }
     const before = this.signatures.get(file) ?? this.index.exportsSignature(file);
-    this.index.set(file, language, text);
+    this.index.set(file, language, text, unsaved);
     const after = this.index.exportsSignature(file);
     this.signatures.set(file, after);
     return after === before ? [] : dependents;

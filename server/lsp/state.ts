@@ -386,7 +386,7 @@ export class LanguageServerState {
     const schema = this.schemaFor(doc.path);
     const t0 = performance.now();
     const handles = doc.path ? this.folderOf(doc.path)?.handles : undefined;
-    const changed = handles ? handles.update(doc.path, doc.language, doc.text.getText()) : [];
+    const changed = handles ? handles.update(doc.path, doc.language, doc.text.getText(), true) : [];
     const imports = handles?.importsFor(doc.path);
     let out: { findings: Finding[]; calls: AnalyzedCall[] };
     try {
@@ -515,7 +515,7 @@ export class LanguageServerState {
         // open documents take part in the handle index with their unsaved text
         for (const p of listed) {
           const doc = this.docs.byPath(p);
-          if (doc?.language) folder.handles.update(p, doc.language, doc.text.getText());
+          if (doc?.language) folder.handles.update(p, doc.language, doc.text.getText(), true);
         }
         const total = listed.length;
         let done = listed.length - toLint.length;

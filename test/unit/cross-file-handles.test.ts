@@ -158,7 +158,7 @@ describe('handles imported from project modules', () => {
     assert.equal((index.importsFor(runner)!.LOG as { t: string }).t, 'structlog');
     assert.ok(index.dependentsOf(logs).includes(runner));
     const before = index.exportsSignature(logs);
-    index.set(logs, 'python', 'import logging\n\nLOG = logging.getLogger(__name__)\n');
+    index.set(logs, 'python', 'import logging\n\nLOG = logging.getLogger(__name__)\n', true);
     assert.notEqual(index.exportsSignature(logs), before);
     assert.equal((index.importsFor(runner)!.LOG as { t: string }).t, 'stdlib');
     assert.equal(index.importsFor(runner)!.make_logger, undefined);
