@@ -24,6 +24,7 @@ import { findCallSites, type EventsTree } from './views/events';
 import { HealthView } from './views/health';
 import { RUNS_VIEW, type RunNode, type RunsTree } from './views/runs';
 import { openSource, type WaterfallPanels } from './views/waterfall';
+import { ComparePanel } from './views/compare';
 
 export interface Parts {
   health: HealthView;
@@ -180,7 +181,10 @@ async function switchBackend(lens: Lens, to?: Backend): Promise<void> {
 }
 
 export function registerCommands(lens: Lens, p: Parts): vscode.Disposable[] {
+  const compare = new ComparePanel(lens);
   const table: [string, (...args: never[]) => unknown][] = [
+    ['telemetryLens.compareRuns', () => compare.compare()],
+    ['telemetryLens.compareWith', (n?: RunNode) => compare.compare(n?.kind === 'run' ? n.run.runId : undefined)],
     ['telemetryLens.lintWorkspace', () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Telemetry Lens: linting workspace…' }, async () => {
         const r = await lens.client.sendRequest(LintWorkspace).then((x) => x, (err: unknown) => lens.fail('lint failed', err));

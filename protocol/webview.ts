@@ -1,7 +1,7 @@
 // Messages between the extension and its webviews (Health view, trace waterfall, query results).
 // Each direction is a discriminated union on `type`; both sides import these types only.
 import type { Backend } from './settings';
-import type { ChartData, HealthReport, QueryResult, ReceiverStatus, TraceDetail } from './protocol';
+import type { ChartData, HealthReport, QueryResult, ReceiverStatus, RunComparison, TraceDetail } from './protocol';
 
 /** Time ranges offered by the Health view's selector. */
 export const TIME_RANGES = ['15m', '1h', '6h', '12h', '24h', '7d', '30d'] as const;
@@ -59,4 +59,9 @@ export type QueryFromWebview =
   | { type: 'export'; format: 'csv' | 'json'; order: number[] }
   | { type: 'rerun' };
 
-export type AnyFromWebview = HealthFromWebview | WaterfallFromWebview | QueryFromWebview;
+// ---------- Run comparison ----------
+
+export type CompareToWebview = { type: 'comparison'; comparison: RunComparison } | { type: 'error'; message: string };
+export type CompareFromWebview = { type: 'ready' } | { type: 'copy'; text: string };
+
+export type AnyFromWebview = HealthFromWebview | WaterfallFromWebview | QueryFromWebview | CompareFromWebview;

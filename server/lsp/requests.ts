@@ -17,6 +17,7 @@ import {
   LintWorkspace,
   ListEvents,
   ListRuns,
+  CompareRuns,
   ListTraces,
   PrepareRun,
   EndRun,
@@ -136,6 +137,7 @@ export function registerCustomRequests(connection: Connection, state: LanguageSe
 
   connection.onRequest(ListRuns, guard0(async () => (await telemetry()).listRuns()));
   connection.onRequest(ListTraces, guard(async (p) => (await telemetry()).listTraces(p.runId)));
+  connection.onRequest(CompareRuns, guard(async (p) => (await telemetry()).compareRuns(p.runA, p.runB)));
   connection.onRequest(GetTrace, guard(async (p) => (await telemetry()).getTrace(p.traceId)));
   connection.onRequest(GetChartData, guard(async (p) => (await telemetry()).chartData(p)));
 

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodeLensRefreshRequest, DiagnosticSeverity } from 'vscode-languageserver';
-import type { AgentRun, ChartData, HealthReport, ImportSummary, LogfireTarget, QueryResult, ReceiverStatus, TraceDetail, TraceSummary } from '../../protocol/protocol';
+import type { AgentRun, ChartData, HealthReport, ImportSummary, LogfireTarget, QueryResult, ReceiverStatus, RunComparison, TraceDetail, TraceSummary } from '../../protocol/protocol';
 import { bundledSchema } from '../schema/loader';
 import { StoreChanged, ShowOutput } from '../../protocol/protocol';
 import type { Backend, Settings } from '../../protocol/settings';
@@ -21,6 +21,7 @@ import { generateDemoRecords } from '../telemetry/demo';
 import { importRecordFiles } from '../telemetry/bulk';
 import { exportRecords, formatOf, type ExportFormat } from '../telemetry/export';
 import { chartData, getTrace, listRuns, listTraces, runtimeCounts } from '../telemetry/views';
+import { compareRuns } from '../telemetry/compare';
 import { createConformance } from '../telemetry/conformance';
 import { StoreSpanExporter } from '../telemetry/selftrace';
 import { trace } from '@opentelemetry/api';
@@ -427,6 +428,12 @@ export class TelemetryService {
 
   async listRuns(): Promise<AgentRun[]> {
     return listRuns(await this.ensureStore());
+  }
+
+  /** Run B against run A, with the workspace schema's `compare:` limits. */
+  async compareRuns(runA: string, runB: string): Promise<RunComparison> {
+    const schema = this.state.schemaFor(this.state.primaryFolder()?.path ?? '');
+    return compareRuns(await this.ensureStore(), runA, runB, schema.compare ?? {});
   }
 
   async listTraces(runId: string): Promise<TraceSummary[]> {
