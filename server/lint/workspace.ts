@@ -157,11 +157,14 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
   // Without a naming convention in the project's schema, TL009 compares names with the project's
   // dominant style: the files are read first (one regular expression pass each) to infer it.
   let texts: (string | FileResult | undefined)[] | undefined;
+  let parseNeeded: boolean[] | undefined;
   if (opts.settings?.projectStyle === undefined && !declaresEventNameStyle(opts.schema)) {
     texts = files.map(readSource);
     const counts = new Map<NameShape, number>();
-    texts.forEach((t, i) => {
-      if (typeof t === 'string' && !isTestPath(files[i].path) && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings })) countEventNames(t, counts);
+    parseNeeded = texts.map((t, i) => {
+      const need = typeof t === 'string' && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings });
+      if (need && !isTestPath(files[i].path)) countEventNames(t as string, counts);
+      return need;
     });
     const projectStyle = inferProjectStyle(counts);
     opts = { ...opts, settings: { ...opts.settings, projectStyle } };
@@ -195,7 +198,7 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
     const read = texts ? texts[i]! : readSource(f);
     if (texts) texts[i] = undefined;
     if (typeof read !== 'string') finish(i, read);
-    else if (!needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings })) finish(i, await lintText(f, read, opts));
+    else if (!(parseNeeded ? parseNeeded[i] : needsParse({ source: read, language: f.language, schema: opts.schema, settings: opts.settings }))) finish(i, await lintText(f, read, opts));
     else if (pool || eager) (pool ?? startPool()).add(i, f, read);
     else {
       parse.push({ i, source: read });
