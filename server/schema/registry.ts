@@ -293,8 +293,10 @@ class Loader {
       else this.err(file, pos, ext, "'extends' must be a group id");
     }
     const attrs = node.get('attributes', true) as YamlNode | undefined;
-    if (attrs && !isSeq(attrs)) this.err(file, pos, attrs, "'attributes' must be a list");
-    else if (attrs) {
+    // The older `prefix:` of an attribute group: its definitions' ids are relative to it.
+    const prefix = scalar((node.get('prefix', true) as YamlNode) ?? null);
+    if (attrs && !isSeq(attrs) && !(isScalar(attrs) && attrs.value === null)) this.err(file, pos, attrs, "'attributes' must be a list");
+    else if (attrs && isSeq(attrs)) {
       for (const a of attrs.items as YamlNode[]) {
         const rg = isMap(a) ? scalar((a.get('ref_group', true) as YamlNode) ?? null) : undefined;
         if (typeof rg === 'string') {
@@ -303,6 +305,7 @@ class Loader {
         }
         const raw = this.attribute(a, file, pos, id);
         if (!raw) continue;
+        if (raw.id && typeof prefix === 'string' && prefix) raw.id = `${prefix}.${raw.id}`;
         g.attrs.push(raw);
         if (raw.id) {
           const prev = reg.defs.get(raw.id);
