@@ -117,6 +117,8 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
       // The fixture agent resolves @pydantic/logfire-node from the project's node_modules.
       env: { NODE_PATH: path.join(root, 'node_modules') },
     });
+    // The bundled example's sources, so that demo traffic (which names their calls) resolves to files.
+    fs.cpSync(path.join(root, 'examples', 'code-puppy', 'code_puppy'), path.join(server.workspace, 'code_puppy'), { recursive: true });
     const t0 = Date.now();
     server.installExtension();
     metrics.installExtensionMs = Date.now() - t0;
@@ -196,6 +198,77 @@ describe('Telemetry Lens in code-server (packaged VSIX, headless Chromium)', { s
     await wb.setPaneExpanded('Agent Runs', true);
     await wb.setPaneExpanded('Events', true);
     await wb.setSidebarWidth(480);
+  });
+
+  it('(b2) the Health view at 1280×800 beside Agent Runs and Events shows every verdict', async () => {
+    assert.ok(wb, 'workbench not started');
+    const page = wb.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await wb.setSidebarWidth(320);
+      await wb.setPaneExpanded('Agent Runs', true);
+      await wb.setPaneExpanded('Events', true);
+      const frame = (await waitFor('the Health webview', async () => (await wb?.framesWith('article.card'))?.[0], 30_000));
+      const fit = await waitFor('every card inside the Health view', async () => {
+        const r = await frame.evaluate(() => {
+          window.scrollTo(0, 0); // as the view opens: the earlier step scrolled to the charts
+          const cards = Array.from(document.querySelectorAll('article.card')).map((e) => e.getBoundingClientRect());
+          return {
+            n: cards.length, h: window.innerHeight, w: window.innerWidth,
+            top: Math.min(...cards.map((c) => c.top)), bottom: Math.max(...cards.map((c) => c.bottom)), right: Math.max(...cards.map((c) => c.right)),
+          };
+        });
+        return r.n >= 4 && r.top >= 0 && r.bottom <= r.h + 1 && r.right <= r.w + 1 ? r : undefined;
+      }, 15_000, async () => JSON.stringify(await frame.evaluate(() => ({ h: window.innerHeight, w: window.innerWidth, cards: Array.from(document.querySelectorAll('article.card')).map((e) => e.getBoundingClientRect().bottom) }))));
+      metrics.healthViewAt1280x800 = fit;
+      await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+      const shot = await wb.screenshot('e2e-health-1280x800.png');
+      if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, path.join(root, 'docs', 'images', 'e2e-health-1280x800.png'));
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await wb.setSidebarWidth(480);
+    }
+  });
+
+  it('(b3) jump-to-source from a demo span lands on the emitting line of the example', async () => {
+    assert.ok(wb, 'workbench not started');
+    const page = wb.page;
+    await wb.setPaneExpanded('Agent Runs', true);
+    const run = await wb.treeRow('Agent Runs', /demo-/);
+    await run.click();
+    const traceRow = await wb.treeRow('Agent Runs', /agent run /);
+    await traceRow.click();
+    const frame = await waitFor('the waterfall of a demo trace', async () => (await wb?.framesWith('.span-row'))?.[0], 30_000);
+    await frame.locator('.span-row', { hasText: 'Workload routing' }).first().click();
+    await frame.locator('#open-source').click();
+    // The routing log of the demo is the logfire.info call at base_agent.py line 36.
+    await waitFor('base_agent.py open at line 36', async () => {
+      // Each editor group has an active tab: the one showing base_agent.py must be among them.
+      const tab = await page.locator('.tabs-container .tab.active', { hasText: 'base_agent.py' }).count();
+      const pos = await page.locator('#status\\.editor\\.selection').innerText().catch(() => '');
+      return tab > 0 && /Ln 36,/.test(pos) ? true : undefined;
+    }, 30_000, async () => `active tabs: ${(await page.locator('.tabs-container .tab.active').allInnerTexts().catch(() => [])).join(' | ')}; position: ${await page.locator('#status\\.editor\\.selection').innerText().catch(() => '?')}`);
+    const line = await page.locator('.monaco-editor .view-line').filter({ hasText: 'logfire.info(' }).count();
+    assert.ok(line >= 1, 'the editor shows the logfire.info call');
+    const shot = await wb.screenshot('e2e-jump-to-source.png');
+    if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, path.join(root, 'docs', 'images', 'e2e-jump-to-source.png'));
+  });
+
+  it('(b4) "Compare Runs…" shows two demo runs side by side', async () => {
+    assert.ok(wb, 'workbench not started');
+    await wb.runCommand('Telemetry Lens: Compare Runs…');
+    await wb.pickRow((l) => /^demo-/.test(l), 'the first demo run');
+    await wb.pickRow((l) => /^demo-/.test(l), 'a second demo run');
+    const frame = await waitFor('the comparison tables', async () => (await wb?.framesWith('#table-spans tbody tr'))?.[0], 60_000,
+      async () => `errors: ${(await wb?.framesWith('#error'))?.length ?? 0}`);
+    const rows = await frame.locator('#table-spans tbody tr').allInnerTexts();
+    assert.ok(rows.some((r) => /agent run \{agent\}/.test(r)), rows.join('\n'));
+    assert.match(await frame.locator('#run-a').innerText(), /^A: demo-/);
+    assert.match(await frame.locator('#run-b').innerText(), /^B: demo-/);
+    metrics.compareSpanRows = rows.length;
+    const shot = await wb.screenshot('e2e-compare.png');
+    if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, path.join(root, 'docs', 'images', 'e2e-compare.png'));
+    await wb.page.keyboard.press('Control+W');
   });
 
   it('(c) "Run Query…" from the palette returns rows in the results table', async () => {

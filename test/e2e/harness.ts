@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { packageRoot } from '../../server/paths';
 
 export const root = packageRoot();
@@ -438,6 +438,18 @@ export class Workbench {
       }
     }
     return out;
+  }
+
+  /** The first row of a tree view pane whose text matches `re` (a locator; waits for it). */
+  async treeRow(paneTitle: string, re: RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const pane = this.page.locator('.pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${paneTitle}"]`) });
+    const rows = pane.locator('.monaco-list-row');
+    const i = await waitFor(`a ${paneTitle} row matching ${re}`, async () => {
+      const texts = await rows.allInnerTexts();
+      const k = texts.findIndex((t) => re.test(t));
+      return k >= 0 ? k + 1 : undefined;
+    }, timeoutMs, async () => (await rows.allInnerTexts()).join('\n'));
+    return rows.nth(i - 1);
   }
 
   /** The rows of a tree view pane (by its title), e.g. "Agent Runs". */
