@@ -7,7 +7,7 @@ import { pushHistory } from './history';
 import { isCancellation, type Lens } from './lens';
 import { readSettings } from './lsp';
 import { logfireTarget } from './trust';
-import { toCsv, toJson } from './webview/format';
+import { toCsv, toJson } from '../protocol/format';
 import { renderPage, webviewOptions } from './webview/host';
 
 const HISTORY_KEY = 'telemetryLens.queryHistory';

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { GetReceiverStatus, type ReceiverStatus } from '../protocol/protocol';
 import type { Lens } from './lens';
-import { formatCount } from './webview/format';
+import { formatCount } from '../protocol/format';
 
 export class ReceiverStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('telemetryLens.receiver', vscode.StatusBarAlignment.Left, 20);

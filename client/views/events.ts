@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { FindCallSites, ListEvents, type EventSummary, type Location } from '../../protocol/protocol';
 import type { Lens } from '../lens';
 import { Throttle } from '../throttle';
-import { formatCount } from '../webview/format';
+import { formatCount } from '../../protocol/format';
 import { untrustedMarkdown } from './runs';
 import { eventTooltip } from './tooltips';
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { GetTrace, ListRuns, ListTraces, type AgentRun, type SpanDetail, type TraceSummary } from '../../protocol/protocol';
 import type { Lens } from '../lens';
 import { Throttle } from '../throttle';
-import { buildSpanTree, formatDuration, levelName, plural, type SpanNode } from '../webview/format';
+import { buildSpanTree, formatDuration, levelName, plural, type SpanNode } from '../../protocol/format';
 import { runTooltip, spanTooltip } from './tooltips';
 
 export const RUNS_VIEW = 'telemetryLens.runs';

@@ -3,7 +3,7 @@
 // as links, images or emphasis. The tree views render these with `isTrusted` false (no command links),
 // without HTML and without theme icons. No `vscode` import: unit-tested on its own.
 import type { AgentRun, EventSummary, SpanDetail } from '../../protocol/protocol';
-import { levelName, plural } from '../webview/format';
+import { levelName, plural } from '../../protocol/format';
 
 const MAX_TEXT = 500;
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { GetTrace, type TraceDetail } from '../../protocol/protocol';
 import type { WaterfallFromWebview, WaterfallToWebview } from '../../protocol/webview';
 import type { Lens } from '../lens';
-import { sourceLine } from '../webview/format';
+import { sourceLine } from '../../protocol/format';
 import { renderPage, webviewOptions } from '../webview/host';
 
 export const WATERFALL_PANEL = 'telemetryLens.traceWaterfall';

@@ -2,7 +2,7 @@
 // highlighted (worse in B: error colour; better: pass colour). Everything arrives as CompareToWebview.
 import type { RunComparison } from '../../protocol/protocol';
 import type { CompareFromWebview, CompareToWebview } from '../../protocol/webview';
-import { formatDuration, formatNumber, formatPercent, plural, sortOrder } from '../../client/webview/format';
+import { formatDuration, formatNumber, formatPercent, plural, sortOrder } from '../../protocol/format';
 import { getState, h, mount, onMessage, post, setState } from './lib/dom';
 
 const send = (m: CompareFromWebview): void => post(m);

@@ -15,7 +15,7 @@ import {
 import type { HealthCheckResult, HealthReport, ChartData, ReceiverStatus } from '../../protocol/protocol';
 import { TIME_RANGES, type HealthFromWebview, type HealthToWebview } from '../../protocol/webview';
 import type { Backend } from '../../protocol/settings';
-import { formatCount, formatDuration, formatNumber, formatPercent, plural, relativeTime } from '../../client/webview/format';
+import { formatCount, formatDuration, formatNumber, formatPercent, plural, relativeTime } from '../../protocol/format';
 import { semanticColors, seriesColors, themeKindOf } from './lib/palette';
 import { getState, h, mount, onMessage, onThemeChange, post, setState, themeVar } from './lib/dom';
 
@@ -49,7 +49,7 @@ function meaning(): ReturnType<typeof semanticColors> {
   return semanticColors(themeKindOf(document.body.className));
 }
 
-/** Text with the ✅ / ❌ / ⚠ marks of the seed's criteria shown as codicons (with the same words for screen readers). */
+/** Text with the ✅ / ❌ / ⚠ marks of the checks' criteria shown as codicons (with the same words for screen readers). */
 function withIcons(text: string): (Node | string)[] {
   const icons: Record<string, [string, string]> = { '✅': ['pass', 'Good:'], '❌': ['error', 'Bad:'], '⚠️': ['warning', 'Warning:'], '⚠': ['warning', 'Warning:'] };
   const out: (Node | string)[] = [];

@@ -2,7 +2,7 @@
 // Data arrives as QueryToWebview messages; copy/export go back to the extension.
 import type { QueryResult } from '../../protocol/protocol';
 import type { QueryFromWebview, QueryToWebview } from '../../protocol/webview';
-import { cellText, displayCell, formatDuration, plural, sortOrder, toTsv } from '../../client/webview/format';
+import { cellText, displayCell, formatDuration, plural, sortOrder, toTsv } from '../../protocol/format';
 import { getState, h, mount, onMessage, post, rovingFocus, setState } from './lib/dom';
 
 const send = (m: QueryFromWebview): void => post(m);

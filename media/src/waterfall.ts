@@ -2,7 +2,7 @@
 // (attributes, events, exception, source location). Data arrives as WaterfallToWebview messages.
 import type { SpanDetail, TraceDetail } from '../../protocol/protocol';
 import type { WaterfallFromWebview, WaterfallToWebview } from '../../protocol/webview';
-import { buildSpanTree, cellText, flattenSpanTree, formatDuration, levelName, type SpanNode } from '../../client/webview/format';
+import { buildSpanTree, cellText, flattenSpanTree, formatDuration, levelName, type SpanNode } from '../../protocol/format';
 import { getState, h, mount, onMessage, post, rovingFocus, setState } from './lib/dom';
 
 const send = (m: WaterfallFromWebview): void => post(m);

@@ -17,4 +17,6 @@ export const RULE_IDS: readonly { code: string; name: string }[] = [
   { code: 'TL013', name: 'missing-context-attribute' },
   { code: 'TL014', name: 'invalid-keyword' },
   { code: 'TL015', name: 'unknown-method' },
+  { code: 'TL016', name: 'unformatted-placeholder' },
+  { code: 'TL017', name: 'deprecated-attribute' },
 ];

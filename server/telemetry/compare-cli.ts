@@ -2,7 +2,7 @@
 // when run B crosses a limit of the schema's `compare:` section (for CI).
 import fs from 'node:fs';
 import type { RunComparison } from '../../protocol/protocol';
-import { formatDuration, formatNumber, formatPercent, plural } from '../../client/webview/format';
+import { formatDuration, formatNumber, formatPercent, plural } from '../../protocol/format';
 import { compareRuns, RunNotFoundError } from './compare';
 import { defaultDbPath, guarded, openExisting, parse, UsageError } from './cli';
 

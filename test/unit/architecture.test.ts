@@ -1,4 +1,4 @@
-// The shape of the code base: no import cycles (type-only imports included) in client/, server/, protocol/
+// The shape of the code base: floors that only look down, and no import cycles (type-only imports included) in client/, server/, protocol/
 // and media/. Imports are read with TypeScript's own pre-processor, so every form counts: `import`,
 // `import type`, `export … from`, `import()` and `require()`.
 import assert from 'node:assert/strict';
@@ -84,4 +84,18 @@ test('no import cycles in client/, server/, protocol/ or media/ (type-only impor
   }
   const cycles = importCycles(graph).map((c) => c.map((f) => path.relative(root, f)).join(' ↔ '));
   assert.deepEqual(cycles, []);
+});
+
+test('the floors look down: protocol/ imports only protocol/; server/ and media/ never import client/; server/ never imports media/', () => {
+  const wrong: string[] = [];
+  for (const folder of ['protocol', 'server', 'media']) {
+    for (const f of walk(path.join(root, folder))) {
+      for (const target of projectImports(f)) {
+        const to = path.relative(root, target).split(path.sep)[0];
+        const ok = folder === 'protocol' ? to === 'protocol' : to !== 'client' && !(folder === 'server' && to === 'media');
+        if (!ok) wrong.push(`${path.relative(root, f)} → ${path.relative(root, target)}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildSpanTree, cellText, compareCells, flattenSpanTree, formatCount, formatDuration, levelName, relativeTime, sortOrder, toCsv, toJson, toTsv,
-} from '../../client/webview/format';
+} from '../../protocol/format';
 import { buildWebviewHtml, contentSecurityPolicy, escapeHtml, makeNonce } from '../../client/webview/html';
 import { pushHistory } from '../../client/history';
 import type { SpanSummary } from '../../protocol/protocol';

@@ -84,7 +84,7 @@ test('the bundled client keeps server-only dependencies out of the extension hos
   }
   assert.ok(js.includes('require("vscode")'), 'vscode stays external');
   // The HTML builder and formatters are shared with the browser tests and webview bundles.
-  for (const f of ['client/webview/html.ts', 'client/webview/format.ts', 'client/history.ts', 'client/throttle.ts']) {
+  for (const f of ['client/webview/html.ts', 'protocol/format.ts', 'client/history.ts', 'client/throttle.ts']) {
     assert.ok(!/from ['"]vscode['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')), `${f} does not import vscode`);
   }
 });

@@ -2,7 +2,7 @@
 // percentages, and where jump-to-source lands.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { displayCell, formatDuration, formatNumber, formatPercent, plural, sourceLine } from '../../client/webview/format';
+import { displayCell, formatDuration, formatNumber, formatPercent, plural, sourceLine } from '../../protocol/format';
 
 const table = <I, O>(name: string, fn: (i: I) => O, rows: [I, O][]): void => {
   describe(name, () => {

@@ -43,7 +43,7 @@ test('rules: keys naming no rule are warnings at the key with the nearest rule; 
   const ws = r.errors.filter((e) => e.severity === 'warning');
   assert.equal(r.errors.length, 2, JSON.stringify(r.errors));
   assert.deepEqual(ws.map((w) => [w.line, w.character]), [[2, 2], [3, 2]]);
-  assert.match(ws[0].message, /^unknown rule 'TL999' \(did you mean 'TL009'\?\); it is ignored \(rules are TL001–TL015, or their names such as 'unknown-event'\)$/);
+  assert.match(ws[0].message, /^unknown rule 'TL999' \(did you mean 'TL009'\?\); it is ignored \(rules are TL001–TL017, or their names such as 'unknown-event'\)$/);
   assert.match(ws[1].message, /^unknown rule 'unknown-evnt' \(did you mean 'unknown-event'\?\); it is ignored/);
   assert.deepEqual(r.schema.rules, { TL001: 'error', 'wrong-level': 'warning', tl002: 'hint' });
 });

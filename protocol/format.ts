@@ -1,6 +1,6 @@
-// Pure formatting and tabular helpers shared by the extension and the webview scripts.
+// Pure formatting and tabular helpers shared by the extension, the webview scripts and the CLI (compare).
 // No `vscode`, no DOM: unit-testable in Node and bundled into the browser scripts as-is.
-import type { QueryResult, SpanSummary } from '../../protocol/protocol';
+import type { QueryResult, SpanSummary } from './protocol';
 
 const LEVELS: [number, string][] = [
   [21, 'fatal'],
