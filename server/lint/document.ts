@@ -17,6 +17,7 @@
 // recomputes them for the current text, and the language server asks it for code actions.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { type BindingEntry, type BindingsHandle, type ExtractOptions, type ImportedHandles, extractFromTree, grammarFor, parserFor, pythonMayBind } from '../languages';
+import { escapeRegExp as escapeRe } from '../languages/common';
 import { TreeSitterRuntime } from '../languages/parser';
 import type { Schema } from '../schema/model';
 import {
@@ -80,10 +81,6 @@ function overlaps(a: Range, b: Range): boolean {
 
 function rangeSize(r: Range): number {
   return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function countNewlines(s: string, from: number, to: number): number {

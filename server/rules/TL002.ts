@@ -18,10 +18,7 @@ import type { CallContext, FindingInput, Rule, TelemetryCall } from '../lint/typ
 import type { AttributeSpec } from '../schema/model';
 import { clip, newAttributeItem } from '../schema/values';
 import { attributeItem, insertAttributesEdit, offsetAt } from './helpers';
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { escapeRegExp as escapeRe } from '../languages/common';
 
 /** Patterns that bind `name` as a variable: assignments, parameters, loop and `as` targets, declarations. */
 function bindingPatterns(name: string, python: boolean): RegExp[] {

@@ -36,6 +36,7 @@ import { isoMicros, RECORD_COLUMNS } from './records';
 export { isoMicros };
 import { TelemetryStore } from './store';
 import type { RecordRow } from './store/types';
+import { sqlString } from './store/sqltext';
 
 type ColumnType = 'TIMESTAMPTZ' | 'DOUBLE' | 'VARCHAR' | 'INTEGER' | 'JSON' | 'VARCHAR[]' | 'BOOLEAN';
 
@@ -330,7 +331,6 @@ async function convert(src: Source, scratch: string, index: number): Promise<voi
 
 // ---------- SQL ----------
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** A JSON column given as JSON text (a JSON string holding a document) becomes that document. */

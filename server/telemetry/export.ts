@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RECORD_COLUMNS } from './records';
 import type { TelemetryStore } from './store';
+import { sqlString } from './store/sqltext';
 
 export type ExportFormat = 'parquet' | 'ndjson' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['parquet', 'ndjson', 'csv'];
@@ -23,7 +24,6 @@ export class ExportError extends Error {}
 
 const NAMES = RECORD_COLUMNS.map(([n]) => n).filter((n) => n !== 'created_at');
 const TIMESTAMPS = new Set<string>(RECORD_COLUMNS.filter(([, t]) => t.startsWith('TIMESTAMPTZ')).map(([n]) => n));
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The format a file name asks for (.parquet, .ndjson/.jsonl/.json, .csv), if any. */
 export function formatOf(file: string): ExportFormat | undefined {
