@@ -163,11 +163,15 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
   // Without a naming convention in the project's schema, TL009 compares names with the project's
   // dominant style: the files are read first (one regular expression pass each) to infer it.
   let texts: (string | FileResult | undefined)[] | undefined;
+  // The pre-filter's answer for each file read here (without imported handles), reused below.
+  let parseNeeded: boolean[] | undefined;
   if (opts.settings?.projectStyle === undefined && !declaresEventNameStyle(opts.schema)) {
     texts = files.map(readSource);
     const counts = new Map<NameShape, number>();
-    texts.forEach((t, i) => {
-      if (typeof t === 'string' && !isTestPath(files[i].path) && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings })) countEventNames(t, counts);
+    parseNeeded = texts.map((t, i) => {
+      const need = typeof t === 'string' && needsParse({ source: t, language: files[i].language, schema: opts.schema, settings: opts.settings });
+      if (need && !isTestPath(files[i].path)) countEventNames(t as string, counts);
+      return need;
     });
     const projectStyle = inferProjectStyle(counts);
     opts = { ...opts, settings: { ...opts.settings, projectStyle } };
@@ -197,7 +201,8 @@ export async function lintFiles(files: readonly SourceFile[], options: Workspace
   const parse: { i: number; source: string; imports?: ImportedHandles }[] = [];
   let parseBytes = 0;
   const dispatch = async (i: number, f: SourceFile, source: string, imports: ImportedHandles | undefined) => {
-    if (!needsParse({ source, language: f.language, schema: opts.schema, settings: opts.settings, imports })) finish(i, await lintText(f, source, opts, imports));
+    const need = imports === undefined && parseNeeded ? parseNeeded[i] : needsParse({ source, language: f.language, schema: opts.schema, settings: opts.settings, imports });
+    if (!need) finish(i, await lintText(f, source, opts, imports));
     else if (pool || eager) (pool ?? startPool()).add(i, f, source, imports);
     else {
       parse.push({ i, source, imports });
