@@ -59,6 +59,22 @@ function timeoutOption(v: string | undefined) {
   return cliTimeLimit(n);
 }
 
+/**
+ * The schema a store command uses: the bundled default, or `file` (a schema file or registry directory).
+ * As `lint` does, a schema with errors is a usage error after its positioned errors: nothing is `verb`
+ * (its checks or limits may be the broken part).
+ */
+export async function cliSchema(file: string | undefined, verb: string): Promise<import('../schema/model').Schema> {
+  const { bundledSchema, loadSchemaFile } = await import('../schema/loader');
+  if (!file) return bundledSchema();
+  if (!fs.existsSync(file)) throw new UsageError(`schema file not found: ${file}`);
+  const loaded = loadSchemaFile(file);
+  const errors = loaded.errors.filter((x) => x.severity === 'error');
+  for (const e of errors) process.stderr.write(`${e.file}:${e.line + 1}:${e.character + 1}: ${e.message}\n`);
+  if (errors.length) throw new UsageError(`${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was ${verb}`);
+  return loaded.schema;
+}
+
 export async function openExisting(db: string): Promise<TelemetryStore> {
   if (db !== ':memory:' && !fs.existsSync(db)) {
     throw new UsageError(`no telemetry store at ${db} (send data with \`telemetry-lens serve\`, \`ingest\` or \`demo\` first, or pass --db)`);
@@ -226,17 +242,7 @@ export const checkCommand: Command = {
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      const { bundledSchema, loadSchemaFile } = await import('../schema/loader');
-      let schema = bundledSchema();
-      if (a.values.schema) {
-        if (!fs.existsSync(a.values.schema)) throw new UsageError(`schema file not found: ${a.values.schema}`);
-        const loaded = loadSchemaFile(a.values.schema);
-        const errors = loaded.errors.filter((x) => x.severity === 'error');
-        for (const e of errors) process.stderr.write(`${e.file}:${e.line + 1}:${e.character + 1}: ${e.message}\n`);
-        // As `lint` does: a schema with errors checks nothing (its checks may be the broken part).
-        if (errors.length) throw new UsageError(`${a.values.schema} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was checked`);
-        schema = loaded.schema;
-      }
+      const schema = await cliSchema(a.values.schema, 'checked');
       if (a.values.conformance) {
         if (a.values.remote) throw new UsageError('--conformance reads the local store; it does not go with --remote');
         const { liveCheckReport, recordsSince, formatLiveCheck, hasViolation } = await import('./livecheck');

@@ -1,10 +1,9 @@
 // `telemetry-lens compare RUN_A RUN_B`: what changed from run A to run B, as text or JSON, exiting 1
 // when run B crosses a limit of the schema's `compare:` section (for CI).
-import fs from 'node:fs';
 import type { RunComparison } from '../../protocol/protocol';
 import { formatDuration, formatNumber, formatPercent, plural } from '../../protocol/format';
 import { compareRuns, RunNotFoundError } from './compare';
-import { defaultDbPath, guarded, openExisting, parse, UsageError } from './cli';
+import { cliSchema, defaultDbPath, guarded, openExisting, parse, UsageError } from './cli';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
@@ -70,16 +69,7 @@ export const compareCommand: Command = {
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, got '${format}'`);
       if (a.positionals.length !== 2) throw new UsageError(`compare needs two run ids, got ${a.positionals.length}\n\n${HELP}`);
       const [runA, runB] = a.positionals;
-      const { bundledSchema, loadSchemaFile } = await import('../schema/loader');
-      let schema = bundledSchema();
-      if (a.values.schema) {
-        if (!fs.existsSync(a.values.schema)) throw new UsageError(`schema file not found: ${a.values.schema}`);
-        const loaded = loadSchemaFile(a.values.schema);
-        const errors = loaded.errors.filter((x) => x.severity === 'error');
-        for (const e of errors) process.stderr.write(`${e.file}:${e.line + 1}:${e.character + 1}: ${e.message}\n`);
-        if (errors.length) throw new UsageError(`${a.values.schema} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was compared`);
-        schema = loaded.schema;
-      }
+      const schema = await cliSchema(a.values.schema, 'compared');
       const store = await openExisting(a.values.db ?? defaultDbPath());
       let c: RunComparison;
       try {

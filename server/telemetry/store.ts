@@ -14,7 +14,7 @@ import { KEPT_ATTRIBUTE_KEYS } from './records';
 import { deleteAll, endRun, enforceRetention, LIST_RUNS_SQL, startRun, usedBytes } from './store/retention';
 import { keepable, keepAttributeKeys, migrate } from './store/schema';
 import { sqlString } from './store/sqltext';
-import type { AttributeColumn, InsertResult, MetricRow, QueryResult, RecordRow, RetentionOptions, RetentionResult, RunInfo, StoreOptions, ViolationRow } from './store/types';
+import type { AttributeColumn, InsertResult, MetricRow, RecordRow, StoreRows, RetentionOptions, RetentionResult, RunInfo, StoreOptions, ViolationRow } from './store/types';
 import { RecordWriter, type SelectInsertResult } from './store/write';
 
 export type * from './store/types';
@@ -181,7 +181,7 @@ export class TelemetryStore {
    * rows. The caller is responsible for only passing read-only SQL from users (the SQL front end
    * checks statements before they get here). `signal` interrupts a running query.
    */
-  async query(sql: string, params?: unknown[] | Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<QueryResult> {
+  async query(sql: string, params?: unknown[] | Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<StoreRows> {
     if (this.closed) throw new Error('telemetry store is closed');
     const conn = await this.instance.connect();
     const onAbort = () => conn.interrupt();

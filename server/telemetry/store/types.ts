@@ -1,6 +1,7 @@
 // Row and option types of the local telemetry store: the lowest floor, imported by the OTLP mapping,
 // the write queue, the store's parts and its callers alike. No runtime code.
 import type { MetricColumn } from '../records';
+import type { QueryColumn } from '../../../protocol/protocol';
 
 export type RecordKind = 'span' | 'log' | 'span_event' | 'pending_span';
 
@@ -116,11 +117,8 @@ export interface InsertResult {
   runIds: string[];
 }
 
-export interface QueryColumn {
-  name: string;
-  type: string;
-}
-export interface QueryResult {
+/** Rows of a plain store query (`TelemetryStore.query`); the protocol's QueryResult adds limits and timing. */
+export interface StoreRows {
   columns: QueryColumn[];
   /** JSON-friendly values: timestamps as ISO-like strings, BIGINT as number or string, lists as arrays. */
   rows: unknown[][];
