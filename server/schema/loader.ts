@@ -10,7 +10,7 @@ import type { Node as YamlNode } from 'yaml';
 import defaultHealthText from './default-health.yaml';
 import defaultSchemaText from './default.schema.yaml';
 import type { Conventions, Schema, SchemaError } from './model';
-import { loadRegistry } from './registry';
+import { lineTable, loadRegistry } from './registry';
 import { TOP_KEYS, Validator } from './validator';
 
 export { ATTRIBUTE_TYPES, LEVELS, closest, valueFitsType } from './validator';
@@ -212,19 +212,7 @@ function parseSchema(text: string, file: string): ParseResult {
   const schema = emptySchema(file);
   // Offsets → 0-based line/character from our own line table: yaml's LineCounter misses line breaks
   // inside some malformed block scalars, which put columns past the end of their line.
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const pos = (offset: number) => {
-    const o = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - starts[lo]! };
-  };
+  const pos = lineTable(text);
   const result = (fatal?: SchemaError): ParseResult => {
     const r: ParseResult = { schema, errors, extendsDefault: false };
     if (fatal) r.fatal = fatal;

@@ -70,7 +70,8 @@ interface Registry {
   resolvedDefs: Map<string, AttributeSpec>;
 }
 
-function lineTable(text: string): Pos {
+/** Offset → 0-based line/character, from the text's own line starts (clamped to the text). */
+export function lineTable(text: string): Pos {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
