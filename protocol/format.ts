@@ -2,21 +2,7 @@
 // No `vscode`, no DOM: unit-testable in Node and bundled into the browser scripts as-is.
 import type { QueryResult, SpanSummary } from './protocol';
 
-const LEVELS: [number, string][] = [
-  [21, 'fatal'],
-  [17, 'error'],
-  [13, 'warn'],
-  [10, 'notice'],
-  [9, 'info'],
-  [5, 'debug'],
-  [1, 'trace'],
-];
-
-/** Logfire level number → name (`13` → `warn`); numbers between levels round down. */
-export function levelName(level: number): string {
-  for (const [n, name] of LEVELS) if (level >= n) return name;
-  return 'trace';
-}
+export { levelName } from './levels';
 
 /** `1234` → `1.23 s`, `0.4` → `0.40 ms`, `3599999` → `1h 0m` (never `59m 60s`), `null` → `—` (still open). */
 export function formatDuration(ms: number | null | undefined): string {

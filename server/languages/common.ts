@@ -1,6 +1,7 @@
 // Helpers shared by the Python and TypeScript extractors: ranges, levels, insertion points.
 import type { SyntaxNode as Node } from './nodes';
-import type { LevelName, WrapperSpec } from '../schema/model';
+import { LEVEL_ALIASES, LEVEL_NAMES, levelName, type LevelName } from '../../protocol/levels';
+import type { WrapperSpec } from '../schema/model';
 import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
 
 export interface ExtractOptions {
@@ -125,29 +126,15 @@ export function textAndRange(n: Node): { text: string; range: Range } {
   return { text: current.source.slice(start, end), range: { start: pos(n.startPosition), end: current.pos(end) } };
 }
 
-/** Method / level-name spellings → the schema's level names. */
-const LEVELS: Record<string, LevelName> = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  msg: 'info',
-  success: 'info',
-  notice: 'notice',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  exception: 'error',
-  err: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-};
+/** Method / level-name spellings → the level names: the names, their aliases, structlog `msg` and loguru `success`. */
+const METHOD_LEVELS: Record<string, LevelName> = { ...Object.fromEntries(LEVEL_NAMES.map((n) => [n, n])), ...LEVEL_ALIASES, msg: 'info', success: 'info' };
 
-const LEVEL_NAMES = new Map(Object.entries(LEVELS));
+const METHOD_LEVEL_MAP = new Map(Object.entries(METHOD_LEVELS));
 
 /** Normalise a level or method name ('warning' → 'warn', 'exception' → 'error', 'critical' → 'fatal'). */
 export function normalizeLevel(name: string): LevelName | undefined {
   // Method names are usually spelt in lower case already: no lower-cased copy to look up.
-  return LEVEL_NAMES.get(name) ?? LEVELS[name.toLowerCase()];
+  return METHOD_LEVEL_MAP.get(name) ?? METHOD_LEVELS[name.toLowerCase()];
 }
 
 /** Stdlib `logging` numeric levels (DEBUG 10 … CRITICAL 50). */
@@ -162,14 +149,7 @@ export function levelFromStdlibNumber(n: number): LevelName | undefined {
 
 /** OTel severity numbers as Logfire uses them (1 trace … 21 fatal). */
 export function levelFromOtelNumber(n: number): LevelName | undefined {
-  if (n < 1 || n > 24) return undefined;
-  if (n < 5) return 'trace';
-  if (n < 9) return 'debug';
-  if (n === 9) return 'info';
-  if (n < 13) return 'notice';
-  if (n < 17) return 'warn';
-  if (n < 21) return 'error';
-  return 'fatal';
+  return n < 1 || n > 24 ? undefined : levelName(n);
 }
 
 /** Leading whitespace of the line holding `index`. */

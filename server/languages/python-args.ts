@@ -3,7 +3,7 @@
 // f-strings, numbers …) without more tree lookups than needed.
 import { type SyntaxNode as Node } from './nodes';
 import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import type { LevelName } from '../schema/model';
+import type { LevelName } from '../../protocol/levels';
 import { decodeEscapes, endPos, indexPos, levelFromOtelNumber, levelFromStdlibNumber, listInsertion, nodeRange, normalizeLevel, pos, textAndRange } from './common';
 import { LOG_OPTIONS } from './python-receivers';
 

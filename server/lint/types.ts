@@ -1,5 +1,6 @@
 // The lint engine's data model. Pure data: no editor, LSP or tree-sitter types leak out of here.
-import type { AttributeLookup, EventSpec, LevelName, Schema } from '../schema/model';
+import type { LevelName } from '../../protocol/levels';
+import type { AttributeLookup, EventSpec, Schema } from '../schema/model';
 
 /** 0-based line, 0-based column in UTF-16 code units (the LSP convention). CLI output adds 1. */
 export interface Position {

@@ -123,14 +123,15 @@ export const rule: Rule = {
     const keys = providedKeys(ctx);
     if (!keys) return;
     const absent = event.attributes.filter((a) => !keys.has(a.name) && !a.template);
-    for (const [level, severity] of LEVELS) {
+    for (const [level, severity] of REQUIREMENT_LEVELS) {
       const missing = absent.filter((a) => (level === 'required' ? a.required : a.requirement === level));
       if (missing.length) reportMissing(ctx, missing, level, severity, report);
     }
   },
 };
 
-const LEVELS: [string, 'info' | 'hint' | undefined][] = [
+/** Requirement levels of missing attributes, with the severity each is reported at (undefined: the rule's). */
+const REQUIREMENT_LEVELS: [string, 'info' | 'hint' | undefined][] = [
   ['required', undefined],
   ['conditionally_required', 'info'],
   ['recommended', 'hint'],

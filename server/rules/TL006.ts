@@ -9,7 +9,7 @@
 // spells it: Python Logfire `warn`, Logfire JS `warning`, structlog/loguru/stdlib `warning` and
 // `critical`. Levels a library has no method for (e.g. `notice` in structlog) get no fix.
 import type { Library, Range, Rule, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
-import type { LevelName } from '../schema/model';
+import type { LevelName } from '../../protocol/levels';
 import { clip } from '../schema/values';
 import { offsetAt, positionAt, textIn } from './helpers';
 

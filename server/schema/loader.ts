@@ -13,7 +13,7 @@ import type { Conventions, Schema, SchemaError } from './model';
 import { lineTable, loadRegistry } from './registry';
 import { TOP_KEYS, Validator } from './validator';
 
-export { ATTRIBUTE_TYPES, LEVELS, closest, valueFitsType } from './validator';
+export { ATTRIBUTE_TYPES, closest, valueFitsType } from './validator';
 
 export interface LoadResult {
   schema: Schema;

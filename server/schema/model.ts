@@ -1,18 +1,6 @@
 // The event schema: events, attributes, naming conventions, health checks and saved queries.
 // Loaded from telemetry.schema.yaml/.json (see loader.ts) or the bundled default (Code Puppy's telemetry doc).
-
-export type LevelName = 'trace' | 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'fatal';
-
-/** OTel severity numbers as Logfire stores them in `records.level`. */
-export const LEVEL_NUMBERS: Record<LevelName, number> = {
-  trace: 1,
-  debug: 5,
-  info: 9,
-  notice: 10,
-  warn: 13,
-  error: 17,
-  fatal: 21,
-};
+import type { LevelName } from '../../protocol/levels';
 
 /** `any`: declared without a type (not type-checked). */
 export type AttributeType = 'string' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'object' | 'any';

@@ -11,7 +11,6 @@ import type {
   Conventions,
   EventSpec,
   HealthCheckSpec,
-  LevelName,
   SavedQuery,
   Schema,
   SchemaError,
@@ -21,9 +20,8 @@ import type {
 import { RULE_IDS } from './rule-ids';
 import { regexProblem } from './safe-regex';
 import { parseTemplate } from './template';
+import { LEVEL_ALIASES, LEVEL_NAMES as LEVELS, type LevelName } from '../../protocol/levels';
 
-export const LEVELS: readonly LevelName[] = ['trace', 'debug', 'info', 'notice', 'warn', 'error', 'fatal'];
-const LEVEL_ALIASES: Record<string, LevelName> = { warning: 'warn', critical: 'fatal', exception: 'error', err: 'error' };
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = ['string', 'int', 'float', 'bool', 'enum', 'array', 'object', 'any'];
 const TYPE_ALIASES: Record<string, AttributeType> = {
   str: 'string',

@@ -13,7 +13,8 @@
 // deprecation (TL004, TL005, TL017), the span itself is not.
 import { checkCalls, matchMessage } from '../lint/engine';
 import type { ArgValue, Range, Rule, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
-import type { LevelName, Schema } from '../schema/model';
+import type { Schema } from '../schema/model';
+import { levelName } from '../../protocol/levels';
 import { RULES } from '../rules/index';
 import { attributeLayers, type SemconvSettings } from '../schema/semconv';
 import type { RecordRow, ViolationRow } from './store/types';
@@ -25,16 +26,6 @@ const LAYER_RULES = ['attribute-type', 'attribute-value', 'deprecated-attribute'
 
 /** Attribute keys written by SDKs and instrumentation, never part of an event's own attributes. */
 const INTERNAL_PREFIXES = ['logfire.', 'code.', 'exception.', 'telemetry_lens.', 'otel.', 'thread.', 'process.'];
-
-export function levelName(level: number): LevelName {
-  if (level >= 21) return 'fatal';
-  if (level >= 17) return 'error';
-  if (level >= 13) return 'warn';
-  if (level >= 10) return 'notice';
-  if (level >= 9) return 'info';
-  if (level >= 5) return 'debug';
-  return 'trace';
-}
 
 function lineRange(line: number): Range {
   return { start: { line, character: 0 }, end: { line, character: 1 } };

@@ -10,10 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { Attributes, AttrValue, Decoded, OtlpLogRecord, OtlpMetric, OtlpScope, OtlpSpan } from './otlp/decode';
 import type { MetricRow, RecordKind, RecordRow } from './store/types';
+import { LEVEL_NUMBERS } from '../../protocol/levels';
 
 export const RUN_ID_ATTRIBUTE = 'telemetry_lens.run_id';
 
-export const LEVELS = { trace: 1, debug: 5, info: 9, notice: 10, warn: 13, warning: 13, error: 17, fatal: 21 } as const;
+const LEVELS = { ...LEVEL_NUMBERS, warning: LEVEL_NUMBERS.warn };
 
 const REMOVED_ATTRIBUTES = ['logfire.msg', 'logfire.tags', 'logfire.level_num', 'logfire.json_schema'];
 
@@ -290,7 +291,7 @@ function mapSpan(span: OtlpSpan, res: ResourceColumns, scope: ScopeColumns, out:
   });
 }
 
-const SEVERITY_TEXT: Record<string, number> = { trace: 1, debug: 5, info: 9, notice: 10, warn: 13, warning: 13, error: 17, critical: 21, fatal: 21 };
+const SEVERITY_TEXT: Record<string, number> = { ...LEVELS, critical: LEVEL_NUMBERS.fatal };
 
 /** Level of an OTel LogRecord: its severity number (Logfire levels are OTel severity numbers). */
 export function logLevel(rec: OtlpLogRecord): number {

@@ -23,15 +23,19 @@
 // - SQL/JSON syntax of Postgres 16+ (JSON_EXISTS, JSON_VALUE, JSON_QUERY, JSON_OBJECT, IS JSON…) is not
 //   part of Logfire's dialect: refused, naming the construct.
 import { constString, func, funcName, int, nodeType, type PgNode, SqlRewriteError, template, typeCast } from '../ast';
+import { LEVEL_TABLE } from '../../../../protocol/levels';
 import { jsonKey, LEVEL_BY_NAME } from './operators';
 import type { Pass } from '../pass';
 
-const LEVEL_NAME_SQL =
-  "CASE WHEN __x IS NULL THEN NULL WHEN __x >= 21 THEN 'fatal' WHEN __x >= 17 THEN 'error' WHEN __x >= 13 THEN 'warn' " +
-  "WHEN __x >= 10 THEN 'notice' WHEN __x >= 9 THEN 'info' WHEN __x >= 5 THEN 'debug' ELSE 'trace' END";
-const LEVEL_NUM_SQL =
-  "CASE lower(__x) WHEN 'trace' THEN 1 WHEN 'debug' THEN 5 WHEN 'info' THEN 9 WHEN 'notice' THEN 10 " +
-  "WHEN 'warn' THEN 13 WHEN 'warning' THEN 13 WHEN 'error' THEN 17 WHEN 'fatal' THEN 21 END";
+// level number → name (rounding down, as Logfire does) and name → number, from the one level table
+const LEVEL_NAME_SQL = `CASE WHEN __x IS NULL THEN NULL ${[...LEVEL_TABLE]
+  .reverse()
+  .slice(0, -1)
+  .map(([name, n]) => `WHEN __x >= ${n} THEN '${name}'`)
+  .join(' ')} ELSE '${LEVEL_TABLE[0][0]}' END`;
+const LEVEL_NUM_SQL = `CASE lower(__x) ${Object.entries(LEVEL_BY_NAME)
+  .map(([name, n]) => `WHEN '${name}' THEN ${n}`)
+  .join(' ')} END`;
 const JSON_GETTERS: Record<string, string> = {
   json_get_str: "CASE WHEN json_type(__j, __k) = 'VARCHAR' THEN json_extract_string(__j, __k) END",
   json_get_int: "CASE WHEN json_type(__j, __k) IN ('BIGINT', 'UBIGINT') THEN CAST(json_extract_string(__j, __k) AS BIGINT) END",

@@ -26,7 +26,7 @@
 // - `LIKE` / `ILIKE` patterns with a backslash get `ESCAPE '\'`: Postgres's default escape character,
 //   which DuckDB does not have (`'a%' LIKE 'a\%'` is true in Postgres).
 // Also collects `col LIKE 'pattern'` for dead-pattern detection.
-import { LEVEL_NUMBERS } from '../../../schema/model';
+import { LEVEL_NUMBERS } from '../../../../protocol/levels';
 import { columnName, constString, func, funcName, int, nodeType, opName, type PgNode, SqlRewriteError, str, template } from '../ast';
 import type { Pass, PassContext } from '../pass';
 
