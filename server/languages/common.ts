@@ -2,7 +2,8 @@
 import type { SyntaxNode as Node } from './nodes';
 import { LEVEL_ALIASES, LEVEL_NAMES, levelName, type LevelName } from '../../protocol/levels';
 import type { WrapperSpec } from '../schema/model';
-import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
+import type { Position, Range } from '../model/positions';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 
 export interface ExtractOptions {
   /** Project wrapper functions treated as telemetry calls (schema conventions + settings). */

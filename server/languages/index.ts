@@ -1,6 +1,6 @@
 // Extraction entry points: source text → TelemetryCall[] for any supported language.
 import type { Tree } from 'web-tree-sitter';
-import type { SourceLanguage, TelemetryCall } from '../lint/types';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 import { type ExtractOptions, mayContainTelemetry, withSourceLines } from './common';
 import { grammarFor, parseSource } from './parser';
 import { extractPython } from './python';

@@ -11,7 +11,7 @@ const ts: typeof TreeSitter = require('web-tree-sitter');
 export const TreeSitterRuntime = { Parser: ts.Parser, Language: ts.Language, Edit: ts.Edit, Query: ts.Query };
 import { wasmAsset } from '../paths';
 import { setNodeRuntime } from './nodes';
-import type { SourceLanguage } from '../lint/types';
+import type { SourceLanguage } from '../model/calls';
 
 /** A grammar: python, typescript (also plain JavaScript, which it parses) or tsx (TSX and JSX). */
 export type Grammar = 'python' | 'typescript' | 'tsx';

@@ -2,7 +2,7 @@
 // items, turns keywords and dict literals into attributes, and reads literal values (strings,
 // f-strings, numbers …) without more tree lookups than needed.
 import { type SyntaxNode as Node } from './nodes';
-import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import type { ArgValue, TelemetryAttribute, TelemetryCall } from '../model/calls';
 import type { LevelName } from '../../protocol/levels';
 import { decodeEscapes, endPos, indexPos, levelFromOtelNumber, levelFromStdlibNumber, listInsertion, nodeRange, normalizeLevel, pos, textAndRange } from './common';
 import { LOG_OPTIONS } from './python-receivers';

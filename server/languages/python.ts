@@ -7,7 +7,7 @@
 // values are read by python-args.ts.
 import type { Tree } from 'web-tree-sitter';
 import { type SyntaxNode as Node, syntaxRoot } from './nodes';
-import type { TelemetryCall } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { type ExtractOptions, cachedRegExp, callsAtMatches, escapeRegExp, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos } from './common';
 import { PyArgReader } from './python-args';
 import { LOG_OPTIONS, LOGFIRE_FNS, LOGFIRE_MISTAKES, LOGURU_LOG, LOGURU_MISTAKES, PY_METHODS, PY_METHODS_RE, STDLIB_LOG, STRUCTLOG_LOG, type Recv } from './python-receivers';

@@ -2,7 +2,7 @@
 // wrappers) → TelemetryCall records. Same two-pass design as python.ts: bindings, then calls.
 import type { Tree } from 'web-tree-sitter';
 import { type SyntaxNode as Node, syntaxRoot } from './nodes';
-import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../model/calls';
 import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, needleAlternation, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 /** What a name or expression holds. */

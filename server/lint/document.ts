@@ -31,7 +31,9 @@ import {
   needsParse,
   wrappersFor,
 } from './engine';
-import type { Finding, Position, Range, Rule, SourceLanguage, TelemetryCall } from './types';
+import type { Finding, Rule } from './types';
+import type { Position, Range } from '../model/positions';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 
 /** An LSP content change: a ranged replacement, or (without range) the whole new text. */
 export interface ContentChange {

@@ -9,20 +9,9 @@ import { RULES } from '../rules/index';
 import type { EventSpec, Schema, WrapperSpec } from '../schema/model';
 import { attributeLayers, type SemconvSettings } from '../schema/semconv';
 import { parseTemplate } from '../schema/template';
-import type {
-  CallContext,
-  EventMatch,
-  FileContext,
-  Finding,
-  FindingInput,
-  ProjectStyle,
-  Rule,
-  RuleMeta,
-  Severity,
-  SourceLanguage,
-  TelemetryCall,
-  TextEdit,
-} from './types';
+import type { CallContext, EventMatch, FileContext, Finding, FindingInput, ProjectStyle, Rule, RuleMeta, Severity } from './types';
+import type { TextEdit } from '../model/positions';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 
 /** The settings the engine reads (a subset of protocol/settings.ts `Settings`). */
 export interface LintSettings {

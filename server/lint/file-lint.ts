@@ -7,7 +7,8 @@ import type { ImportedHandles } from '../languages';
 import type { CompiledWasm } from '../languages/parser';
 import type { Schema } from '../schema/model';
 import { type LintSettings, lintSource } from './engine';
-import type { Finding, SourceLanguage, TelemetryCall } from './types';
+import type { Finding } from './types';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 
 /** Files above this size are generated or minified code; they are listed as skipped. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;

@@ -1,5 +1,6 @@
 // Choosing and applying fixes: shared by the editor's "Fix all" code actions and `telemetry-lens lint --fix`.
-import type { Finding, Fix, Position, TextEdit } from './types';
+import type { Finding, Fix } from './types';
+import type { Position, TextEdit } from '../model/positions';
 
 function cmp(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;

@@ -15,7 +15,7 @@ import { type PyDefinition, type PyImportRef, decodeLocalRecv, evalPythonExpr, p
 import type { Recv as PyRecv } from '../languages/python-receivers';
 import type { Recv as TsRecv } from '../languages/typescript';
 import { type TsImportRef, type TsModuleFacts, evalTsExpr, tsImportRefs, tsModuleFacts } from '../languages/typescript-exports';
-import type { SourceLanguage } from './types';
+import type { SourceLanguage } from '../model/calls';
 
 interface Entry {
   language: SourceLanguage;

@@ -15,7 +15,7 @@ import { Document } from 'yaml';
 import { loadSchemaFromText } from '../schema/loader';
 import { parseTemplate } from '../schema/template';
 import { effectiveTemplate } from './engine';
-import type { TelemetryCall } from './types';
+import type { TelemetryCall } from '../model/calls';
 
 interface DraftAttr {
   /** Emitting calls that provide it. */

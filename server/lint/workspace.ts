@@ -16,7 +16,8 @@ import { isTestPath } from '../rules/helpers';
 import { countEventNames, declaresEventNameStyle, inferProjectStyle } from './project-style';
 import { HandleIndex } from './handle-index';
 import { type FileResult, type SourceFile, type WorkerData, type WorkerItem, type WorkerRequest, type WorkerResponse, lintText, readSource } from './file-lint';
-import type { NameShape, ProjectStyle, SourceLanguage } from './types';
+import type { NameShape, ProjectStyle } from './types';
+import type { SourceLanguage } from '../model/calls';
 
 export { countLines, type FileResult, MAX_FILE_BYTES, type SourceFile } from './file-lint';
 

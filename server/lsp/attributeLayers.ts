@@ -3,7 +3,7 @@
 // level, stability, deprecation), and key completion inside `set_attribute("gen_ai.` /
 // `attributes: { 'gen_ai.`.
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import type { Position } from '../lint/types';
+import type { Position } from '../model/positions';
 import type { AttributeLookup, AttributeSpec } from '../schema/model';
 import { semconvLayer, type SemconvLayer } from '../schema/semconv';
 

@@ -10,7 +10,8 @@ import {
   type Connection,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position, Range, SourceLanguage, TelemetryCall } from '../lint/types';
+import type { Position, Range } from '../model/positions';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 import type { AttributeLookup, AttributeSpec, EventSpec, Schema } from '../schema/model';
 import { attributeLayers } from '../schema/semconv';
 import { dottedKeyCompletions } from './attributeLayers';

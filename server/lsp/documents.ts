@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { Finding, SourceLanguage, TelemetryCall } from '../lint/types';
+import type { Finding } from '../lint/types';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 import type { AnalyzedCall, EngineDocument } from './engine';
 
 export interface LintResult {

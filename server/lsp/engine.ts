@@ -7,7 +7,9 @@ import { LintDocument, type ContentChange } from '../lint/document';
 import type { HandleIndex } from '../lint/handle-index';
 import type { ImportedHandles } from '../languages';
 import { lintFiles as lintSourceFiles, listSourceFiles, type FileResult } from '../lint/workspace';
-import type { EventMatch, Finding, Position, ProjectStyle, Range, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import type { EventMatch, Finding, ProjectStyle } from '../lint/types';
+import type { Position, Range, TextEdit } from '../model/positions';
+import type { SourceLanguage, TelemetryCall } from '../model/calls';
 import type { Schema, WrapperSpec } from '../schema/model';
 
 /** A call with the schema event it was matched to. */

@@ -3,7 +3,7 @@
 // which files must be linted again when a module's handles change (its dependents).
 import { HandleIndex } from '../lint/handle-index';
 import type { ImportedHandles } from '../languages';
-import type { SourceLanguage } from '../lint/types';
+import type { SourceLanguage } from '../model/calls';
 
 export class WorkspaceHandles {
   readonly index = new HandleIndex();

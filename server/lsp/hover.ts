@@ -2,7 +2,7 @@
 // checks that query it); on an attribute keyword: that attribute; on an unknown event: near misses.
 // In the schema file, hovering an event shows how many call sites emit it.
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
-import type { Position, Range } from '../lint/types';
+import type { Position, Range } from '../model/positions';
 import { attributeLayers } from '../schema/semconv';
 import { findInLayers, layerAttributeMarkdown } from './attributeLayers';
 import { lintSettings, matchCall } from './engine';

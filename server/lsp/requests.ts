@@ -32,7 +32,7 @@ import {
   type EventSummary,
 } from '../../protocol/protocol';
 import { draftSchema } from '../lint/schema-draft';
-import type { TelemetryCall } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { BUNDLED_SOURCE, bundledSchema, loadSchemaFromText } from '../schema/loader';
 import { callSitesOf } from './navigation';
 import type { LanguageServerState } from './state';

@@ -17,7 +17,8 @@ import {
 } from 'vscode-languageserver';
 import type { Settings } from '../../protocol/settings';
 import { LintTiming, SchemaChanged } from '../../protocol/protocol';
-import type { Finding, ProjectStyle, TelemetryCall } from '../lint/types';
+import type { Finding, ProjectStyle } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import type { EventSpec, Schema } from '../schema/model';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText, SCHEMA_FILE_NAMES, type LoadResult } from '../schema/loader';
 import { packageRoot } from '../paths';

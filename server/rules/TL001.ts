@@ -7,7 +7,8 @@
 // close, or says the same in other words (the declared template's placeholders and most of its word
 // stems). Calls of a deprecated event are reported too
 // (tagged deprecated), with the replacement when the schema names one.
-import type { ArgValue, CallContext, Fix, FindingInput, Rule } from '../lint/types';
+import type { CallContext, Fix, FindingInput, Rule } from '../lint/types';
+import type { ArgValue } from '../model/calls';
 import type { EventSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
 import { clip, escapeForLiteral } from '../schema/values';

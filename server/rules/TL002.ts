@@ -14,7 +14,8 @@
 // Events from Weaver registries carry a `requirement_level` per attribute: `required` attributes are
 // reported at the rule's severity, `conditionally_required` ones as information and `recommended`
 // ones as hints (each level its own finding); `opt_in` attributes are never asked for.
-import type { CallContext, FindingInput, Rule, TelemetryCall } from '../lint/types';
+import type { CallContext, FindingInput, Rule } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import type { AttributeSpec } from '../schema/model';
 import { clip, newAttributeItem } from '../schema/values';
 import { attributeItem, insertAttributesEdit, offsetAt } from './helpers';

@@ -8,7 +8,8 @@
 // Fixes: rename to the closest declared attribute the call does not already pass (preferred when
 // close), else remove the attribute; deprecated attributes are renamed to their replacement.
 import { distance } from 'fastest-levenshtein';
-import type { Fix, Rule, TelemetryAttribute } from '../lint/types';
+import type { Fix, Rule } from '../lint/types';
+import type { TelemetryAttribute } from '../model/calls';
 import type { AttributeSpec, EventSpec } from '../schema/model';
 import { templateFieldNames } from '../schema/template';
 import { attributeSpecs, clip } from '../schema/values';

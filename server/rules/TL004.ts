@@ -15,7 +15,8 @@
 // Dotted keys the matched event does not declare (or on calls matching no event) are checked against
 // the attribute layers: the schema's Weaver registries, then the built-in OpenTelemetry semantic
 // conventions (`gen_ai.usage.input_tokens` is an int, `gen_ai.request.temperature` a double).
-import type { ArgValue, Fix, Rule, SourceLanguage, TelemetryAttribute } from '../lint/types';
+import type { Fix, Rule } from '../lint/types';
+import type { ArgValue, SourceLanguage, TelemetryAttribute } from '../model/calls';
 import type { AttributeSpec } from '../schema/model';
 import { attributeSpecs, clip, literalFor, staticType, typeFits, typeLabel } from '../schema/values';
 import { layerSpec } from './helpers';

@@ -8,7 +8,9 @@
 // Fix: change the method (or the level string) to the declared level, spelled as the library
 // spells it: Python Logfire `warn`, Logfire JS `warning`, structlog/loguru/stdlib `warning` and
 // `critical`. Levels a library has no method for (e.g. `notice` in structlog) get no fix.
-import type { Library, Range, Rule, SourceLanguage, TelemetryCall, TextEdit } from '../lint/types';
+import type { Rule } from '../lint/types';
+import type { Range, TextEdit } from '../model/positions';
+import type { Library, SourceLanguage, TelemetryCall } from '../model/calls';
 import type { LevelName } from '../../protocol/levels';
 import { clip } from '../schema/values';
 import { offsetAt, positionAt, textIn } from './helpers';

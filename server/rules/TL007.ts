@@ -16,7 +16,9 @@
 // (`{model}` → `{orchestrated_model}`). When the call matches a schema event by its template, adding
 // the attribute is preferred (the template stays the declared one); otherwise renaming is.
 import { distance } from 'fastest-levenshtein';
-import type { CallContext, Fix, Range, Rule, TelemetryAttribute } from '../lint/types';
+import type { CallContext, Fix, Rule } from '../lint/types';
+import type { Range } from '../model/positions';
+import type { TelemetryAttribute } from '../model/calls';
 import { parseTemplate, type TemplateField } from '../schema/template';
 import { clip, newAttributeItem } from '../schema/values';
 import { attributeItem, insertAttributesEdit, offsetAt, positionAt } from './helpers';

@@ -10,7 +10,8 @@
 // OpenTelemetry span names built only from low-cardinality parts, as OTel's span naming guidance
 // recommends (`f"{method} {route}"`, `${dbName} ${operation}`), are not reported.
 import { parseTemplate } from '../schema/template';
-import type { CallContext, Fix, Rule, TelemetryCall } from '../lint/types';
+import type { CallContext, Fix, Rule } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { constantEvent, fixFromPercent, fstringToPercent, libraryAdvice, lowCardinalityName, noPositionalAfterMessage } from './library-style';
 import {
   argumentEnd,

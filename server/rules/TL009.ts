@@ -14,7 +14,9 @@
 import type { EventSpec } from '../schema/model';
 import { parseTemplate } from '../schema/template';
 import { looksLikeEventName, nameShape } from '../lint/project-style';
-import type { CallContext, Fix, NameShape, Range, Rule, TelemetryAttribute, TextEdit } from '../lint/types';
+import type { CallContext, Fix, NameShape, Rule } from '../lint/types';
+import type { Range, TextEdit } from '../model/positions';
+import type { TelemetryAttribute } from '../model/calls';
 import { isTestPath, offsetAt, rangeAt, SNAKE_SEGMENT, textIn, toCamelCase, toSnakeCase, words } from './helpers';
 
 export { looksLikeEventName };

@@ -4,7 +4,8 @@
 // user ids are hashed, prompts truncated, card data never logged. Names are matched by built-in category (below), by `conventions.sensitiveNames` (regular
 // expressions matching the whole key), and by schema attributes declared `sensitive: true`. A value that is visibly hashed,
 // masked or a length (`hash_id(user_id)`, `len(prompt)`, `'***'`) is accepted.
-import type { ArgValue, Fix, Rule, TelemetryAttribute } from '../lint/types';
+import type { Fix, Rule } from '../lint/types';
+import type { ArgValue, TelemetryAttribute } from '../model/calls';
 import type { AttributeSpec } from '../schema/model';
 import { compileSafeRegex, quoteRegex, type SafeRegex } from '../schema/safe-regex';
 import { deleteAttributeEdit, toSnakeCase } from './helpers';

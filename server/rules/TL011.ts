@@ -9,7 +9,8 @@
 // placeholder words), as secret scanners tell keys from dummies. In test files (tests/, test_*.py,
 // *.test.ts, conftest.py) token-shaped strings are fixtures; only a random-looking literal passed to
 // `configure(token=...)` is reported there, as a warning.
-import type { FileContext, Fix, Rule, TextEdit } from '../lint/types';
+import type { FileContext, Fix, Rule } from '../lint/types';
+import type { TextEdit } from '../model/positions';
 import { argumentEnd, closingBracket, isTestPath, lexStringsAndComments, listItemDeletion, rangeAt, type Token } from './helpers';
 
 /** `pylf_v1_us_<secret>` (region optional on old tokens), legacy `lf_live_<secret>`. */

@@ -5,7 +5,8 @@
 // required is `conventions.requiredContext` (empty by default, so the rule is silent until a
 // schema asks for it). Keys bound earlier with structlog/loguru `.bind()` count as present, as do keys
 // the file binds to the context (`bind_contextvars`, `contextualize`, `set_baggage`).
-import type { Rule, TelemetryCall } from '../lint/types';
+import type { Rule } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { attributeItem, closingBracket, insertAttributesEdit, mentionsIdentifier, offsetAt, toCamelCase } from './helpers';
 
 /**

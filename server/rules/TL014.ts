@@ -5,7 +5,8 @@
 // `_span_name`, `_level`, `_links` and `_span_kind`. Anything else starting with `_` raises
 // `ValueError('Attribute keys cannot start with an underscore.')` when the line runs.
 import { distance } from 'fastest-levenshtein';
-import type { Fix, Rule, TelemetryCall } from '../lint/types';
+import type { Fix, Rule } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { argumentEnd, listItemDeletion, offsetAt, rangeAt } from './helpers';
 
 const LOG_OPTIONS = ['_tags', '_exc_info'];

@@ -9,7 +9,8 @@
 //
 // The extractor describes such a call as the method most likely meant (so the other rules check it
 // as that call) and records the method written in `call.unknownMethod`.
-import type { Rule, TelemetryCall } from '../lint/types';
+import type { Rule } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 
 const LIBRARY: Record<TelemetryCall['library'], string> = {
   logfire: 'Logfire',

@@ -10,7 +10,8 @@
 // Fix: rename the key to the replacement the registry names (`renamed_to`), or replace a deprecated
 // enum value by the one that replaces it. Renaming changes what is recorded, so the fix is unsafe:
 // offered as a quick fix, applied in bulk only on request.
-import type { Fix, Rule, TelemetryAttribute } from '../lint/types';
+import type { Fix, Rule } from '../lint/types';
+import type { TelemetryAttribute } from '../model/calls';
 import { attributeSpecs, clip, literalFor, literalValue } from '../schema/values';
 import { layerSpec } from './helpers';
 

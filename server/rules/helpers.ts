@@ -1,6 +1,8 @@
 // Helpers shared by the rules: positions ↔ offsets, edits that insert or delete call arguments,
 // identifier and case conversions, and a light lexer for string literals and comments.
-import type { FileContext, Position, Range, TelemetryAttribute, TelemetryCall, TextEdit } from '../lint/types';
+import type { FileContext } from '../lint/types';
+import type { Position, Range, TextEdit } from '../model/positions';
+import type { TelemetryAttribute, TelemetryCall } from '../model/calls';
 import type { AttributeSpec } from '../schema/model';
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 //   takes structured fields through `extra=`.
 // - OpenTelemetry never formats a span name: it should be a constant (or built from low-cardinality
 //   parts, such as `GET /users/{id}`), with the values as span attributes.
-import type { CallContext, Fix, TelemetryCall } from '../lint/types';
+import type { CallContext, Fix } from '../lint/types';
+import type { TelemetryCall } from '../model/calls';
 import { argumentEnd, offsetAt, toSnakeCase, type InterpolatedString } from './helpers';
 
 /** What to do instead of building the message from values, in the call's library's own terms. */

@@ -2,7 +2,7 @@
 // expression certainly has (literals and obvious expressions), and literal values for enum, range
 // and pattern checks. Used by rules TL004 (attribute-type) and TL005 (attribute-value).
 import { distance } from 'fastest-levenshtein';
-import type { ArgValue, SourceLanguage } from '../lint/types';
+import type { ArgValue, SourceLanguage } from '../model/calls';
 import type { AttributeSpec, AttributeType } from './model';
 import { compileSafeRegex, type SafeRegex } from './safe-regex';
 

@@ -12,7 +12,9 @@
 // conventions define (`gen_ai.*` on a `chat gpt-4o` span): those keys are checked for type, value and
 // deprecation (TL004, TL005, TL017), the span itself is not.
 import { checkCalls, matchMessage } from '../lint/engine';
-import type { ArgValue, Range, Rule, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../lint/types';
+import type { Rule } from '../lint/types';
+import type { Range } from '../model/positions';
+import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../model/calls';
 import type { Schema } from '../schema/model';
 import { levelName } from '../../protocol/levels';
 import { RULES } from '../rules/index';

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LintDocument, type ContentChange } from '../../server/lint/document';
 import { lintSource } from '../../server/lint/engine';
-import type { Finding, Position } from '../../server/lint/types';
+import type { Finding } from '../../server/lint/types';
+import type { Position } from '../../server/model/positions';
 import { bundledSchema } from '../../server/schema/loader';
 import { seededRandom as rng } from '../../server/random';
 

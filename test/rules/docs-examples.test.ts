@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { lintSource } from '../../server/lint/engine';
-import type { SourceLanguage } from '../../server/lint/types';
+import type { SourceLanguage } from '../../server/model/calls';
 import { packageRoot } from '../../server/paths';
 import { RULES } from '../../server/rules/index';
 import type { Schema } from '../../server/schema/model';

@@ -2,7 +2,8 @@
 // tree-sitter extraction, event matching, severities, suppressions) with only that rule enabled.
 import assert from 'node:assert/strict';
 import { lintSource } from '../../server/lint/engine';
-import type { Finding, ProjectStyle, Rule, SourceLanguage } from '../../server/lint/types';
+import type { Finding, ProjectStyle, Rule } from '../../server/lint/types';
+import type { SourceLanguage } from '../../server/model/calls';
 import type { Schema } from '../../server/schema/model';
 
 export interface RunInput {

@@ -1,4 +1,4 @@
-// The shape of the code base: floors that only look down, and no import cycles (type-only imports included) in client/, server/, protocol/
+// The shape of the code base: floors that only look down (docs/architecture.md, "Layers"), and no import cycles (type-only imports included) in client/, server/, protocol/
 // and media/. Imports are read with TypeScript's own pre-processor, so every form counts: `import`,
 // `import type`, `export … from`, `import()` and `require()`.
 import assert from 'node:assert/strict';
@@ -98,4 +98,67 @@ test('the floors look down: protocol/ imports only protocol/; server/ and media/
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+/**
+ * server/'s floors, lowest first (docs/architecture.md, "Layers"): a file imports from its own floor and
+ * the floors below it (and protocol/), never from a floor above. Entries are folders or single files.
+ */
+const SERVER_FLOORS: readonly (readonly string[])[] = [
+  ['server/paths.ts', 'server/errors.ts', 'server/random.ts'],
+  ['server/model'],
+  ['server/schema'],
+  ['server/languages'],
+  ['server/lint', 'server/rules'],
+  ['server/telemetry'],
+  ['server/lsp'],
+  ['server/cli', 'server/cli.ts', 'server/server.ts'],
+];
+
+export function floorOf(rel: string, floors: readonly (readonly string[])[] = SERVER_FLOORS): number {
+  const posix = rel.split(path.sep).join('/');
+  return floors.findIndex((floor) => floor.some((entry) => posix === entry || posix.startsWith(`${entry}/`)));
+}
+
+/** Imports from a server/ file to a server/ file on a higher floor, and server/ files on no floor. */
+export function upwardImports(graph: Map<string, string[]>, floors: readonly (readonly string[])[] = SERVER_FLOORS): string[] {
+  const wrong: string[] = [];
+  for (const [from, targets] of graph) {
+    const own = floorOf(from, floors);
+    if (own < 0) {
+      wrong.push(`${from}: on no floor`);
+      continue;
+    }
+    for (const to of targets) {
+      if (!to.startsWith('server/')) continue;
+      const theirs = floorOf(to, floors);
+      if (theirs > own) wrong.push(`${from} → ${to}`);
+    }
+  }
+  return wrong;
+}
+
+test('the floor check flags an import from languages/ or schema/ up into lint/, and a file on no floor', () => {
+  const graph = new Map([
+    ['server/languages/common.ts', ['server/model/calls.ts', 'server/schema/model.ts', 'server/lint/types.ts']],
+    ['server/schema/values.ts', ['server/model/calls.ts', 'server/lint/types.ts']],
+    ['server/lint/engine.ts', ['server/rules/index.ts', 'server/languages/index.ts', 'server/model/positions.ts']],
+    ['server/rules/TL001.ts', ['server/lint/types.ts']],
+    ['server/stray.ts', []],
+  ]);
+  assert.deepEqual(upwardImports(graph), [
+    'server/languages/common.ts → server/lint/types.ts',
+    'server/schema/values.ts → server/lint/types.ts',
+    'server/stray.ts: on no floor',
+  ]);
+});
+
+test('server/ floors look down: model below schema below languages below lint and rules, below telemetry, lsp and the CLI', () => {
+  const graph = new Map<string, string[]>();
+  for (const f of walk(path.join(root, 'server'))) {
+    const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+    graph.set(rel(f), projectImports(f).map(rel));
+  }
+  assert.ok(graph.has('server/model/calls.ts') && graph.has('server/languages/common.ts'), 'server/ was read');
+  assert.deepEqual(upwardImports(graph), []);
 });

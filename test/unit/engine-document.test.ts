@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LintDocument } from '../../server/lint/document';
 import { lintSource } from '../../server/lint/engine';
-import type { Position, TelemetryCall } from '../../server/lint/types';
+import type { Position } from '../../server/model/positions';
+import type { TelemetryCall } from '../../server/model/calls';
 import { bundledSchema } from '../../server/schema/loader';
 import { seededRandom as rng } from '../../server/random';
 

@@ -12,7 +12,9 @@ import {
   suppressionEdit,
   wrappersFor,
 } from '../../server/lint/engine';
-import type { Rule, TelemetryCall, TextEdit } from '../../server/lint/types';
+import type { Rule } from '../../server/lint/types';
+import type { TextEdit } from '../../server/model/positions';
+import type { TelemetryCall } from '../../server/model/calls';
 import { bundledSchema } from '../../server/schema/loader';
 import type { Schema } from '../../server/schema/model';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractCalls, mayContainTelemetry } from '../../server/languages';
-import type { TelemetryCall } from '../../server/lint/types';
+import type { TelemetryCall } from '../../server/model/calls';
 import type { WrapperSpec } from '../../server/schema/model';
 
 const WRAPPERS: WrapperSpec[] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractCalls } from '../../server/languages';
-import type { SourceLanguage, TelemetryCall } from '../../server/lint/types';
+import type { SourceLanguage, TelemetryCall } from '../../server/model/calls';
 
 async function calls(src: string, file = 'x.ts', language: SourceLanguage = 'typescript'): Promise<TelemetryCall[]> {
   return extractCalls(src, language, file, { wrappers: [{ name: 'logEvent', kind: 'log', level: 'notice', languages: ['typescript', 'javascript'] }] });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEdits, mergeFixes, mergeFixesCounted, preferredFix } from '../../server/lint/fixes';
-import type { Finding, Fix, TextEdit } from '../../server/lint/types';
+import type { Finding, Fix } from '../../server/lint/types';
+import type { TextEdit } from '../../server/model/positions';
 
 const edit = (l1: number, c1: number, l2: number, c2: number, newText: string): TextEdit => ({ range: { start: { line: l1, character: c1 }, end: { line: l2, character: c2 } }, newText });
 const fix = (title: string, ...edits: TextEdit[]): Fix => ({ title, edits });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { lintSource } from '../../server/lint/engine';
-import type { SourceLanguage } from '../../server/lint/types';
+import type { SourceLanguage } from '../../server/model/calls';
 import { listSourceFiles } from '../../server/lint/workspace';
 import { packageRoot } from '../../server/paths';
 import { bundledSchema } from '../../server/schema/loader';

@@ -2,7 +2,7 @@
 // attribute rules rely on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ArgValue } from '../../server/lint/types';
+import type { ArgValue } from '../../server/model/calls';
 import { parseTemplate, templateFieldNames } from '../../server/schema/template';
 import { closestValue, escapeForLiteral, literalFor, staticType, typeFits } from '../../server/schema/values';
 
