@@ -1,6 +1,6 @@
 // Choosing and applying fixes: shared by the editor's "Fix all" code actions and `telemetry-lens lint --fix`.
 import type { Finding, Fix } from './types';
-import type { Position, TextEdit } from '../model/positions';
+import { lineStarts, offsetAt, type Position, type TextEdit } from '../model/positions';
 
 function cmp(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
@@ -40,23 +40,11 @@ export function mergeFixesCounted(fixes: readonly Fix[]): { edits: TextEdit[]; a
   return { edits: taken.sort((a, b) => cmp(a.range.start, b.range.start)), applied };
 }
 
-/** Offset of a position (0-based line, UTF-16 column) in `text`; clamped to the line's end. */
-function offsetAt(text: string, lineStarts: readonly number[], p: Position): number {
-  if (p.line >= lineStarts.length) return text.length;
-  const start = lineStarts[p.line];
-  const next = p.line + 1 < lineStarts.length ? lineStarts[p.line + 1] : text.length;
-  let end = next;
-  if (end > start && text[end - 1] === '\n') end--;
-  if (end > start && text[end - 1] === '\r') end--;
-  return Math.min(start + p.character, end);
-}
-
 /** `text` with non-overlapping edits applied (as an editor applies one workspace edit). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const starts = lineStarts(text);
   const spans = edits
-    .map((e: TextEdit) => ({ from: offsetAt(text, lineStarts, e.range.start), to: offsetAt(text, lineStarts, e.range.end), text: e.newText }))
+    .map((e: TextEdit) => ({ from: offsetAt(text, e.range.start, starts), to: offsetAt(text, e.range.end, starts), text: e.newText }))
     .sort((a, b) => a.from - b.from || a.to - b.to);
   let out = '';
   let at = 0;

@@ -1,44 +1,15 @@
 // Helpers shared by the rules: positions ↔ offsets, edits that insert or delete call arguments,
 // identifier and case conversions, and a light lexer for string literals and comments.
 import type { FileContext } from '../lint/types';
-import type { Position, Range, TextEdit } from '../model/positions';
+import { offsetAt, positionAt, type Range, type TextEdit } from '../model/positions';
 import type { TelemetryAttribute, TelemetryCall } from '../model/calls';
 import type { AttributeSpec } from '../schema/model';
 
 // ---------------------------------------------------------------------------------------------
 // Positions (0-based line, UTF-16 column) ↔ offsets
 
-const lineStartsByText = new Map<string, number[]>();
-
-/** Offsets at which each line starts (`\n` separated; `\r\n` keeps `\r` at the end of the line). */
-export function lineStarts(source: string): number[] {
-  const cached = lineStartsByText.get(source);
-  if (cached) return cached;
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  // One entry is enough: rules look at one file at a time.
-  lineStartsByText.clear();
-  lineStartsByText.set(source, starts);
-  return starts;
-}
-
-export function offsetAt(source: string, p: Position): number {
-  const starts = lineStarts(source);
-  if (p.line >= starts.length) return source.length;
-  return Math.min(starts[p.line] + p.character, source.length);
-}
-
-export function positionAt(source: string, offset: number): Position {
-  const starts = lineStarts(source);
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
-}
+// One definition for the whole code base (server/model/positions.ts); re-exported as part of the rules' kit.
+export { lineStarts, offsetAt, positionAt } from '../model/positions';
 
 export function rangeAt(source: string, start: number, end: number): Range {
   return { start: positionAt(source, start), end: positionAt(source, end) };
