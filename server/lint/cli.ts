@@ -7,7 +7,7 @@ import { RULES } from '../rules/index';
 import { bundledSchema, findSchemaFile, loadSchemaFile, loadSchemaFromText } from '../schema/loader';
 import { DEFAULT_SEMCONV_RELEASE, SEMCONV_RELEASES } from '../schema/semconv';
 import type { Schema, SchemaError } from '../schema/model';
-import { type LintSettings, lintSource } from './engine';
+import { type LintSettings, lintSource } from './linter';
 import { applyEdits, mergeFixesCounted, preferredFix } from './fixes';
 import type { Finding, Fix, Severity } from './types';
 import { draftSchema } from './schema-draft';

@@ -30,7 +30,7 @@ import {
   lintSource,
   needsParse,
   wrappersFor,
-} from './engine';
+} from './linter';
 import type { Finding, Rule } from './types';
 import type { Position, Range } from '../model/positions';
 import type { SourceLanguage, TelemetryCall } from '../model/calls';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { ImportedHandles } from '../languages';
 import type { CompiledWasm } from '../languages/parser';
 import type { Schema } from '../schema/model';
-import { type LintSettings, lintSource } from './engine';
+import { type LintSettings, lintSource } from './linter';
 import type { Finding } from './types';
 import type { SourceLanguage, TelemetryCall } from '../model/calls';
 

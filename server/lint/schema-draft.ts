@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Document } from 'yaml';
 import { loadSchemaFromText } from '../schema/loader';
 import { parseTemplate } from '../schema/template';
-import { effectiveTemplate } from './engine';
+import { effectiveTemplate } from './linter';
 import type { TelemetryCall } from '../model/calls';
 
 interface DraftAttr {

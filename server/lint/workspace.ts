@@ -11,7 +11,7 @@ import { type ImportedHandles, languageForPath, loadAllGrammars } from '../langu
 import { compiledWasm } from '../languages/parser';
 import { packageRoot } from '../paths';
 import type { Schema } from '../schema/model';
-import { type LintSettings, needsParse } from './engine';
+import { type LintSettings, needsParse } from './linter';
 import { isTestPath } from '../rules/helpers';
 import { countEventNames, declaresEventNameStyle, inferProjectStyle } from './project-style';
 import { HandleIndex } from './handle-index';

@@ -12,7 +12,7 @@ import {
 import { mergeFixes, preferredFix } from '../lint/fixes';
 import type { Finding, Fix } from '../lint/types';
 import { SOURCE } from './diagnostics';
-import { disableForLine } from './engine';
+import { disableForLine } from './lint-adapter';
 import type { LanguageServerState } from './state';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.telemetryLens`;

@@ -1,7 +1,7 @@
 // CodeLens above each telemetry call: how often it fired in the configured range and when last,
 // from the local store. Refreshed (workspace/codeLens/refresh) when the store changes.
 import type { CodeLens, Connection } from 'vscode-languageserver';
-import { effectiveTemplate } from '../lint/engine';
+import { effectiveTemplate } from '../lint/linter';
 import { recordsForTemplateSql } from '../telemetry/views';
 import type { LanguageServerState } from './state';
 import type { TelemetryService } from './telemetry';

@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Finding } from '../lint/types';
 import type { SourceLanguage, TelemetryCall } from '../model/calls';
-import type { AnalyzedCall, EngineDocument } from './engine';
+import type { AnalyzedCall, EngineDocument } from './lint-adapter';
 
 export interface LintResult {
   version: number;

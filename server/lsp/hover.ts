@@ -5,7 +5,7 @@ import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
 import type { Position, Range } from '../model/positions';
 import { attributeLayers } from '../schema/semconv';
 import { findInLayers, layerAttributeMarkdown } from './attributeLayers';
-import { lintSettings, matchCall } from './engine';
+import { lintSettings, matchCall } from './lint-adapter';
 import { attributeMarkdown, eventAtSchemaPosition, eventMarkdown } from './schemaDocs';
 import type { LanguageServerState } from './state';
 

@@ -26,7 +26,7 @@ import { MAX_FILE_BYTES } from '../lint/workspace';
 import { DocumentStore, languageOfPath, uriToPath, type OpenDoc } from './documents';
 import { findingToDiagnostic, schemaErrorToDiagnostic } from './diagnostics';
 import { SettingsManager, type ResolvedSettings } from './settings';
-import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './engine';
+import { createEngineDocument, lintFiles, lintText, listWorkspaceFiles, type AnalyzedCall } from './lint-adapter';
 import { errorText } from '../errors';
 import { WorkspaceHandles } from './handles';
 

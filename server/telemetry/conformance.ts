@@ -11,7 +11,7 @@
 // unless they carry dotted keys the schema's Weaver registries or the built-in OpenTelemetry semantic
 // conventions define (`gen_ai.*` on a `chat gpt-4o` span): those keys are checked for type, value and
 // deprecation (TL004, TL005, TL017), the span itself is not.
-import { checkCalls, matchMessage } from '../lint/engine';
+import { checkCalls, matchMessage } from '../lint/linter';
 import type { Rule } from '../lint/types';
 import type { Range } from '../model/positions';
 import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from '../model/calls';

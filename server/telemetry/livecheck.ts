@@ -6,7 +6,7 @@
 // `all_advice` (findings with id, level, message, context, signal_type, signal_name) and
 // `highest_advice_level`. Finding ids and levels follow Weaver's built-in advisors; docs/schema.md
 // lists the mapping.
-import { matchMessage } from '../lint/engine';
+import { matchMessage } from '../lint/linter';
 import { attributeLayers, type SemconvSettings } from '../schema/semconv';
 import type { AttributeLookup, AttributeSpec, EventSpec, Schema } from '../schema/model';
 import { attributeSpecs } from '../schema/values';

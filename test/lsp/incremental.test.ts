@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LintDocument, type ContentChange } from '../../server/lint/document';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import type { Finding } from '../../server/lint/types';
 import type { Position } from '../../server/model/positions';
 import { bundledSchema } from '../../server/schema/loader';

@@ -10,7 +10,7 @@ import { StreamMessageReader, type Message } from 'vscode-jsonrpc/node';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { findingToDiagnostic, diagnosticJson } from '../../server/lsp/diagnostics';
 import { encodeMessage, StdioMessageWriter } from '../../server/lsp/transport';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import { bundledSchema } from '../../server/schema/loader';
 import { SERVER_NODE_ARGS } from '../../protocol/settings';
 import { makeWorkspace, TestClient } from './client';

@@ -1,7 +1,7 @@
 // Runs one rule over a source text for the rule tables, through the real lint engine (pre-filter,
 // tree-sitter extraction, event matching, severities, suppressions) with only that rule enabled.
 import assert from 'node:assert/strict';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import type { Finding, ProjectStyle, Rule } from '../../server/lint/types';
 import type { SourceLanguage } from '../../server/model/calls';
 import type { Schema } from '../../server/schema/model';

@@ -142,7 +142,7 @@ test('the floor check flags an import from languages/ or schema/ up into lint/, 
   const graph = new Map([
     ['server/languages/common.ts', ['server/model/calls.ts', 'server/schema/model.ts', 'server/lint/types.ts']],
     ['server/schema/values.ts', ['server/model/calls.ts', 'server/lint/types.ts']],
-    ['server/lint/engine.ts', ['server/rules/index.ts', 'server/languages/index.ts', 'server/model/positions.ts']],
+    ['server/lint/linter.ts', ['server/rules/index.ts', 'server/languages/index.ts', 'server/model/positions.ts']],
     ['server/rules/TL001.ts', ['server/lint/types.ts']],
     ['server/stray.ts', []],
   ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LintDocument } from '../../server/lint/document';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import type { Position } from '../../server/model/positions';
 import type { TelemetryCall } from '../../server/model/calls';
 import { bundledSchema } from '../../server/schema/loader';

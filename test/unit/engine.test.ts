@@ -11,7 +11,7 @@ import {
   resolveSeverity,
   suppressionEdit,
   wrappersFor,
-} from '../../server/lint/engine';
+} from '../../server/lint/linter';
 import type { Rule } from '../../server/lint/types';
 import type { TextEdit } from '../../server/model/positions';
 import type { TelemetryCall } from '../../server/model/calls';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import type { SourceLanguage } from '../../server/model/calls';
 import { listSourceFiles } from '../../server/lint/workspace';
 import { packageRoot } from '../../server/paths';

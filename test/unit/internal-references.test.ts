@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import { packageRoot } from '../../server/paths';
 import { bundledSchema } from '../../server/schema/loader';
 

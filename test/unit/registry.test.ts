@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { lintSource } from '../../server/lint/engine';
+import { lintSource } from '../../server/lint/linter';
 import { packageRoot } from '../../server/paths';
 import { loadSchemaFile } from '../../server/schema/loader';
 import { loadRegistry } from '../../server/schema/registry';

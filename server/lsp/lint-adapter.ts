@@ -2,7 +2,7 @@
 // files, one-shot lints for files on disk, the workspace file list and event matching. Everything
 // here delegates to the engine; nothing re-implements its logic.
 import type { Settings } from '../../protocol/settings';
-import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/engine';
+import { lintSource, matchEvent, suppressionEdit, type LintResult, type LintSettings } from '../lint/linter';
 import { LintDocument, type ContentChange } from '../lint/document';
 import type { HandleIndex } from '../lint/handle-index';
 import type { ImportedHandles } from '../languages';
