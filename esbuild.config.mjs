@@ -19,7 +19,7 @@ const external = production ? ['vscode', '@duckdb/node-bindings-*'] : ['vscode',
 const bundles = [
   ['client/extension.ts', 'dist/client/extension.js'],
   ['server/server.ts', 'dist/server/server.js'],
-  ['server/cli.ts', 'dist/server/cli.js'],
+  ['server/cli/main.ts', 'dist/server/cli.js'],
   ['server/lint/worker.ts', 'dist/server/lint-worker.js'],
 ];
 for (const f of fs.existsSync(path.join(root, 'media/src')) ? fs.readdirSync(path.join(root, 'media/src')) : []) {

@@ -2,10 +2,10 @@
 // when run B crosses a limit of the schema's `compare:` section (for CI).
 import type { RunComparison } from '../../protocol/protocol';
 import { formatDuration, formatNumber, formatPercent, plural } from '../../protocol/format';
-import { compareRuns, RunNotFoundError } from './compare';
-import { cliSchema, defaultDbPath, guarded, openExisting, parse, UsageError } from './cli';
-
-type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+import { compareRuns, RunNotFoundError } from '../telemetry/compare';
+import type { Command } from './command';
+import { guarded, parse, UsageError } from './options';
+import { cliSchema, defaultDbPath, openExisting } from './store-common';
 
 const HELP = `usage: telemetry-lens compare RUN_A RUN_B [--db FILE] [--schema FILE] [--format text|json]
 
@@ -59,7 +59,9 @@ export function formatComparison(c: RunComparison): string {
   return out.join('\n');
 }
 
-export const compareCommand: Command = {
+const command: Command = {
+  name: 'compare',
+  usage: HELP,
   summary: 'compare two agent runs (exit 1 when a schema compare: limit is crossed)',
   run: (argv) =>
     guarded(async () => {
@@ -84,3 +86,5 @@ export const compareCommand: Command = {
       return c.thresholds.some((t) => t.crossed) ? 1 : 0;
     }),
 };
+
+export default command;

@@ -1,12 +1,15 @@
 // `telemetry-lens lsp --stdio`: the same language server for Neovim, Helix, Zed and other LSP clients.
-import { startLanguageServer } from './main';
+import { startLanguageServer } from '../lsp/main';
+import type { Command } from './command';
 
 const HELP = `usage: telemetry-lens lsp [--stdio | --node-ipc | --socket=PORT]
 
 Runs the Telemetry Lens language server (diagnostics, quick fixes, hover, completion, go to
 definition, references, code lens). Editors start it themselves; see docs/editors.md.`;
 
-export const lspCommand = {
+const command: Command = {
+  name: 'lsp',
+  usage: HELP,
   summary: 'run the language server (--stdio)',
   run(argv: string[]): Promise<number> {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -22,3 +25,5 @@ export const lspCommand = {
     return new Promise<number>(() => undefined);
   },
 };
+
+export default command;
