@@ -5,8 +5,8 @@ import type { HealthReport } from '../../protocol/protocol';
 import { localBackend, parseTimeRange } from '../telemetry/sql/index';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS } from '../telemetry/sql/time-limit';
 import { reportEmpty, reportFailed, runHealthChecks } from '../telemetry/health';
-import type { Command } from './command';
-import { guarded, parse, timeoutOption, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, parse, timeoutOption } from './options';
 import { cliSchema, defaultDbPath, openExisting, remoteBackendFromEnv } from './store-common';
 
 export function formatReport(rep: HealthReport): string {

@@ -11,3 +11,6 @@ export interface Command {
   /** Runs the command; resolves to the exit code: 0 ok, 1 findings at error severity or a failed check, 2 usage or input error. */
   run(argv: string[]): Promise<number>;
 }
+
+/** A bad option or argument: the command prints the message and exits 2. */
+export class UsageError extends Error {}

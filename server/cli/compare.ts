@@ -3,8 +3,8 @@
 import type { RunComparison } from '../../protocol/protocol';
 import { formatDuration, formatNumber, formatPercent, plural } from '../../protocol/format';
 import { compareRuns, RunNotFoundError } from '../telemetry/compare';
-import type { Command } from './command';
-import { guarded, parse, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, parse } from './options';
 import { cliSchema, defaultDbPath, openExisting } from './store-common';
 
 const HELP = `usage: telemetry-lens compare RUN_A RUN_B [--db FILE] [--schema FILE] [--format text|json]

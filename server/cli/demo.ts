@@ -1,8 +1,8 @@
 // `telemetry-lens demo`: Code Puppy-style traffic into the local store, or posted to a receiver.
 import { demoOtlpRequests, generateDemoRecords } from '../telemetry/demo';
 import { TelemetryStore } from '../telemetry/store';
-import type { Command } from './command';
-import { guarded, intOption, parse, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, intOption, parse } from './options';
 import { defaultDbPath } from './store-common';
 
 const DEMO_HELP = `usage: telemetry-lens demo [--db FILE] [--records N] [--seed N] [--scenario healthy|degraded] [--send URL]

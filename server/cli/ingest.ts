@@ -2,8 +2,8 @@
 import type { Signal } from '../telemetry/otlp/decode';
 import { decodeOtlpFile } from '../telemetry/otlp/file';
 import { TelemetryStore } from '../telemetry/store';
-import type { Command } from './command';
-import { guarded, parse, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, parse } from './options';
 import { defaultDbPath } from './store-common';
 
 const INGEST_HELP = `usage: telemetry-lens ingest FILE... [--db FILE] [--signal traces|logs|metrics]

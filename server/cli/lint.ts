@@ -9,13 +9,11 @@ import { type LintSettings, lintSource } from '../lint/linter';
 import { applyEdits, mergeFixesCounted, preferredFix } from '../lint/fixes';
 import type { Fix } from '../lint/types';
 import { type FileResult, countLines, lintFiles, listSourceFiles } from '../lint/workspace';
-import type { Command } from './command';
+import { UsageError, type Command } from './command';
 import { err, formatSchemaError, out, plural, rel, resolveSchema } from './lint-common';
 import { sarifReport, textReport, toJson } from './lint-report';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
-
-class UsageError extends Error {}
 
 /** Fix passes per file: a fix left out because it overlapped another gets its turn in the next pass. */
 const MAX_FIX_PASSES = 10;

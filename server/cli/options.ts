@@ -3,8 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { QueryError } from '../telemetry/sql/index';
 import { cliTimeLimit, QueryTimeoutError } from '../telemetry/sql/time-limit';
-
-export class UsageError extends Error {}
+import { UsageError } from './command';
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, help: string) {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -3,8 +3,8 @@
 import type { QueryResult } from '../../protocol/protocol';
 import { localBackend, parseTimeRange } from '../telemetry/sql/index';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS } from '../telemetry/sql/time-limit';
-import type { Command } from './command';
-import { guarded, intOption, parse, timeoutOption, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, intOption, parse, timeoutOption } from './options';
 import { defaultDbPath, openExisting, remoteBackendFromEnv } from './store-common';
 
 function cellText(v: unknown): string {

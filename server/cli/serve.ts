@@ -2,8 +2,8 @@
 import { IngestQueue } from '../telemetry/ingest';
 import { DEFAULT_OTLP_PORT, OtlpReceiver } from '../telemetry/receiver';
 import { TelemetryStore } from '../telemetry/store';
-import type { Command } from './command';
-import { guarded, intOption, parse, UsageError } from './options';
+import { UsageError, type Command } from './command';
+import { guarded, intOption, parse } from './options';
 import { defaultDbPath } from './store-common';
 
 const SERVE_HELP = `usage: telemetry-lens serve [--port N] [--db FILE]

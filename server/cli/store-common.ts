@@ -2,10 +2,10 @@
 // use, and Logfire's query API as the --remote backend.
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from './command';
 import { TelemetryStore } from '../telemetry/store';
 import type { QueryBackend } from '../telemetry/sql/index';
 import { logfireBackend } from '../telemetry/logfire-client';
-import { UsageError } from './options';
 
 /** Default database for the CLI: $TELEMETRY_LENS_DB, else .telemetry-lens/telemetry.duckdb in the current directory. */
 export function defaultDbPath(): string {
