@@ -2,7 +2,7 @@
 // modules a file imports names from, and which module-level names of a module hold a telemetry
 // handle (`logger = structlog.get_logger()`, `from .config import logfire`, `def get_logger(): return …`).
 // Cheap enough to run on every file of a workspace before linting it.
-import { type CallArgs, type Recv, callResult, fromImportRecv, memberRecv, methodResult, moduleRecv } from './python-receivers';
+import { type CallArgs, type Receiver, callResult, fromImportReceiver, memberReceiver, methodResult, moduleReceiver } from './python-receivers';
 
 /** A name a file takes from another module: `from ..config import logfire as lf` → local `lf`. */
 export interface PyImportRef {
@@ -50,14 +50,14 @@ export function pythonImportRefs(source: string): PyImportRef[] {
 }
 
 function addFromImport(out: PyImportRef[], level: number, module: string, names: string): void {
-  if (level === 0 && (!module || moduleRecv(module.split('.')[0]) || module.startsWith('opentelemetry') || module === '__future__')) return;
+  if (level === 0 && (!module || moduleReceiver(module.split('.')[0]) || module.startsWith('opentelemetry') || module === '__future__')) return;
   for (const { name, alias } of splitNames(names)) if (name !== '*' && !name.includes('.')) out.push({ local: alias, module, level, name });
 }
 
 function addPlainImport(out: PyImportRef[], names: string): void {
   for (const { name, alias } of splitNames(names)) {
     // `import app.obs` binds `app`, which the index cannot follow; `import app.obs as obs` binds the module.
-    if (alias !== name && !moduleRecv(name)) out.push({ local: alias, module: name, level: 0 });
+    if (alias !== name && !moduleReceiver(name)) out.push({ local: alias, module: name, level: 0 });
   }
 }
 
@@ -141,7 +141,7 @@ function statements(src: string): Statement[] {
 /** How a module-level name gets its value. */
 export type PyDefinition =
   | { kind: 'expr'; expr: string }
-  | { kind: 'lib'; recv: Recv }
+  | { kind: 'lib'; recv: Receiver }
   | { kind: 'import'; ref: PyImportRef }
   | { kind: 'function'; returns: string[]; locals: Map<string, string> };
 
@@ -204,10 +204,10 @@ function moduleImport(text: string, locals: Map<string, string>, defs?: Map<stri
     const module = from[2] ?? '';
     for (const { name, alias } of splitNames(from[3])) {
       if (name === '*') continue;
-      const lib = level === 0 ? fromImportRecv(module, name) : undefined;
+      const lib = level === 0 ? fromImportReceiver(module, name) : undefined;
       if (defs) {
         if (lib) defs.set(alias, { kind: 'lib', recv: lib });
-        else if (level > 0 || !moduleRecv(module)) defs.set(alias, { kind: 'import', ref: { local: alias, module, level, name } });
+        else if (level > 0 || !moduleReceiver(module)) defs.set(alias, { kind: 'import', ref: { local: alias, module, level, name } });
       } else if (lib) locals.set(alias, `\0${JSON.stringify(lib)}`);
     }
     return;
@@ -215,14 +215,14 @@ function moduleImport(text: string, locals: Map<string, string>, defs?: Map<stri
   const plain = /^import\s+(.+)$/s.exec(text);
   if (!plain) return;
   for (const { name, alias } of splitNames(plain[1])) {
-    const lib = moduleRecv(name);
+    const lib = moduleReceiver(name);
     if (lib) {
       if (alias !== name || !name.includes('.')) {
         if (defs) defs.set(alias, { kind: 'lib', recv: lib });
         else locals.set(alias, `\0${JSON.stringify(lib)}`);
       }
     } else if (name.startsWith('opentelemetry') && alias === name) {
-      if (defs) defs.set('opentelemetry', { kind: 'lib', recv: { t: 'otel-root' } });
+      if (defs) defs.set('opentelemetry', { kind: 'lib', recv: { kind: 'otel-root' } });
     } else if (defs && alias !== name) defs.set(alias, { kind: 'import', ref: { local: alias, module: name, level: 0 } });
   }
 }
@@ -307,7 +307,7 @@ function textCallArgs(args: string): CallArgs {
 }
 
 /** What a Python expression's text holds, given what names hold (`lookup`). */
-export function evalPythonExpr(expr: string, lookup: (name: string) => Recv | undefined): Recv | undefined {
+export function evalPythonExpr(expr: string, lookup: (name: string) => Receiver | undefined): Receiver | undefined {
   const c = chain(expr);
   if (!c) return undefined;
   let recv = lookup(c.root);
@@ -317,17 +317,17 @@ export function evalPythonExpr(expr: string, lookup: (name: string) => Recv | un
     if ('attr' in step) {
       if (next && 'call' in next) {
         const args = textCallArgs(next.call);
-        const member = memberRecv(recv, step.attr);
+        const member = memberReceiver(recv, step.attr);
         recv = (member && callResult(member, args)) ?? methodResult(recv, step.attr, args);
         k++;
-      } else recv = memberRecv(recv, step.attr);
+      } else recv = memberReceiver(recv, step.attr);
     } else recv = callResult(recv, textCallArgs(step.call));
   }
   // span handles carry their message's tree node: not something another module can import
-  return recv && recv.t !== 'logfire-span' && recv.t !== 'otel-span' ? recv : undefined;
+  return recv && recv.kind !== 'logfire-span' && recv.kind !== 'otel-span' ? recv : undefined;
 }
 
 /** A receiver encoded into a function's locals by `moduleImport` (an import inside a function body). */
-export function decodeLocalRecv(expr: string): Recv | undefined {
-  return expr.startsWith('\0') ? (JSON.parse(expr.slice(1)) as Recv) : undefined;
+export function decodeLocalReceiver(expr: string): Receiver | undefined {
+  return expr.startsWith('\0') ? (JSON.parse(expr.slice(1)) as Receiver) : undefined;
 }

@@ -5,29 +5,29 @@ import type { SyntaxNode as Node } from './nodes';
 import { cachedRegExp, escapeRegExp, needleAlternation } from './common';
 
 /** What a name or expression holds. */
-export type Recv =
-  | { t: 'logfire' }
-  | { t: 'logfire-fn'; method: string }
-  | { t: 'logfire-class' }
-  | { t: 'logfire-span'; message?: Node }
-  | { t: 'structlog-mod' }
-  | { t: 'structlog-factory' }
-  | { t: 'structlog'; bound: string[] }
-  | { t: 'loguru-mod' }
-  | { t: 'loguru'; bound: string[]; record?: boolean }
-  | { t: 'logging-mod' }
-  | { t: 'logging-factory' }
-  | { t: 'stdlib' }
-  | { t: 'otel-root' }
-  | { t: 'otel-trace' }
-  | { t: 'otel-get-tracer' }
-  | { t: 'otel-get-span' }
-  | { t: 'otel-tracer' }
-  | { t: 'otel-span'; message?: Node }
+export type Receiver =
+  | { kind: 'logfire' }
+  | { kind: 'logfire-fn'; method: string }
+  | { kind: 'logfire-class' }
+  | { kind: 'logfire-span'; message?: Node }
+  | { kind: 'structlog-mod' }
+  | { kind: 'structlog-factory' }
+  | { kind: 'structlog'; bound: string[] }
+  | { kind: 'loguru-mod' }
+  | { kind: 'loguru'; bound: string[]; record?: boolean }
+  | { kind: 'logging-mod' }
+  | { kind: 'logging-factory' }
+  | { kind: 'stdlib' }
+  | { kind: 'otel-root' }
+  | { kind: 'otel-trace' }
+  | { kind: 'otel-get-tracer' }
+  | { kind: 'otel-get-span' }
+  | { kind: 'otel-tracer' }
+  | { kind: 'otel-span'; message?: Node }
   /** A project function that returns a receiver (`def get_logger(): return structlog.get_logger()`). */
-  | { t: 'factory'; returns: Recv }
+  | { kind: 'factory'; returns: Receiver }
   /** A project module (`from app import obs`): its telemetry handles by name. */
-  | { t: 'module'; exports: Record<string, Recv> };
+  | { kind: 'module'; exports: Record<string, Receiver> };
 
 export const LOGFIRE_LOG = new Set(['trace', 'debug', 'info', 'notice', 'warn', 'warning', 'error', 'fatal', 'exception']);
 export const LOGFIRE_FNS = new Set([...LOGFIRE_LOG, 'log', 'span', 'instrument']);
@@ -83,64 +83,64 @@ export const BINDING_NEEDLES = [
   'start_span',
   'start_as_current_span',
 ];
-export function moduleRecv(mod: string): Recv | undefined {
-  if (LOGFIRE_MODULES.has(mod)) return { t: 'logfire' };
+export function moduleReceiver(mod: string): Receiver | undefined {
+  if (LOGFIRE_MODULES.has(mod)) return { kind: 'logfire' };
   switch (mod) {
     case 'structlog':
-      return { t: 'structlog-mod' };
+      return { kind: 'structlog-mod' };
     case 'loguru':
-      return { t: 'loguru-mod' };
+      return { kind: 'loguru-mod' };
     case 'logging':
-      return { t: 'logging-mod' };
+      return { kind: 'logging-mod' };
     case 'opentelemetry.trace':
-      return { t: 'otel-trace' };
+      return { kind: 'otel-trace' };
     case 'opentelemetry':
-      return { t: 'otel-root' };
+      return { kind: 'otel-root' };
     default:
       return undefined;
   }
 }
 
-export function fromImportRecv(mod: string, name: string): Recv | undefined {
+export function fromImportReceiver(mod: string, name: string): Receiver | undefined {
   if (LOGFIRE_MODULES.has(mod)) {
-    if (name === 'Logfire') return { t: 'logfire-class' };
-    if (LOGFIRE_FNS.has(name)) return { t: 'logfire-fn', method: name };
+    if (name === 'Logfire') return { kind: 'logfire-class' };
+    if (LOGFIRE_FNS.has(name)) return { kind: 'logfire-fn', method: name };
     return undefined;
   }
   switch (mod) {
     case 'structlog':
     case 'structlog.stdlib':
-      return name === 'get_logger' || name === 'getLogger' || name === 'wrap_logger' ? { t: 'structlog-factory' } : name === 'stdlib' ? { t: 'structlog-mod' } : undefined;
+      return name === 'get_logger' || name === 'getLogger' || name === 'wrap_logger' ? { kind: 'structlog-factory' } : name === 'stdlib' ? { kind: 'structlog-mod' } : undefined;
     case 'loguru':
-      return name === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+      return name === 'logger' ? { kind: 'loguru', bound: [] } : undefined;
     case 'logging':
-      return name === 'getLogger' ? { t: 'logging-factory' } : undefined;
+      return name === 'getLogger' ? { kind: 'logging-factory' } : undefined;
     case 'opentelemetry':
-      return name === 'trace' ? { t: 'otel-trace' } : undefined;
+      return name === 'trace' ? { kind: 'otel-trace' } : undefined;
     case 'opentelemetry.trace':
-      return name === 'get_tracer' ? { t: 'otel-get-tracer' } : name === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+      return name === 'get_tracer' ? { kind: 'otel-get-tracer' } : name === 'get_current_span' ? { kind: 'otel-get-span' } : undefined;
     default:
       return undefined;
   }
 }
 
-export function memberRecv(recv: Recv, attr: string): Recv | undefined {
-  switch (recv.t) {
+export function memberReceiver(recv: Receiver, attr: string): Receiver | undefined {
+  switch (recv.kind) {
     case 'module':
       return Object.hasOwn(recv.exports, attr) ? recv.exports[attr] : undefined;
     case 'logfire':
-      return attr === 'Logfire' ? { t: 'logfire-class' } : undefined;
+      return attr === 'Logfire' ? { kind: 'logfire-class' } : undefined;
     case 'structlog-mod':
-      if (attr === 'get_logger' || attr === 'getLogger' || attr === 'wrap_logger') return { t: 'structlog-factory' };
+      if (attr === 'get_logger' || attr === 'getLogger' || attr === 'wrap_logger') return { kind: 'structlog-factory' };
       return attr === 'stdlib' ? recv : undefined;
     case 'loguru-mod':
-      return attr === 'logger' ? { t: 'loguru', bound: [] } : undefined;
+      return attr === 'logger' ? { kind: 'loguru', bound: [] } : undefined;
     case 'logging-mod':
-      return attr === 'getLogger' ? { t: 'logging-factory' } : undefined;
+      return attr === 'getLogger' ? { kind: 'logging-factory' } : undefined;
     case 'otel-root':
-      return attr === 'trace' ? { t: 'otel-trace' } : undefined;
+      return attr === 'trace' ? { kind: 'otel-trace' } : undefined;
     case 'otel-trace':
-      return attr === 'get_tracer' ? { t: 'otel-get-tracer' } : attr === 'get_current_span' ? { t: 'otel-get-span' } : undefined;
+      return attr === 'get_tracer' ? { kind: 'otel-get-tracer' } : attr === 'get_current_span' ? { kind: 'otel-get-span' } : undefined;
     default:
       return undefined;
   }
@@ -168,36 +168,36 @@ export interface CallArgs {
 }
 
 /** What calling a receiver returns (`structlog.get_logger()`, `Logfire()`, a project factory). */
-export function callResult(callee: Recv, args: CallArgs): Recv | undefined {
-  switch (callee.t) {
+export function callResult(callee: Receiver, args: CallArgs): Receiver | undefined {
+  switch (callee.kind) {
     case 'logfire-class':
-      return { t: 'logfire' };
+      return { kind: 'logfire' };
     case 'structlog-factory':
-      return { t: 'structlog', bound: [] };
+      return { kind: 'structlog', bound: [] };
     case 'logging-factory':
-      return { t: 'stdlib' };
+      return { kind: 'stdlib' };
     case 'otel-get-tracer':
-      return { t: 'otel-tracer' };
+      return { kind: 'otel-tracer' };
     case 'otel-get-span':
-      return { t: 'otel-span' };
+      return { kind: 'otel-span' };
     case 'factory':
       return callee.returns;
     case 'logfire-fn':
-      return callee.method === 'span' ? { t: 'logfire-span', message: args.message() } : undefined;
+      return callee.method === 'span' ? { kind: 'logfire-span', message: args.message() } : undefined;
     default:
       return undefined;
   }
 }
 
 /** What `recv.method(…)` returns when it is a receiver (`logger.bind(…)`, `logfire.with_tags(…)`, `tracer.start_span(…)`). */
-export function methodResult(recv: Recv, method: string, args: CallArgs): Recv | undefined {
-  switch (recv.t) {
+export function methodResult(recv: Receiver, method: string, args: CallArgs): Receiver | undefined {
+  switch (recv.kind) {
     case 'logfire':
       if (method === 'with_tags' || method === 'with_settings') return recv;
-      if (method === 'span') return { t: 'logfire-span', message: args.message() };
+      if (method === 'span') return { kind: 'logfire-span', message: args.message() };
       return undefined;
     case 'structlog':
-      if (method === 'bind' || method === 'new') return { t: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...args.keywordNames()] };
+      if (method === 'bind' || method === 'new') return { kind: 'structlog', bound: [...(method === 'bind' ? recv.bound : []), ...args.keywordNames()] };
       if (method === 'unbind' || method === 'try_unbind') return recv;
       return undefined;
     case 'loguru':
@@ -209,7 +209,7 @@ export function methodResult(recv: Recv, method: string, args: CallArgs): Recv |
     case 'stdlib':
       return method === 'getChild' ? recv : undefined;
     case 'otel-tracer':
-      return method === 'start_span' || method === 'start_as_current_span' ? { t: 'otel-span', message: args.message('name') } : undefined;
+      return method === 'start_span' || method === 'start_as_current_span' ? { kind: 'otel-span', message: args.message('name') } : undefined;
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@
 import { type SyntaxNode as Node } from './nodes';
 import { type BindingEntry, cachedRegExp, needleAlternation, nodesAtMatches } from './common';
 import { firstPositional, keywordNames, keywordValue } from './python-args';
-import { BINDING_NEEDLES, type CallArgs, type Recv, callResult, fromImportRecv, memberRecv, methodResult, moduleRecv } from './python-receivers';
+import { BINDING_NEEDLES, type CallArgs, type Receiver, callResult, fromImportReceiver, memberReceiver, methodResult, moduleReceiver } from './python-receivers';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
 const BINDING_TYPES = new Set(['assignment']);
@@ -15,7 +15,7 @@ function isStatementBoundary(type: string): boolean {
 
 /** The names of one file bound to telemetry receivers. */
 export class PyScope {
-  readonly env = new Map<string, Recv>();
+  readonly env = new Map<string, Receiver>();
   /**
    * Every binding of a name to a span that carries a message, in source order, with the region it
    * holds in (its `with` block, else its function): a `span.set_attribute(...)` is tied to the
@@ -49,12 +49,12 @@ export class PyScope {
   bindingEntries(): BindingEntry[] {
     const out: BindingEntry[] = [];
     for (const [name, recv] of this.env) {
-      let what: string = recv.t;
+      let what: string = recv.kind;
       let at: [number, number] | undefined;
-      if (recv.t === 'logfire-fn') what += `:${recv.method}`;
-      else if (recv.t === 'structlog' || recv.t === 'loguru') what += `:${recv.bound.join(',')}`;
-      else if (recv.t === 'factory' || recv.t === 'module') what += `:${JSON.stringify(recv)}`;
-      else if ((recv.t === 'logfire-span' || recv.t === 'otel-span') && recv.message) {
+      if (recv.kind === 'logfire-fn') what += `:${recv.method}`;
+      else if (recv.kind === 'structlog' || recv.kind === 'loguru') what += `:${recv.bound.join(',')}`;
+      else if (recv.kind === 'factory' || recv.kind === 'module') what += `:${JSON.stringify(recv)}`;
+      else if ((recv.kind === 'logfire-span' || recv.kind === 'otel-span') && recv.message) {
         at = [recv.message.startIndex, recv.message.endIndex];
         what += `:${this.source.slice(at[0], at[1])}`;
       }
@@ -72,14 +72,14 @@ export class PyScope {
     for (const child of n.namedChildren) {
       if (child.type === 'dotted_name') {
         const mod = child.text;
-        const recv = moduleRecv(mod);
+        const recv = moduleReceiver(mod);
         if (recv) this.env.set(mod, recv);
-        else if (mod.startsWith('opentelemetry')) this.env.set('opentelemetry', { t: 'otel-root' });
+        else if (mod.startsWith('opentelemetry')) this.env.set('opentelemetry', { kind: 'otel-root' });
       } else if (child.type === 'aliased_import') {
         const name = child.childForFieldName('name')?.text;
         const alias = child.childForFieldName('alias')?.text;
         if (!name || !alias) continue;
-        const recv = moduleRecv(name);
+        const recv = moduleReceiver(name);
         if (recv) this.env.set(alias, recv);
       }
     }
@@ -98,7 +98,7 @@ export class PyScope {
         name = alias = child.text;
       }
       if (!name || !alias) continue;
-      const recv = fromImportRecv(mod, name);
+      const recv = fromImportReceiver(mod, name);
       if (recv) this.env.set(alias, recv);
     }
   }
@@ -129,8 +129,8 @@ export class PyScope {
     if (recv) this.noteSpan(name.text, recv, n, true);
   }
 
-  private noteSpan(name: string, recv: Recv, n: Node, isWith: boolean): void {
-    if ((recv.t !== 'logfire-span' && recv.t !== 'otel-span') || !recv.message) return;
+  private noteSpan(name: string, recv: Receiver, n: Node, isWith: boolean): void {
+    if ((recv.kind !== 'logfire-span' && recv.kind !== 'otel-span') || !recv.message) return;
     let scope: [number, number] = [0, this.source.length];
     for (let p = n.parent; p; p = p.parent) {
       if ((isWith && p.type === 'with_statement') || p.type === 'function_definition' || p.type === 'lambda') {
@@ -153,7 +153,7 @@ export class PyScope {
   }
 
   /** What an expression holds, as far as we can tell statically. */
-  resolve(n: Node, depth = 0): Recv | undefined {
+  resolve(n: Node, depth = 0): Receiver | undefined {
     if (depth > 64) return undefined;
     switch (n.type) {
       case 'identifier':
@@ -166,14 +166,14 @@ export class PyScope {
         if (!obj || !attr) return undefined;
         const recv = this.resolve(obj, depth + 1);
         if (!recv) return undefined;
-        return memberRecv(recv, attr);
+        return memberReceiver(recv, attr);
       }
       case 'call': {
         const fn = n.childForFieldName('function');
         if (!fn) return undefined;
         const args = nodeCallArgs(n);
-        const calleeRecv = this.resolve(fn, depth + 1);
-        const called = calleeRecv ? callResult(calleeRecv, args) : undefined;
+        const calleeReceiver = this.resolve(fn, depth + 1);
+        const called = calleeReceiver ? callResult(calleeReceiver, args) : undefined;
         if (called) return called;
         if (fn.type !== 'attribute') return undefined;
         const obj = fn.childForFieldName('object');

@@ -10,7 +10,7 @@ import { type SyntaxNode as Node, syntaxRoot } from './nodes';
 import type { TelemetryCall } from '../model/calls';
 import { type ExtractOptions, cachedRegExp, callsAtMatches, escapeRegExp, listInsertion, matchWrapper, endPos, nodeRange, nodesAtMatches, normalizeLevel, pos } from './common';
 import { PyArgReader } from './python-args';
-import { LOG_OPTIONS, LOGFIRE_FNS, LOGFIRE_MISTAKES, LOGURU_LOG, LOGURU_MISTAKES, PY_METHODS, PY_METHODS_RE, STDLIB_LOG, STRUCTLOG_LOG, type Recv } from './python-receivers';
+import { LOG_OPTIONS, LOGFIRE_FNS, LOGFIRE_MISTAKES, LOGURU_LOG, LOGURU_MISTAKES, PY_METHODS, PY_METHODS_RE, STDLIB_LOG, STRUCTLOG_LOG, type Receiver } from './python-receivers';
 import { PyScope } from './python-scope';
 
 export { pythonMayBind } from './python-receivers';
@@ -36,16 +36,16 @@ class PyExtractor extends PyArgReader {
     const src = this.source;
     const env = this.scope.env;
     if (this.opts.seedBindings) {
-      for (const [k, recv] of this.opts.seedBindings) env.set(k, recv as Recv);
+      for (const [k, recv] of this.opts.seedBindings) env.set(k, recv as Receiver);
     } else {
       // Handles imported from project modules first: the file's own bindings may build on them.
-      if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) env.set(name, recv as Recv);
+      if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) env.set(name, recv as Receiver);
       this.scope.read(root);
     }
     if (this.opts.onBindings) this.opts.onBindings(this.scope.bindingEntries(), env);
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name.
     const bare = [...this.wrapperNames];
-    for (const [k, recv] of this.scope.env) if (recv.t === 'logfire-fn') bare.push(k);
+    for (const [k, recv] of this.scope.env) if (recv.kind === 'logfire-fn') bare.push(k);
     const methods = this.wrapperNames.size ? [PY_METHODS_RE, ...[...this.wrapperNames].map(escapeRegExp)].join('|') : PY_METHODS_RE;
     // `obj.method(` (group 1) or a bare imported function / wrapper `name(` (group 2).
     let pattern = `\\.\\s*(${methods})\\s*\\(`;
@@ -78,7 +78,7 @@ class PyExtractor extends PyArgReader {
     const fn = call.childForFieldName('function');
     if (!fn) return undefined;
     const ftype = fn.type;
-    let recv: Recv | undefined;
+    let recv: Receiver | undefined;
     let recvName = '';
     let method = '';
     let methodNode: Node | null = null;
@@ -95,8 +95,8 @@ class PyExtractor extends PyArgReader {
       if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
       const bound = this.scope.env.get(name);
-      if (bound?.t === 'logfire-fn') {
-        recv = { t: 'logfire' };
+      if (bound?.kind === 'logfire-fn') {
+        recv = { kind: 'logfire' };
         method = bound.method;
         methodNode = fn;
       } else if (!this.wrapperNames.has(name)) return undefined;
@@ -105,7 +105,7 @@ class PyExtractor extends PyArgReader {
     if (!args || args.type !== 'argument_list') return undefined;
     const decorator = this.mayBeDecorated(call) ? this.decoratorOf(call) : undefined;
     if (recv && methodNode) {
-      switch (recv.t) {
+      switch (recv.kind) {
         case 'logfire':
           return this.logfireCall(call, fn, args, method, methodNode, decorator);
         case 'logfire-span':
@@ -351,10 +351,10 @@ class PyExtractor extends PyArgReader {
     let ok = false;
     if (expr.type === 'attribute') {
       const obj = expr.childForFieldName('object');
-      ok = expr.childForFieldName('attribute')?.text === 'instrument' && !!obj && this.scope.resolve(obj)?.t === 'logfire';
+      ok = expr.childForFieldName('attribute')?.text === 'instrument' && !!obj && this.scope.resolve(obj)?.kind === 'logfire';
     } else {
       const recv = this.scope.env.get(expr.text);
-      ok = recv?.t === 'logfire-fn' && recv.method === 'instrument';
+      ok = recv?.kind === 'logfire-fn' && recv.method === 'instrument';
     }
     if (!ok) return;
     const c: TelemetryCall = {

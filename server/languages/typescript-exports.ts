@@ -2,7 +2,7 @@
 // index: which names a file imports from project modules (relative specifiers), and which names a
 // module exports that hold a telemetry handle (`export { logfire }`, `export const tracer =
 // trace.getTracer('app')`, `export * from './obs'`).
-import { LOGFIRE_JS_PACKAGES, OTEL_API, type Recv, namedLogfire } from './typescript';
+import { LOGFIRE_JS_PACKAGES, OTEL_API, type Receiver, namedLogfire } from './typescript';
 
 /** A name a file takes from a project module: `import { lf } from '../obs'` → local `lf`. */
 export interface TsImportRef {
@@ -14,7 +14,7 @@ export interface TsImportRef {
 }
 
 /** How a module-level name gets its value. */
-export type TsDefinition = { kind: 'expr'; expr: string } | { kind: 'lib'; recv: Recv } | { kind: 'import'; ref: TsImportRef };
+export type TsDefinition = { kind: 'expr'; expr: string } | { kind: 'lib'; recv: Receiver } | { kind: 'import'; ref: TsImportRef };
 
 export interface TsModuleFacts {
   /** Module-level names that may hold a handle. */
@@ -58,9 +58,9 @@ function clauseNames(clause: string): { name: string; alias: string }[] {
   return out;
 }
 
-function libRecv(spec: string, name: string): Recv | undefined {
-  if (LOGFIRE_JS_PACKAGES.has(spec)) return name === '*' ? { t: 'logfire' } : namedLogfire(name);
-  if (spec === OTEL_API) return name === '*' || name === 'default' ? { t: 'otel-api' } : name === 'trace' ? { t: 'otel-trace' } : undefined;
+function libReceiver(spec: string, name: string): Receiver | undefined {
+  if (LOGFIRE_JS_PACKAGES.has(spec)) return name === '*' ? { kind: 'logfire' } : namedLogfire(name);
+  if (spec === OTEL_API) return name === '*' || name === 'default' ? { kind: 'otel-api' } : name === 'trace' ? { kind: 'otel-trace' } : undefined;
   return undefined;
 }
 
@@ -87,7 +87,7 @@ export function tsModuleFacts(source: string): TsModuleFacts {
   const starExports: string[] = [];
   for (const m of source.matchAll(IMPORT)) {
     for (const { name, alias } of clauseNames(m[1])) {
-      const lib = libRecv(m[2], name);
+      const lib = libReceiver(m[2], name);
       if (lib) defs.set(alias, { kind: 'lib', recv: lib });
       else if (isRelative(m[2])) defs.set(alias, { kind: 'import', ref: { local: alias, spec: m[2], name } });
     }
@@ -95,7 +95,7 @@ export function tsModuleFacts(source: string): TsModuleFacts {
   for (const m of source.matchAll(REQUIRE)) {
     const pairs = m[1].startsWith('{') ? namedList(m[1], ':') : [{ name: '*', alias: m[1] }];
     for (const { name, alias } of pairs) {
-      const lib = libRecv(m[2], name);
+      const lib = libReceiver(m[2], name);
       if (lib) defs.set(alias, { kind: 'lib', recv: lib });
       else if (isRelative(m[2])) defs.set(alias, { kind: 'import', ref: { local: alias, spec: m[2], name } });
     }
@@ -110,7 +110,7 @@ export function tsModuleFacts(source: string): TsModuleFacts {
     for (const { name, alias } of namedList(m[1], 'as')) {
       if (m[2] === undefined) exports.set(alias, { local: name });
       else {
-        const lib = libRecv(m[2], name);
+        const lib = libReceiver(m[2], name);
         const local = `\0${alias}`;
         if (lib) {
           defs.set(local, { kind: 'lib', recv: lib });
@@ -121,7 +121,7 @@ export function tsModuleFacts(source: string): TsModuleFacts {
   }
   for (const m of source.matchAll(/^export\s*\*\s*(?:as\s+([\w$]+)\s+)?from\s*['"]([^'"]+)['"]/gm)) {
     if (m[1]) {
-      const lib = libRecv(m[2], '*');
+      const lib = libReceiver(m[2], '*');
       const local = `\0${m[1]}`;
       if (lib) {
         defs.set(local, { kind: 'lib', recv: lib });
@@ -133,10 +133,10 @@ export function tsModuleFacts(source: string): TsModuleFacts {
 }
 
 /** What a TS/JS expression's text holds (`logfire`, `trace.getTracer('x')`, `logfire.withTags('a')`, `require('logfire')`). */
-export function evalTsExpr(expr: string, lookup: (name: string) => Recv | undefined): Recv | undefined {
+export function evalTsExpr(expr: string, lookup: (name: string) => Receiver | undefined): Receiver | undefined {
   let s = expr.trim().replace(/^await\s+/, '').replace(/\s+as\s+[\w$.<>[\]|\s]+$/, '').replace(/!$/, '');
   const req = /^require\(\s*['"]([^'"]+)['"]\s*\)$/.exec(s);
-  if (req) return libRecv(req[1], '*');
+  if (req) return libReceiver(req[1], '*');
   const root = /^[\w$]+/.exec(s);
   if (!root) return undefined;
   let recv = lookup(root[0]);
@@ -148,11 +148,11 @@ export function evalTsExpr(expr: string, lookup: (name: string) => Recv | undefi
     const prop = step[1];
     const called = step[2] !== undefined;
     if (!called) {
-      recv = recv.t === 'otel-api' && prop === 'trace' ? { t: 'otel-trace' } : recv.t === 'logfire' && prop === 'default' ? recv : undefined;
-    } else if (recv.t === 'logfire') recv = prop === 'withTags' || prop === 'withSettings' ? recv : undefined;
-    else if (recv.t === 'otel-trace') recv = prop === 'getTracer' ? { t: 'otel-tracer' } : undefined;
-    else if (recv.t === 'otel-api' && prop === 'trace') recv = { t: 'otel-trace' };
+      recv = recv.kind === 'otel-api' && prop === 'trace' ? { kind: 'otel-trace' } : recv.kind === 'logfire' && prop === 'default' ? recv : undefined;
+    } else if (recv.kind === 'logfire') recv = prop === 'withTags' || prop === 'withSettings' ? recv : undefined;
+    else if (recv.kind === 'otel-trace') recv = prop === 'getTracer' ? { kind: 'otel-tracer' } : undefined;
+    else if (recv.kind === 'otel-api' && prop === 'trace') recv = { kind: 'otel-trace' };
     else recv = undefined;
   }
-  return s.trim().length === 0 && recv && recv.t !== 'span' ? recv : undefined;
+  return s.trim().length === 0 && recv && recv.kind !== 'span' ? recv : undefined;
 }

@@ -6,13 +6,13 @@ import type { ArgValue, SourceLanguage, TelemetryAttribute, TelemetryCall } from
 import { type ExtractOptions, cachedRegExp, callsAtMatches, decodeEscapes, escapeRegExp, indexPos, levelFromOtelNumber, listInsertion, matchWrapper, endPos, needleAlternation, nodeRange, nodesAtMatches, normalizeLevel, pos, textAndRange } from './common';
 
 /** What a name or expression holds. */
-export type Recv =
-  | { t: 'logfire' }
-  | { t: 'logfire-fn'; method: string }
-  | { t: 'otel-api' }
-  | { t: 'otel-trace' }
-  | { t: 'otel-tracer' }
-  | { t: 'span'; lib: 'logfire' | 'otel'; message?: Node };
+export type Receiver =
+  | { kind: 'logfire' }
+  | { kind: 'logfire-fn'; method: string }
+  | { kind: 'otel-api' }
+  | { kind: 'otel-trace' }
+  | { kind: 'otel-tracer' }
+  | { kind: 'span'; lib: 'logfire' | 'otel'; message?: Node };
 
 /** Packages exporting the Logfire JS API (current and legacy names). */
 export const LOGFIRE_JS_PACKAGES = new Set(['logfire', '@pydantic/logfire-node', '@pydantic/logfire-api', '@pydantic/logfire-browser', '@pydantic/logfire-cf-workers']);
@@ -37,7 +37,7 @@ const JS_METHODS = new Set([...LOGFIRE_FNS, ...SPAN_METHODS, ...Object.keys(LOGF
 const JS_METHODS_RE = [...JS_METHODS].map(escapeRegExp).join('|');
 
 class TsExtractor {
-  private env = new Map<string, Recv>();
+  private env = new Map<string, Receiver>();
   private calls: TelemetryCall[] = [];
   private readonly wrapperNames: Set<string>;
 
@@ -52,7 +52,7 @@ class TsExtractor {
   run(root: Node): TelemetryCall[] {
     const src = this.source;
     // 0. Handles imported from project modules (the workspace index resolved them).
-    if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) this.env.set(name, recv as Recv);
+    if (this.opts.imports) for (const [name, recv] of Object.entries(this.opts.imports)) this.env.set(name, recv as Receiver);
     // 1. Imports (ES imports; require() is handled with the bindings).
     if (src.includes('import')) {
       for (const n of nodesAtMatches(root, src, /^[ \t]*(import)\b/dgm, IMPORT_TYPES, 2)) this.importStatement(n);
@@ -80,7 +80,7 @@ class TsExtractor {
     // 3. Calls whose callee ends in a telemetry method / imported function / wrapper name. They
     //    come in pre-order, so a span callback's parameter is bound before the calls inside it.
     const bare = [...this.wrapperNames];
-    for (const [k, r] of this.env) if (r.t === 'logfire-fn') bare.push(k);
+    for (const [k, r] of this.env) if (r.kind === 'logfire-fn') bare.push(k);
     // `obj.method(` (group 1) or a bare imported function / wrapper `name(` (group 2), with type arguments.
     const methods = this.wrapperNames.size ? [...JS_METHODS, ...this.wrapperNames].map(escapeRegExp).join('|') : JS_METHODS_RE;
     let pattern = `\\.\\s*(${methods})\\s*(?:<[^()]*>\\s*)?\\(`;
@@ -105,17 +105,17 @@ class TsExtractor {
     for (const part of clause.namedChildren) {
       if (part.type === 'identifier') {
         // default import
-        this.env.set(part.text, isLogfire ? { t: 'logfire' } : { t: 'otel-api' });
+        this.env.set(part.text, isLogfire ? { kind: 'logfire' } : { kind: 'otel-api' });
       } else if (part.type === 'namespace_import') {
         const id = part.firstNamedChild;
-        if (id) this.env.set(id.text, isLogfire ? { t: 'logfire' } : { t: 'otel-api' });
+        if (id) this.env.set(id.text, isLogfire ? { kind: 'logfire' } : { kind: 'otel-api' });
       } else if (part.type === 'named_imports') {
         for (const spec of part.namedChildren) {
           if (spec.type !== 'import_specifier') continue;
           const name = spec.childForFieldName('name')?.text;
           const alias = spec.childForFieldName('alias')?.text ?? name;
           if (!name || !alias) continue;
-          const r = isLogfire ? namedLogfire(name) : name === 'trace' ? ({ t: 'otel-trace' } as const) : undefined;
+          const r = isLogfire ? namedLogfire(name) : name === 'trace' ? ({ kind: 'otel-trace' } as const) : undefined;
           if (r) this.env.set(alias, r);
         }
       }
@@ -138,7 +138,7 @@ class TsExtractor {
           alias = v?.type === 'identifier' ? v.text : undefined;
         }
         if (!name || !alias) continue;
-        const r = LOGFIRE_JS_PACKAGES.has(pkg) ? namedLogfire(name) : pkg === OTEL_API && name === 'trace' ? ({ t: 'otel-trace' } as const) : undefined;
+        const r = LOGFIRE_JS_PACKAGES.has(pkg) ? namedLogfire(name) : pkg === OTEL_API && name === 'trace' ? ({ kind: 'otel-trace' } as const) : undefined;
         if (r) this.env.set(alias, r);
       }
       return;
@@ -160,20 +160,20 @@ class TsExtractor {
     const args = argList(call);
     let cb: Node | undefined;
     let lib: 'logfire' | 'otel';
-    if (m === 'startActiveSpan' && r.t === 'otel-tracer') {
+    if (m === 'startActiveSpan' && r.kind === 'otel-tracer') {
       cb = args[args.length - 1];
       lib = 'otel';
-    } else if (m === 'span' && r.t === 'logfire') {
+    } else if (m === 'span' && r.kind === 'logfire') {
       lib = 'logfire';
       cb = args[args.length - 1];
       if (cb?.type === 'object') cb = objectProperty(cb, 'callback');
     } else return;
     if (!cb || (cb.type !== 'arrow_function' && cb.type !== 'function_expression' && cb.type !== 'function')) return;
     const param = firstParamName(cb);
-    if (param) this.env.set(param, { t: 'span', lib, message: args[0] });
+    if (param) this.env.set(param, { kind: 'span', lib, message: args[0] });
   }
 
-  private resolve(n: Node, depth = 0): Recv | undefined {
+  private resolve(n: Node, depth = 0): Receiver | undefined {
     if (depth > 64) return undefined;
     switch (n.type) {
       case 'identifier':
@@ -185,16 +185,16 @@ class TsExtractor {
         const prop = n.childForFieldName('property')?.text;
         if (!obj || !prop) return undefined;
         const r = this.resolve(obj, depth + 1);
-        if (r?.t === 'otel-api' && prop === 'trace') return { t: 'otel-trace' };
-        if (r?.t === 'logfire' && prop === 'default') return r;
+        if (r?.kind === 'otel-api' && prop === 'trace') return { kind: 'otel-trace' };
+        if (r?.kind === 'logfire' && prop === 'default') return r;
         return undefined;
       }
       case 'call_expression': {
         const pkg = requiredPackage(n);
-        if (pkg !== undefined) return LOGFIRE_JS_PACKAGES.has(pkg) ? { t: 'logfire' } : pkg === OTEL_API ? { t: 'otel-api' } : undefined;
+        if (pkg !== undefined) return LOGFIRE_JS_PACKAGES.has(pkg) ? { kind: 'logfire' } : pkg === OTEL_API ? { kind: 'otel-api' } : undefined;
         const fn = n.childForFieldName('function');
         if (!fn) return undefined;
-        let r: Recv | undefined;
+        let r: Receiver | undefined;
         let m: string | undefined;
         if (fn.type === 'member_expression') {
           const obj = fn.childForFieldName('object');
@@ -202,21 +202,21 @@ class TsExtractor {
           r = obj ? this.resolve(obj, depth + 1) : undefined;
         } else if (fn.type === 'identifier') {
           const f = this.env.get(fn.text);
-          if (f?.t === 'logfire-fn') {
-            r = { t: 'logfire' };
+          if (f?.kind === 'logfire-fn') {
+            r = { kind: 'logfire' };
             m = f.method;
           }
         }
         if (!r || !m) return undefined;
-        if (r.t === 'logfire') {
+        if (r.kind === 'logfire') {
           if (m === 'withTags' || m === 'withSettings') return r;
-          if (m === 'startSpan' || m === 'startPendingSpan') return { t: 'span', lib: 'logfire', message: argList(n)[0] };
+          if (m === 'startSpan' || m === 'startPendingSpan') return { kind: 'span', lib: 'logfire', message: argList(n)[0] };
         }
-        if (r.t === 'otel-trace') {
-          if (m === 'getTracer') return { t: 'otel-tracer' };
-          if (m === 'getActiveSpan' || m === 'getSpan') return { t: 'span', lib: 'otel' };
+        if (r.kind === 'otel-trace') {
+          if (m === 'getTracer') return { kind: 'otel-tracer' };
+          if (m === 'getActiveSpan' || m === 'getSpan') return { kind: 'span', lib: 'otel' };
         }
-        if (r.t === 'otel-tracer' && m === 'startSpan') return { t: 'span', lib: 'otel', message: argList(n)[0] };
+        if (r.kind === 'otel-tracer' && m === 'startSpan') return { kind: 'span', lib: 'otel', message: argList(n)[0] };
         return undefined;
       }
       case 'await_expression':
@@ -240,7 +240,7 @@ class TsExtractor {
     const fn = call.childForFieldName('function');
     if (!fn) return undefined;
     const ftype = fn.type;
-    let recv: Recv | undefined;
+    let recv: Receiver | undefined;
     let method = '';
     let methodNode: Node | null = null;
     if (ftype === 'member_expression') {
@@ -255,8 +255,8 @@ class TsExtractor {
       if (fn.startIndex !== nameStart) return undefined;
       const name = fn.text;
       const r = this.env.get(name);
-      if (r?.t === 'logfire-fn') {
-        recv = { t: 'logfire' };
+      if (r?.kind === 'logfire-fn') {
+        recv = { kind: 'logfire' };
         method = r.method;
         methodNode = fn;
       } else if (!this.wrapperNames.has(name)) return undefined;
@@ -265,9 +265,9 @@ class TsExtractor {
     if (!argsNode || argsNode.type !== 'arguments') return undefined;
     if (recv && (method === 'startActiveSpan' || method === 'span')) this.callbackBinding(call);
     if (recv && methodNode) {
-      if (recv.t === 'logfire') return this.logfireCall(call, fn, argsNode, method, methodNode);
-      if (recv.t === 'otel-tracer') return method === 'startSpan' || method === 'startActiveSpan' ? this.otelSpan(call, fn, argsNode, method) : undefined;
-      if (recv.t === 'span') return SPAN_METHODS.has(method) ? this.spanMethod(call, fn, argsNode, method, recv) : undefined;
+      if (recv.kind === 'logfire') return this.logfireCall(call, fn, argsNode, method, methodNode);
+      if (recv.kind === 'otel-tracer') return method === 'startSpan' || method === 'startActiveSpan' ? this.otelSpan(call, fn, argsNode, method) : undefined;
+      if (recv.kind === 'span') return SPAN_METHODS.has(method) ? this.spanMethod(call, fn, argsNode, method, recv) : undefined;
       return undefined;
     }
     const wrapper = matchWrapper(fn.text, this.language, this.opts.wrappers);
@@ -536,9 +536,9 @@ function hasStringOperand(n: Node, depth: number): boolean {
   return false;
 }
 
-export function namedLogfire(name: string): Recv | undefined {
-  if (name === 'default' || name === 'logfire') return { t: 'logfire' };
-  return LOGFIRE_FNS.has(name) ? { t: 'logfire-fn', method: name } : undefined;
+export function namedLogfire(name: string): Receiver | undefined {
+  if (name === 'default' || name === 'logfire') return { kind: 'logfire' };
+  return LOGFIRE_FNS.has(name) ? { kind: 'logfire-fn', method: name } : undefined;
 }
 
 function stringLiteral(n: Node | null | undefined): string | undefined {

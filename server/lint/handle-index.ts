@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportedHandles } from '../languages';
-import { type PyDefinition, type PyImportRef, decodeLocalRecv, evalPythonExpr, pythonImportRefs, pythonModuleDefinitions } from '../languages/python-exports';
-import type { Recv as PyRecv } from '../languages/python-receivers';
-import type { Recv as TsRecv } from '../languages/typescript';
+import { type PyDefinition, type PyImportRef, decodeLocalReceiver, evalPythonExpr, pythonImportRefs, pythonModuleDefinitions } from '../languages/python-exports';
+import type { Receiver as PyReceiver } from '../languages/python-receivers';
+import type { Receiver as TsReceiver } from '../languages/typescript';
 import { type TsImportRef, type TsModuleFacts, evalTsExpr, tsImportRefs, tsModuleFacts } from '../languages/typescript-exports';
 import type { SourceLanguage } from '../model/calls';
 
@@ -35,7 +35,7 @@ export class HandleIndex {
   /** Python module files by module name (`obs` for app/obs.py, `app` for app/__init__.py). */
   private readonly pyByName = new Map<string, string[]>();
   /** Memoised resolutions: `file\0name` → receiver (null: none); cleared when any file changes. */
-  private readonly memo = new Map<string, PyRecv | TsRecv | null>();
+  private readonly memo = new Map<string, PyReceiver | TsReceiver | null>();
   /** Per importing file: its imported handles and the module files they were resolved through. */
   private readonly resolved = new Map<string, { imports: ImportedHandles | undefined; via: Set<string> }>();
   /** Per importing file: the module files its last resolution went through (kept across changes). */
@@ -192,10 +192,10 @@ export class HandleIndex {
     return best;
   }
 
-  private pyImport(from: string, ref: PyImportRef, via: Set<string>, depth: number): PyRecv | undefined {
+  private pyImport(from: string, ref: PyImportRef, via: Set<string>, depth: number): PyReceiver | undefined {
     if (depth > 16) return undefined;
     const mod = this.pyModule(from, ref.module, ref.level);
-    if (ref.name === undefined) return mod ? this.pyModuleRecv(mod, via, depth) : undefined;
+    if (ref.name === undefined) return mod ? this.pyModuleReceiver(mod, via, depth) : undefined;
     if (mod) {
       via.add(mod);
       const r = this.pyName(mod, ref.name, via, depth + 1);
@@ -203,34 +203,34 @@ export class HandleIndex {
     }
     // `from pkg import sub`: a submodule
     const sub = this.pyModule(from, ref.module ? `${ref.module}.${ref.name}` : ref.name, ref.level);
-    return sub ? this.pyModuleRecv(sub, via, depth) : undefined;
+    return sub ? this.pyModuleReceiver(sub, via, depth) : undefined;
   }
 
-  private pyModuleRecv(mod: string, via: Set<string>, depth: number): PyRecv | undefined {
+  private pyModuleReceiver(mod: string, via: Set<string>, depth: number): PyReceiver | undefined {
     via.add(mod);
     const e = this.entry(mod);
     if (!e) return undefined;
-    const exports: Record<string, PyRecv> = {};
+    const exports: Record<string, PyReceiver> = {};
     let any = false;
     for (const name of this.pyDefs(mod, e).keys()) {
       const r = this.pyName(mod, name, via, depth + 1);
-      if (r && r.t !== 'module') {
+      if (r && r.kind !== 'module') {
         exports[name] = r;
         any = true;
       }
     }
-    return any ? { t: 'module', exports } : undefined;
+    return any ? { kind: 'module', exports } : undefined;
   }
 
   /** What module-level `name` of Python module `file` holds. */
-  private pyName(file: string, name: string, via: Set<string>, depth: number): PyRecv | undefined {
+  private pyName(file: string, name: string, via: Set<string>, depth: number): PyReceiver | undefined {
     const key = `${file}\0${name}`;
-    if (this.memo.has(key)) return (this.memo.get(key) as PyRecv | null) ?? undefined;
+    if (this.memo.has(key)) return (this.memo.get(key) as PyReceiver | null) ?? undefined;
     if (depth > 16) return undefined;
     this.memo.set(key, null); // cycle guard
     const e = this.entry(file);
     const def = e ? this.pyDefs(file, e).get(name) : undefined;
-    let r: PyRecv | undefined;
+    let r: PyReceiver | undefined;
     if (def) {
       const lookup = (n: string) => (n === name && def.kind === 'expr' ? undefined : this.pyName(file, n, via, depth + 1));
       switch (def.kind) {
@@ -244,15 +244,15 @@ export class HandleIndex {
           r = evalPythonExpr(def.expr, lookup);
           break;
         case 'function': {
-          const local = (n: string): PyRecv | undefined => {
+          const local = (n: string): PyReceiver | undefined => {
             const expr = def.locals.get(n);
             if (expr === undefined) return lookup(n);
-            return decodeLocalRecv(expr) ?? evalPythonExpr(expr, (m) => (m === n ? lookup(m) : local(m)));
+            return decodeLocalReceiver(expr) ?? evalPythonExpr(expr, (m) => (m === n ? lookup(m) : local(m)));
           };
           for (const ret of def.returns) {
             const returns = evalPythonExpr(ret, local);
-            if (returns && returns.t !== 'module' && returns.t !== 'factory') {
-              r = { t: 'factory', returns };
+            if (returns && returns.kind !== 'module' && returns.kind !== 'factory') {
+              r = { kind: 'factory', returns };
               break;
             }
           }
@@ -279,7 +279,7 @@ export class HandleIndex {
     return undefined;
   }
 
-  private tsImport(from: string, ref: TsImportRef, via: Set<string>, depth: number): TsRecv | undefined {
+  private tsImport(from: string, ref: TsImportRef, via: Set<string>, depth: number): TsReceiver | undefined {
     if (depth > 16 || ref.name === '*') return undefined;
     const mod = this.tsModule(from, ref.spec);
     if (!mod) return undefined;
@@ -287,13 +287,13 @@ export class HandleIndex {
     return this.tsExport(mod, ref.name, via, depth + 1);
   }
 
-  private tsExport(file: string, name: string, via: Set<string>, depth: number): TsRecv | undefined {
+  private tsExport(file: string, name: string, via: Set<string>, depth: number): TsReceiver | undefined {
     const key = `${file}\0export ${name}`;
-    if (this.memo.has(key)) return (this.memo.get(key) as TsRecv | null) ?? undefined;
+    if (this.memo.has(key)) return (this.memo.get(key) as TsReceiver | null) ?? undefined;
     if (depth > 16) return undefined;
     this.memo.set(key, null);
     const e = this.entry(file);
-    let r: TsRecv | undefined;
+    let r: TsReceiver | undefined;
     if (e) {
       const facts = this.tsFacts(file, e);
       const ex = facts.exports.get(name);
@@ -309,13 +309,13 @@ export class HandleIndex {
     return r;
   }
 
-  private tsLocal(file: string, facts: TsModuleFacts, name: string, via: Set<string>, depth: number): TsRecv | undefined {
+  private tsLocal(file: string, facts: TsModuleFacts, name: string, via: Set<string>, depth: number): TsReceiver | undefined {
     const key = `${file}\0local ${name}`;
-    if (this.memo.has(key)) return (this.memo.get(key) as TsRecv | null) ?? undefined;
+    if (this.memo.has(key)) return (this.memo.get(key) as TsReceiver | null) ?? undefined;
     if (depth > 16) return undefined;
     this.memo.set(key, null);
     const def = facts.defs.get(name);
-    let r: TsRecv | undefined;
+    let r: TsReceiver | undefined;
     if (def?.kind === 'lib') r = def.recv;
     else if (def?.kind === 'import') r = this.tsImport(file, def.ref, via, depth + 1);
     else if (def?.kind === 'expr') r = evalTsExpr(def.expr, (n) => (n === name ? undefined : this.tsLocal(file, facts, n, via, depth + 1)));

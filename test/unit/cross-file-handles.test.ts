@@ -155,12 +155,12 @@ describe('handles imported from project modules', () => {
     for (const f of listSourceFiles([dir])) index.set(f.path, f.language, fs.readFileSync(f.path, 'utf8'));
     const runner = path.join(dir, 'svc/app/jobs/runner.py');
     const logs = path.join(dir, 'svc/app/logs.py');
-    assert.equal((index.importsFor(runner)!.LOG as { t: string }).t, 'structlog');
+    assert.equal((index.importsFor(runner)!.LOG as { kind: string }).kind, 'structlog');
     assert.ok(index.dependentsOf(logs).includes(runner));
     const before = index.exportsSignature(logs);
     index.set(logs, 'python', 'import logging\n\nLOG = logging.getLogger(__name__)\n', true);
     assert.notEqual(index.exportsSignature(logs), before);
-    assert.equal((index.importsFor(runner)!.LOG as { t: string }).t, 'stdlib');
+    assert.equal((index.importsFor(runner)!.LOG as { kind: string }).kind, 'stdlib');
     assert.equal(index.importsFor(runner)!.make_logger, undefined);
   });
 
