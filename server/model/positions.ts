@@ -53,3 +53,10 @@ export function positionAt(text: string, offset: number, starts: readonly number
   }
   return { line: lo, character: offset - starts[lo] };
 }
+
+/** Offset → position for one text whose positions are asked many times (a schema file): its own line starts, clamped to the text. */
+export function lineTable(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => positionAt(text, Math.max(0, Math.min(offset, text.length)), starts);
+}

@@ -10,7 +10,8 @@ import type { Node as YamlNode } from 'yaml';
 import defaultHealthText from './default-health.yaml';
 import defaultSchemaText from './default.schema.yaml';
 import type { Conventions, Schema, SchemaError } from './model';
-import { lineTable, loadRegistry } from './registry';
+import { lineTable } from '../model/positions';
+import { loadRegistry } from './registry';
 import { TOP_KEYS, Validator } from './validator';
 
 export { ATTRIBUTE_TYPES, closest, valueFitsType } from './validator';

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 import type { AttributeSpec, EventSpec, RegistryLayer, RequirementLevel, SchemaError } from './model';
+import { lineTable } from '../model/positions';
 
 export const MANIFEST_FILES = ['manifest.yaml', 'registry_manifest.yaml'] as const;
 /** Weaver's limit on dependency levels. */
@@ -68,23 +69,6 @@ interface Registry {
   deps: Registry[];
   /** Attributes of this registry resolved so far (definitions with refs applied), by key. */
   resolvedDefs: Map<string, AttributeSpec>;
-}
-
-/** Offset → 0-based line/character, from the text's own line starts (clamped to the text). */
-export function lineTable(text: string): Pos {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    const o = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - starts[lo]! };
-  };
 }
 
 class Loader {
