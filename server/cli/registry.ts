@@ -1,5 +1,5 @@
 // The `telemetry-lens` subcommands, one file each in server/cli/ (like the rule registry in
-// server/rules/index.ts). Loaded on demand: `lint` never loads DuckDB, `query` never loads tree-sitter.
+// server/rules/index.ts). Loaded on demand: a command loads only what it uses (`lint` never loads DuckDB).
 import type { Command } from './command';
 
 export interface CommandEntry {
