@@ -1,17 +1,12 @@
 // `telemetry-lens query "SQL"`: a read-only Logfire SQL query on the local store or on Logfire, printed
 // as a table, JSON or CSV.
+import { cellText } from '../../protocol/format';
 import type { QueryResult } from '../../protocol/protocol';
 import { localBackend, parseTimeRange } from '../telemetry/sql/index';
 import { DEFAULT_QUERY_TIMEOUT_SECONDS } from '../telemetry/sql/time-limit';
 import { UsageError, type Command } from './command';
 import { guarded, intOption, parse, timeoutOption } from './options';
 import { defaultDbPath, openExisting, remoteBackendFromEnv } from './store-common';
-
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
 
 export function formatTable(r: QueryResult, maxWidth = 60): string {
   const head = r.columns.map((c) => c.name);
